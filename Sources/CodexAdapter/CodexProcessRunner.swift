@@ -1,0 +1,135 @@
+import CompanionCore
+import Foundation
+import Logging
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// Runs one turn as a `codex exec --json` process: cwd = the repository, prompt on stdin, JSONL on stdout.
+public struct CodexProcessRunner: CodexRunning {
+    /// Absolute path of the real codex binary (see `CodexBinaryLocator`), so signals reach Codex itself.
+    public var binaryPath: String
+    /// CODEX_HOME for the child; nil keeps the user's environment (Codex then uses ~/.codex).
+    public var codexHome: String?
+    public var sandbox: String
+    /// How long Codex gets to stop after SIGINT before it is killed.
+    public var interruptGrace: Duration
+    private let logger: Logger
+
+    public init(binaryPath: String, codexHome: String? = nil, sandbox: String = "workspace-write",
+                interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex")) {
+        self.binaryPath = binaryPath
+        self.codexHome = codexHome
+        self.sandbox = sandbox
+        self.interruptGrace = interruptGrace
+        self.logger = logger
+    }
+
+    /// The arguments for a turn. `-s` must come before `resume`; `-` reads the prompt from stdin, which is
+    /// safe for any text, including text that starts with a dash.
+    public func arguments(for request: CodexRunRequest) -> [String] {
+        var arguments = ["exec", "--json", "-s", sandbox]
+        if let thread = request.resumeThreadID {
+            arguments += ["resume", thread]
+        }
+        arguments.append("-")
+        return arguments
+    }
+
+    public func run(_ request: CodexRunRequest,
+                    onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult {
+        try preflight(request)
+        var environment = Environment.inherit
+        if let codexHome {
+            environment = environment.updating(["CODEX_HOME": codexHome])
+        }
+        var options = PlatformOptions()
+        // Cancelling the task interrupts Codex like Ctrl-C (the session stays resumable), then kills it.
+        options.teardownSequence = [.send(signal: .interrupt, allowedDurationToNextStep: interruptGrace)]
+
+        let startedAt = Date()
+        let decoder = CodexEventDecoder()
+        let prompt = request.prompt
+        let logger = self.logger
+        let result = try await Subprocess.run(
+            .path(FilePath(binaryPath)),
+            arguments: Arguments(arguments(for: request)),
+            environment: environment,
+            workingDirectory: FilePath(request.repoPath),
+            platformOptions: options,
+            input: .inputWriter,
+            output: .sequence,
+            error: .sequence
+        ) { execution in
+            try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
+                group.addTask {
+                    _ = try await execution.standardInputWriter.write(prompt)
+                    try await execution.standardInputWriter.finish()
+                    return .input
+                }
+                group.addTask {
+                    var turn = TurnRecord()
+                    var tail = TailBuffer()
+                    for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
+                        tail.append(line)
+                        do {
+                            guard let event = try decoder.decode(line: line) else { continue }
+                            turn.apply(event)
+                            await onEvent(event)
+                        } catch {
+                            logger.warning("codex printed a line that is not JSON", metadata: ["line": "\(line.prefix(200))"])
+                        }
+                    }
+                    return .stdout(turn, tail.text)
+                }
+                group.addTask {
+                    var tail = TailBuffer()
+                    for try await line in execution.standardError.strings(bufferingPolicy: .maxLineLength(1 << 20)) {
+                        tail.append(line)
+                    }
+                    return .stderr(tail.text)
+                }
+                var turn = TurnRecord()
+                var stdoutTail = ""
+                var stderrTail = ""
+                for try await outcome in group {
+                    switch outcome {
+                    case .input: break
+                    case .stdout(let record, let tail): turn = record; stdoutTail = tail
+                    case .stderr(let tail): stderrTail = tail
+                    }
+                }
+                return (turn, stdoutTail, stderrTail)
+            }
+        }
+        let (turn, stdoutTail, stderrTail) = result.closureResult
+        var exitCode: Int32?
+        var signal: Int32?
+        switch result.terminationStatus {
+        case .exited(let code): exitCode = code
+        case .signaled(let code): signal = code
+        }
+        return CodexRunResult(exitCode: exitCode, signal: signal, startedAt: startedAt, endedAt: Date(), turn: turn,
+                              stdoutTail: stdoutTail, stderrTail: CodexErrorText.withoutBacktrace(stderrTail))
+    }
+
+    /// Clear messages for the failures we can see before starting Codex.
+    private func preflight(_ request: CodexRunRequest) throws {
+        guard FileManager.default.isExecutableFile(atPath: binaryPath) else {
+            throw CodexLaunchError(CodexBinaryLocator.notFoundMessage(binaryPath))
+        }
+        guard GitRepository.contains(request.repoPath) else {
+            throw CodexLaunchError("\(request.repoPath) is not a git repository, and Codex only works in one. Run `git init` there.")
+        }
+    }
+}
+
+private enum StreamOutcome: Sendable {
+    case input
+    case stdout(TurnRecord, String)
+    case stderr(String)
+}

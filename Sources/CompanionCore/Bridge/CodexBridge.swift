@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+
+/// Runs one Codex turn for a project: picks the session, records the task from start to end, and
+/// returns a report. Shared by the local CLI and the Telegram bot so both behave the same.
+public struct CodexBridge: Sendable {
+    private let runner: any CodexRunning
+    private let sessions: any SessionLocating
+    private let store: any TaskStoring
+    private let activityLog: any ActivityLogging
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    public init(runner: any CodexRunning, sessions: any SessionLocating, store: any TaskStoring,
+                activityLog: any ActivityLogging, logger: Logger = Logger(label: "companion.bridge"),
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.runner = runner
+        self.sessions = sessions
+        self.store = store
+        self.activityLog = activityLog
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Which session a request will run in. Exposed so clients can say so before the run starts.
+    public func resolveSession(for request: BridgeRequest) async -> SessionNote {
+        guard request.mode == .continue else { return .new }
+        do {
+            guard let latest = try sessions.sessions(inRepository: request.project.repoPath, limit: 1).first else {
+                return .newBecauseNoneFound
+            }
+            let requester = try await store.requesterOfFirstTask(threadID: latest.id)
+            return .continued(latest, origin: SessionOrigin.describe(source: latest.source, companionRequester: requester))
+        } catch {
+            logger.error("listing sessions failed, starting a new one", metadata: ["project": "\(request.project.name)", "error": "\(error)"])
+            return .newBecauseNoneFound
+        }
+    }
+
+    /// Runs the turn. `onSessionChosen` is called once the session is known, before Codex starts, so a
+    /// client can say "continuing …" right away; `onEvent` receives each Codex event as it arrives.
+    public func run(_ request: BridgeRequest,
+                    onSessionChosen: @Sendable (SessionNote) async -> Void = { _ in },
+                    onEvent: @escaping @Sendable (CodexEvent) async -> Void = { _ in }) async throws -> TaskReport {
+        let prompt = request.prompt.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !prompt.isEmpty else {
+            throw BridgeRefusal("The prompt is empty: say what Codex should do.")
+        }
+        let session = await resolveSession(for: request)
+        await onSessionChosen(session)
+        var resumeID: String?
+        var usageBefore = TokenUsage.zero
+        if case .continued(let existing, _) = session {
+            resumeID = existing.id
+            usageBefore = existing.cumulativeUsage ?? .zero
+        }
+
+        let startedAt = now()
+        let taskID = try await store.startTask(NewTask(
+            chatID: request.chatID, requester: request.requester, project: request.project.name, prompt: prompt,
+            mode: request.mode, threadID: resumeID, startedAt: startedAt))
+        let metadata: Logger.Metadata = ["task": "\(taskID)", "project": "\(request.project.name)"]
+        logger.info("task started", metadata: metadata.merging(["resume": "\(resumeID ?? "-")"]) { $1 })
+
+        let report: TaskReport
+        do {
+            let result = try await runner.run(
+                CodexRunRequest(repoPath: request.project.repoPath, prompt: prompt, resumeThreadID: resumeID),
+                onEvent: onEvent)
+            report = TaskReport(
+                taskID: taskID, project: request.project, prompt: prompt, mode: request.mode, session: session,
+                status: result.succeeded ? .done : .failed, startedAt: startedAt, endedAt: now(),
+                exitCode: result.exitCode, turn: result.turn,
+                turnUsage: result.turn.cumulativeUsage.map { $0.since(usageBefore) },
+                failureReason: result.failureReason, stdoutTail: result.stdoutTail, stderrTail: result.stderrTail)
+        } catch {
+            let reason = (error as? CodexLaunchError)?.message ?? "Codex could not be run: \(error)"
+            logger.error("codex launch failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            report = TaskReport(
+                taskID: taskID, project: request.project, prompt: prompt, mode: request.mode, session: session,
+                status: .failed, startedAt: startedAt, endedAt: now(), exitCode: nil, turn: TurnRecord(),
+                turnUsage: nil, failureReason: reason, stdoutTail: "", stderrTail: "")
+        }
+
+        do {
+            try await store.finishTask(id: taskID, report: report)
+        } catch {
+            logger.error("recording the task's end failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+        activityLog.record(ActivityEntry(
+            time: report.endedAt, requester: request.requester, command: request.mode == .new ? "new" : "continue",
+            project: request.project.name, succeeded: report.status == .done, duration: report.duration))
+        logger.info("task ended", metadata: metadata.merging(["status": "\(report.status.rawValue)"]) { $1 })
+        return report
+    }
+}

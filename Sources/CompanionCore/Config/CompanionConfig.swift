@@ -1,0 +1,53 @@
+import Foundation
+
+/// The validated configuration. Built only by `ConfigLoader`, so every value here has been checked.
+public struct CompanionConfig: Sendable, Equatable {
+    public struct Codex: Sendable, Equatable {
+        /// Path to the codex binary; nil means "codex" on PATH.
+        public var binary: String?
+        /// CODEX_HOME to use; nil means Codex's own default (~/.codex).
+        public var home: String?
+        /// Sandbox mode passed to `codex exec -s`.
+        public var sandbox: String
+
+        public init(binary: String? = nil, home: String? = nil, sandbox: String = "workspace-write") {
+            self.binary = binary
+            self.home = home
+            self.sandbox = sandbox
+        }
+    }
+
+    public struct Telegram: Sendable, Equatable {
+        public var allowedUserIDs: [Int64]
+        public var apiBaseURL: String
+        public var botTokenFile: String?
+
+        public init(allowedUserIDs: [Int64], apiBaseURL: String = "https://api.telegram.org", botTokenFile: String? = nil) {
+            self.allowedUserIDs = allowedUserIDs
+            self.apiBaseURL = apiBaseURL
+            self.botTokenFile = botTokenFile
+        }
+    }
+
+    public var projects: [Project]
+    public var codex: Codex
+    public var stateDirectory: String
+    public var telegram: Telegram?
+    /// Where the config was read from, for messages.
+    public var sourcePath: String
+
+    public init(projects: [Project], codex: Codex = Codex(), stateDirectory: String,
+                telegram: Telegram? = nil, sourcePath: String = "") {
+        self.projects = projects
+        self.codex = codex
+        self.stateDirectory = stateDirectory
+        self.telegram = telegram
+        self.sourcePath = sourcePath
+    }
+
+    public func project(named name: String) -> Project? {
+        projects.first { $0.name.lowercased() == name.lowercased() }
+    }
+
+    public var projectNames: [String] { projects.map(\.name) }
+}

@@ -1,0 +1,17 @@
+/// Runs Codex turns. The real implementation starts `codex exec --json`; tests may use the real one too.
+public protocol CodexRunning: Sendable {
+    /// Runs one turn in `request.repoPath`, calling `onEvent` for each event as it arrives, and returns
+    /// when the process has exited. Throws `CodexLaunchError` when Codex cannot be started at all.
+    func run(_ request: CodexRunRequest, onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult
+}
+
+/// Codex could not be started; the message is meant for the user.
+public struct CodexLaunchError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

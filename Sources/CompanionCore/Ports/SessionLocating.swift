@@ -1,0 +1,36 @@
+import Foundation
+
+/// Finds Codex sessions on disk, whoever started them (terminal, IDE, or the companion).
+public protocol SessionLocating: Sendable {
+    /// Sessions whose working directory is `repoPath`, most recently used first, at most `limit`.
+    func sessions(inRepository repoPath: String, limit: Int) throws -> [CodexSession]
+    /// The session with this thread id, if Codex has it on disk.
+    func session(id: String) throws -> CodexSession?
+}
+
+/// A Codex session (a thread) as recorded in its rollout file.
+public struct CodexSession: Sendable, Equatable {
+    public var id: String
+    /// The working directory of its latest turn.
+    public var cwd: String
+    public var startedAt: Date?
+    public var lastUsedAt: Date
+    public var firstPrompt: String?
+    /// Who started it, in Codex's words: `exec`, `cli`, `vscode`…
+    public var source: String
+    /// The thread's cumulative token usage so far, when the file records it.
+    public var cumulativeUsage: TokenUsage?
+
+    public init(id: String, cwd: String, startedAt: Date?, lastUsedAt: Date, firstPrompt: String?, source: String,
+                cumulativeUsage: TokenUsage?) {
+        self.id = id
+        self.cwd = cwd
+        self.startedAt = startedAt
+        self.lastUsedAt = lastUsedAt
+        self.firstPrompt = firstPrompt
+        self.source = source
+        self.cumulativeUsage = cumulativeUsage
+    }
+
+    public var shortID: String { String(id.suffix(8)) }
+}

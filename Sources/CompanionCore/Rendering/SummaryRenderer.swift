@@ -1,0 +1,102 @@
+import Foundation
+
+/// The compact result text for a phone screen (and the terminal): outcome, session, Codex's answer,
+/// files, commands and tokens. Plain text; clients add their own formatting.
+public struct SummaryRenderer: Sendable {
+    public var maxCommands = 8
+    public var maxFiles = 12
+    private let now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
+    }
+
+    public func render(_ report: TaskReport) -> String {
+        var sections: [String] = []
+        let icon = report.status == .done ? "✅ Done" : "❌ Failed"
+        sections.append("\(icon) · \(report.project.name) · \(Durations.short(report.duration))\n\(sessionLine(report))")
+
+        if report.status != .done, let reason = report.failureReason {
+            sections.append("Codex said: \(reason)")
+        }
+        if let message = report.turn.finalMessage?.trimmingCharacters(in: .whitespacesAndNewlines), !message.isEmpty {
+            sections.append(message)
+        }
+        if !report.turn.filesChanged.isEmpty {
+            sections.append(filesSection(report))
+        }
+        if !report.turn.commands.isEmpty {
+            sections.append(commandsSection(report.turn.commands))
+        }
+        if let usage = report.turnUsage {
+            sections.append("Tokens: \(Self.grouped(usage.inputTokens)) in · \(Self.grouped(usage.outputTokens)) out")
+        }
+        return sections.joined(separator: "\n\n")
+    }
+
+    func sessionLine(_ report: TaskReport) -> String {
+        let id = report.threadID.map { String($0.suffix(8)) } ?? "none"
+        switch report.session {
+        case .new:
+            return "New session \(id)"
+        case .newBecauseNoneFound:
+            return "New session \(id) (no earlier session in this repository)"
+        case .continued(let session, let origin):
+            let age = Durations.short(now().timeIntervalSince(session.lastUsedAt))
+            return "Continued session \(session.shortID) (started \(origin), last used \(age) ago)"
+        }
+    }
+
+    private func filesSection(_ report: TaskReport) -> String {
+        let files = report.turn.filesChanged
+        var lines = ["Files changed (\(files.count)):"]
+        for change in files.prefix(maxFiles) {
+            let marker = switch change.kind {
+            case "add": "+"
+            case "delete": "−"
+            default: "~"
+            }
+            lines.append("\(marker) \(Self.relative(change.path, to: report.project.repoPath))")
+        }
+        if files.count > maxFiles { lines.append("… and \(files.count - maxFiles) more") }
+        return lines.joined(separator: "\n")
+    }
+
+    private func commandsSection(_ commands: [CommandExecution]) -> String {
+        var lines = ["Commands (\(commands.count)):"]
+        // Failed commands matter most: show all of them first within the budget, in order.
+        let shown = commands.filter(\.failed).prefix(maxCommands) + commands.filter { !$0.failed }
+            .prefix(max(0, maxCommands - commands.filter(\.failed).count))
+        for command in commands where shown.contains(command) {
+            let text = Self.shorten(CommandText.display(command.command), to: 80)
+            if command.failed {
+                let code = command.exitCode.map { "exit \($0)" } ?? command.status
+                lines.append("✗ \(text) (\(code))")
+            } else {
+                lines.append("✓ \(text)")
+            }
+        }
+        if commands.count > shown.count { lines.append("… and \(commands.count - shown.count) more") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func relative(_ path: String, to root: String) -> String {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
+    static func shorten(_ text: String, to limit: Int) -> String {
+        let single = text.replacingOccurrences(of: "\n", with: " ⏎ ")
+        return single.count > limit ? String(single.prefix(limit - 1)) + "…" : single
+    }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var out = ""
+        for (index, char) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(char)
+        }
+        return out
+    }
+}

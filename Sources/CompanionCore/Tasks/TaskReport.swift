@@ -1,0 +1,58 @@
+import Foundation
+
+/// Everything known about a finished task: what the summary shows and what the store keeps.
+public struct TaskReport: Sendable, Equatable {
+    public var taskID: Int64
+    public var project: Project
+    public var prompt: String
+    public var mode: TaskMode
+    public var session: SessionNote
+    public var status: TaskStatus
+    public var startedAt: Date
+    public var endedAt: Date
+    public var exitCode: Int32?
+    public var turn: TurnRecord
+    /// This turn's own usage (Codex reports the thread's running total).
+    public var turnUsage: TokenUsage?
+    public var failureReason: String?
+    public var stdoutTail: String
+    public var stderrTail: String
+
+    public init(taskID: Int64, project: Project, prompt: String, mode: TaskMode, session: SessionNote, status: TaskStatus,
+                startedAt: Date, endedAt: Date, exitCode: Int32?, turn: TurnRecord, turnUsage: TokenUsage?,
+                failureReason: String?, stdoutTail: String, stderrTail: String) {
+        self.taskID = taskID
+        self.project = project
+        self.prompt = prompt
+        self.mode = mode
+        self.session = session
+        self.status = status
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.exitCode = exitCode
+        self.turn = turn
+        self.turnUsage = turnUsage
+        self.failureReason = failureReason
+        self.stdoutTail = stdoutTail
+        self.stderrTail = stderrTail
+    }
+
+    public var duration: TimeInterval { endedAt.timeIntervalSince(startedAt) }
+
+    /// The session the turn ran in: Codex's word when it started one, else the one we resumed.
+    public var threadID: String? {
+        if let id = turn.threadID, !id.isEmpty { return id }
+        if case .continued(let session, _) = session { return session.id }
+        return nil
+    }
+}
+
+/// Which session a task ran in, and why.
+public enum SessionNote: Sendable, Equatable {
+    /// The user asked for a new session.
+    case new
+    /// The user asked to continue, but the repository had no session yet.
+    case newBecauseNoneFound
+    /// An existing session was resumed; `origin` says where it was started ("the terminal", "Telegram"…).
+    case continued(CodexSession, origin: String)
+}

@@ -1,0 +1,86 @@
+import CompanionCore
+import Foundation
+import GRDB
+
+/// The companion's SQLite file: chats, tasks, Telegram updates and the audit trail.
+/// Owns the connection and runs the versioned migrations when opened.
+public final class AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path`.
+    public convenience init(path: String) throws {
+        var configuration = Configuration()
+        // The CLI and the daemon may use the same file at once; wait for the other writer briefly.
+        configuration.busyMode = .timeout(5)
+        configuration.foreignKeysEnabled = true
+        try self.init(writer: DatabasePool(path: path, configuration: configuration))
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(writer: DatabaseQueue())
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "chats") { table in
+                table.primaryKey("chat_id", .integer)
+                table.column("project_name", .text)
+                table.column("last_active_at", .datetime).notNull()
+            }
+            try db.create(table: "tasks") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("chat_id", .integer)
+                table.column("requester", .text).notNull()
+                table.column("project_name", .text).notNull()
+                table.column("prompt", .text).notNull()
+                table.column("mode", .text).notNull().check { ["new", "continue"].contains($0) }
+                table.column("status", .text).notNull()
+                    .check { ["queued", "running", "done", "failed", "cancelled", "interrupted"].contains($0) }
+                table.column("thread_id", .text)
+                table.column("started_at", .datetime).notNull()
+                table.column("ended_at", .datetime)
+                table.column("exit_code", .integer)
+                table.column("summary", .text)
+                table.column("final_message", .text)
+                table.column("failure_reason", .text)
+                table.column("stdout_tail", .text)
+                table.column("stderr_tail", .text)
+                table.column("input_tokens", .integer)
+                table.column("cached_input_tokens", .integer)
+                table.column("output_tokens", .integer)
+                table.column("files_changed", .text)
+                table.column("commands", .text)
+            }
+            try db.create(index: "tasks_by_project", on: "tasks", columns: ["project_name", "id"])
+            try db.create(index: "tasks_by_thread", on: "tasks", columns: ["thread_id", "id"])
+            try db.create(table: "telegram_updates") { table in
+                table.primaryKey("update_id", .integer)
+                table.column("payload", .text).notNull()
+                table.column("received_at", .datetime).notNull()
+                table.column("handled_at", .datetime)
+            }
+            try db.create(table: "settings") { table in
+                table.primaryKey("key", .text)
+                table.column("value", .text).notNull()
+            }
+            try db.create(table: "audit") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .datetime).notNull()
+                table.column("user_id", .integer)
+                table.column("chat_id", .integer)
+                table.column("requester", .text).notNull()
+                table.column("command", .text).notNull()
+                table.column("project_name", .text)
+                table.column("outcome", .text).notNull()
+                table.column("duration_seconds", .double).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// Entry point: only argument parsing lives here; wiring is in `CompanionContext`.
+@main
+struct CodexCompanion: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codex-companion",
+        abstract: "Drive your local Codex CLI sessions from your phone (Telegram) or this terminal.",
+        subcommands: [RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self, DoctorCommand.self]
+    )
+}
+
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Path of the config file (default: ~/.codex-companion/config.json).")
+    var config: String?
+
+    var configPath: String { config ?? ConfigLoaderDefaults.path }
+}

@@ -1,0 +1,61 @@
+import CodexAdapter
+import CompanionCore
+import Foundation
+import Logging
+import Store
+
+/// Everything a command needs, built once from the config: the store, the Codex runner and the bridge.
+struct CompanionContext {
+    let config: CompanionConfig
+    let database: AppDatabase
+    let activityLog: ActivityLogFile
+    let sessions: RolloutSessionFinder
+    let codexBinary: String?
+
+    /// Loads the config (printing its warnings to stderr) and opens the state directory.
+    static func load(configPath: String) throws -> CompanionContext {
+        let loaded: ConfigLoader.Loaded
+        do {
+            loaded = try ConfigLoader().load(path: configPath)
+        } catch {
+            throw UserFacingError(error.description)
+        }
+        for warning in loaded.warnings {
+            Terminal.warn("\(loaded.config.sourcePath): \(warning)")
+        }
+        let config = loaded.config
+        let stateDirectory = config.stateDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw UserFacingError("Cannot create the state directory \(stateDirectory): \(error.localizedDescription)")
+        }
+        let database: AppDatabase
+        do {
+            database = try AppDatabase(path: (stateDirectory as NSString).appendingPathComponent("companion.sqlite"))
+        } catch {
+            throw UserFacingError("Cannot open the database in \(stateDirectory): \(error)")
+        }
+        return CompanionContext(
+            config: config, database: database, activityLog: ActivityLogFile(directory: stateDirectory),
+            sessions: RolloutSessionFinder(codexHome: config.codex.home),
+            codexBinary: CodexBinaryLocator.locate(configured: config.codex.binary))
+    }
+
+    func bridge(logger: Logger = Logger(label: "companion.bridge")) -> CodexBridge {
+        let runner = CodexProcessRunner(
+            binaryPath: codexBinary ?? config.codex.binary ?? "codex", codexHome: config.codex.home,
+            sandbox: config.codex.sandbox)
+        return CodexBridge(runner: runner, sessions: sessions, store: database, activityLog: activityLog, logger: logger)
+    }
+
+    /// The project by name, or an error listing the valid names.
+    func project(named name: String) throws -> Project {
+        guard let project = config.project(named: name) else {
+            let names = config.projectNames.joined(separator: ", ")
+            throw UserFacingError("Unknown project \"\(name)\". Projects: \(names.isEmpty ? "none configured" : names).")
+        }
+        return project
+    }
+}

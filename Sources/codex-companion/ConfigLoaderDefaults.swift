@@ -1,0 +1,5 @@
+import CompanionCore
+
+enum ConfigLoaderDefaults {
+    static var path: String { ConfigLoader.defaultConfigPath }
+}

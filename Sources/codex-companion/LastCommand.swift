@@ -1,0 +1,38 @@
+import ArgumentParser
+import CompanionCore
+import Foundation
+
+struct LastCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "last", abstract: "Show a project's last task.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The project's name from the config.")
+    var project: String
+
+    func run() async throws {
+        try await CommandSupport.run {
+            let context = try CompanionContext.load(configPath: options.configPath)
+            let project = try context.project(named: self.project)
+            guard let task = try await context.database.lastTask(project: project.name) else {
+                Terminal.out("No task has run in \(project.name) yet.")
+                return
+            }
+            Terminal.out(LastTaskText.render(task))
+        }
+    }
+}
+
+enum LastTaskText {
+    static func render(_ task: StoredTask, now: Date = Date()) -> String {
+        let header = "Task #\(task.id) · \(task.mode.rawValue) · \"\(SummaryRendererShort.prompt(task.prompt))\""
+        switch task.status {
+        case .running:
+            return "\(header)\nRunning for \(Durations.short(now.timeIntervalSince(task.startedAt))) (or interrupted if the companion stopped)."
+        case .queued:
+            return "\(header)\nQueued."
+        default:
+            return "\(header)\n\n\(task.summary ?? "Ended: \(task.status.rawValue).")"
+        }
+    }
+}

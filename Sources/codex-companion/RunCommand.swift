@@ -1,0 +1,61 @@
+import ArgumentParser
+import CompanionCore
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run Codex in a project: continue its latest session, or start a new one with --new.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(name: .long, help: "Start a new Codex session instead of continuing the latest one.")
+    var new = false
+
+    @Argument(help: "The project's name from the config.")
+    var project: String
+
+    @Argument(parsing: .captureForPassthrough, help: "What Codex should do.")
+    var prompt: [String] = []
+
+    func run() async throws {
+        try await CommandSupport.run {
+            let context = try CompanionContext.load(configPath: options.configPath)
+            let project = try context.project(named: self.project)
+            let request = BridgeRequest(project: project, prompt: prompt.joined(separator: " "),
+                                        mode: new ? .new : .continue, requester: "cli")
+            let report: TaskReport
+            do {
+                report = try await context.bridge().run(request, onSessionChosen: { note in
+                    Terminal.progress(Self.describe(note, project: project.name))
+                }, onEvent: { event in
+                    if let line = ProgressText.line(for: event, repoPath: project.repoPath) { Terminal.progress(line) }
+                })
+            } catch let refusal as BridgeRefusal {
+                throw UserFacingError(refusal.message)
+            }
+            Terminal.out("")
+            Terminal.out(SummaryRenderer().render(report))
+            if report.status != .done { throw ExitCode(1) }
+        }
+    }
+
+    static func describe(_ note: SessionNote, project: String) -> String {
+        switch note {
+        case .new:
+            return "starting a new Codex session in \(project)"
+        case .newBecauseNoneFound:
+            return "no earlier Codex session in \(project): starting a new one"
+        case .continued(let session, let origin):
+            let prompt = session.firstPrompt.map { ": \"\(SummaryRendererShort.prompt($0))\"" } ?? ""
+            return "continuing session \(session.shortID) (started \(origin))\(prompt)"
+        }
+    }
+}
+
+enum SummaryRendererShort {
+    static func prompt(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+        return line.count > 60 ? String(line.prefix(59)) + "…" : line
+    }
+}

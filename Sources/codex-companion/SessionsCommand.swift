@@ -1,0 +1,46 @@
+import ArgumentParser
+import CompanionCore
+import Foundation
+
+struct SessionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sessions", abstract: "List a project's recent Codex sessions, whoever started them.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .long, help: "How many sessions to show.")
+    var limit = 10
+
+    @Argument(help: "The project's name from the config.")
+    var project: String
+
+    func run() async throws {
+        try await CommandSupport.run {
+            let context = try CompanionContext.load(configPath: options.configPath)
+            let project = try context.project(named: self.project)
+            let sessions = try context.sessions.sessions(inRepository: project.repoPath, limit: max(1, limit))
+            guard !sessions.isEmpty else {
+                Terminal.out("No Codex sessions in \(project.name) yet. `codex-companion run \(project.name) \"…\"` starts one.")
+                return
+            }
+            let requesters = try await context.database.requestersByThread()
+            for session in sessions {
+                let age = Durations.short(Date().timeIntervalSince(session.lastUsedAt))
+                let origin = SessionOriginLabel.label(source: session.source, requester: requesters[session.id])
+                let prompt = session.firstPrompt.map { "\"\(SummaryRendererShort.prompt($0))\"" } ?? "(no prompt)"
+                Terminal.out("\(session.id)  \(age) ago  \(origin)  \(prompt)")
+            }
+        }
+    }
+}
+
+enum SessionOriginLabel {
+    static func label(source: String, requester: String?) -> String {
+        if let requester { return requester.hasPrefix("telegram") ? "telegram" : "companion-cli" }
+        switch source {
+        case "cli": return "terminal"
+        case "": return "unknown"
+        default: return source
+        }
+    }
+}

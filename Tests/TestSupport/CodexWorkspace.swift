@@ -1,0 +1,112 @@
+import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// A private world for one test: a CODEX_HOME wired to a fake Responses server, git repositories, and a
+/// state directory, all under ~/.codex-companion-tests/ (Codex refuses helper binaries under /tmp, and
+/// its Linux sandbox then fails every command).
+public final class CodexWorkspace: Sendable {
+    public let root: String
+    public let codexHome: String
+    public let stateDirectory: String
+    public let fake: FakeResponsesServer
+
+    private init(root: String, fake: FakeResponsesServer) {
+        self.root = root
+        self.codexHome = root + "/codex-home"
+        self.stateDirectory = root + "/state"
+        self.fake = fake
+    }
+
+    public static func make() async throws -> CodexWorkspace {
+        let base = NSHomeDirectory() + "/.codex-companion-tests"
+        let root = base + "/" + UUID().uuidString.prefix(8).lowercased()
+        let fake = try await FakeResponsesServer.start()
+        let workspace = CodexWorkspace(root: root, fake: fake)
+        try FileManager.default.createDirectory(atPath: workspace.codexHome, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: workspace.stateDirectory, withIntermediateDirectories: true)
+        try workspace.codexConfig.write(toFile: workspace.codexHome + "/config.toml", atomically: true, encoding: .utf8)
+        return workspace
+    }
+
+    /// Points codex at the fake: no login, no retries (a scripted failure fails at once).
+    private var codexConfig: String {
+        """
+        model = "gpt-5.5"
+        model_provider = "mock"
+
+        [model_providers.mock]
+        name = "mock"
+        base_url = "\(fake.baseURL)"
+        wire_api = "responses"
+        request_max_retries = 0
+        stream_max_retries = 0
+        stream_idle_timeout_ms = 15000
+        """
+    }
+
+    /// A git repository with one commit, at `root/repos/name`.
+    public func makeRepository(_ name: String) async throws -> String {
+        let path = root + "/repos/" + name
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try "# \(name)\n".write(toFile: path + "/README.md", atomically: true, encoding: .utf8)
+        try await Self.git(["init", "-q"], in: path)
+        try await Self.git(["add", "."], in: path)
+        try await Self.git(["-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-qm", "init"], in: path)
+        return path
+    }
+
+    /// A folder that is not a git repository (nor inside one).
+    public func makePlainFolder(_ name: String) throws -> String {
+        let path = root + "/plain/" + name
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Writes a config file naming these projects, with this workspace's CODEX_HOME and state directory.
+    public func writeConfig(projects: [(name: String, path: String)], codexBinary: String?,
+                            extra: [String: Any] = [:]) throws -> String {
+        var codex: [String: Any] = ["home": codexHome]
+        if let codexBinary { codex["binary"] = codexBinary }
+        var object: [String: Any] = [
+            "projects": projects.map { ["name": $0.name, "repo_path": $0.path] },
+            "codex": codex,
+            "state_dir": stateDirectory,
+        ]
+        for (key, value) in extra { object[key] = value }
+        let path = root + "/config.json"
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            .write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Runs codex directly in `repo`, as the user would in a terminal before leaving the desk.
+    public func runCodexDirectly(prompt: String, in repo: String) async throws -> (exitCode: Int32, stdout: String) {
+        let binary = try TestCodex.requireBinary()
+        let result = try await Subprocess.run(
+            .path(FilePath(binary)), arguments: ["exec", "--json", "-s", "workspace-write", "-"],
+            environment: .inherit.updating(["CODEX_HOME": codexHome]), workingDirectory: FilePath(repo),
+            input: .string(prompt), output: .string(limit: 16 << 20), error: .discarded)
+        guard case .exited(let code) = result.terminationStatus else { return (-1, result.standardOutput) }
+        return (code, result.standardOutput)
+    }
+
+    public func cleanUp() async {
+        await fake.stop()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    static func git(_ arguments: [String], in directory: String) async throws {
+        let result = try await Subprocess.run(
+            .name("git"), arguments: Arguments(arguments), workingDirectory: FilePath(directory),
+            output: .discarded, error: .string(limit: 64 << 10))
+        guard result.terminationStatus.isSuccess else {
+            throw TestSupportError("git \(arguments.joined(separator: " ")) failed: \(result.standardError)")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A fake OpenAI Responses API (`POST /v1/responses`, Server-Sent Events) that lets the REAL codex run
+/// offline. Answers are scripted per prompt: the first scripted phrase found in the latest user prompt
+/// picks the script, and the number of tool results since that prompt picks the step.
+public final class FakeResponsesServer: Sendable {
+    public enum Step: Sendable, Equatable {
+        /// The assistant's final message for the turn.
+        case message(String)
+        /// A shell command through Codex's `exec_command` tool.
+        case shell(String)
+        /// A file edit through Codex's freeform `apply_patch` tool (the raw patch text).
+        case patch(String)
+        /// A plan through `update_plan`: (step, status) pairs.
+        case plan([PlanStep])
+        /// An HTTP error status with a JSON error body.
+        case httpError(Int)
+        /// A stream that reports `response.failed`.
+        case failed(message: String)
+    }
+
+    public struct PlanStep: Sendable, Equatable {
+        public var step: String
+        public var status: String
+
+        public init(_ step: String, _ status: String) {
+            self.step = step
+            self.status = status
+        }
+    }
+
+    /// What codex sent, reduced to what tests assert on.
+    public struct RecordedRequest: Sendable {
+        /// Every user prompt in the request's input, oldest first: the thread's history.
+        public var userPrompts: [String]
+        public var threadID: String?
+        public var toolOutputs: Int
+    }
+
+    private struct State {
+        var scripts: [(phrase: String, steps: [Step])] = []
+        var requests: [RecordedRequest] = []
+        var responseCounter = 0
+    }
+
+    private let state = Mutex(State())
+    private let server: LoopbackServer
+
+    private init(server: LoopbackServer) {
+        self.server = server
+    }
+
+    public static func start() async throws -> FakeResponsesServer {
+        let box = ServerBox()
+        let router = Router()
+        router.post("/v1/responses") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 64 << 20)
+            guard let fake = box.server else { return Response(status: .serviceUnavailable) }
+            return fake.respond(to: Data(buffer: body), threadID: request.headers[HTTPField.Name("thread-id")!])
+        }
+        let server = try await LoopbackServer.start(router: router)
+        let fake = FakeResponsesServer(server: server)
+        box.server = fake
+        return fake
+    }
+
+    /// Base URL for codex's provider config (`…/v1`).
+    public var baseURL: String { server.baseURL + "/v1" }
+
+    public func stop() async { await server.stop() }
+
+    /// Scripts the answers to prompts containing `phrase`. Later scripts win over earlier ones.
+    public func script(_ phrase: String, _ steps: [Step]) {
+        state.withLock { $0.scripts.insert((phrase, steps), at: 0) }
+    }
+
+    public var requests: [RecordedRequest] { state.withLock { $0.requests } }
+
+    private func respond(to body: Data, threadID: String?) -> Response {
+        let input = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["input"] as? [[String: Any]] ?? []
+        let prompts = Self.userPrompts(in: input)
+        let lastUserIndex = input.lastIndex { Self.isUserPrompt($0) } ?? -1
+        let toolOutputs = input.suffix(from: lastUserIndex + 1).filter {
+            ["function_call_output", "custom_tool_call_output"].contains($0["type"] as? String ?? "")
+        }.count
+        let (step, number): (Step, Int) = state.withLock { state in
+            state.requests.append(RecordedRequest(userPrompts: prompts, threadID: threadID, toolOutputs: toolOutputs))
+            state.responseCounter += 1
+            let latest = prompts.last ?? ""
+            let steps = state.scripts.first { latest.contains($0.phrase) }?.steps ?? [.message("Done.")]
+            return (toolOutputs < steps.count ? steps[toolOutputs] : .message("Done."), state.responseCounter)
+        }
+        return SSEResponse.make(step, responseNumber: number)
+    }
+
+    static func isUserPrompt(_ item: [String: Any]) -> Bool {
+        guard item["type"] as? String == "message", item["role"] as? String == "user" else { return false }
+        let text = promptText(item)
+        // Codex adds context messages with the user role; they are not prompts.
+        return !text.hasPrefix("<") && !text.hasPrefix("# AGENTS.md")
+    }
+
+    static func promptText(_ item: [String: Any]) -> String {
+        let content = item["content"] as? [[String: Any]] ?? []
+        return content.compactMap { $0["text"] as? String }.joined()
+    }
+
+    static func userPrompts(in input: [[String: Any]]) -> [String] {
+        input.filter(isUserPrompt).map { promptText($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+}
+
+/// Lets the route closure reach the fake once it exists.
+private final class ServerBox: @unchecked Sendable {
+    var server: FakeResponsesServer?
+}
