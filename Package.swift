@@ -70,7 +70,9 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore"]),
         .testTarget(
             name: "CodexAdapterTests",
-            dependencies: ["CodexAdapter", "CompanionCore", "TestSupport"]
+            dependencies: ["CodexAdapter", "CompanionCore", "Store", "TestSupport"]
         ),
+        // Drives the built executable as a subprocess; the dependency makes `swift test` build it.
+        .testTarget(name: "CompanionCLITests", dependencies: ["codex-companion", "TestSupport"]),
     ]
 )

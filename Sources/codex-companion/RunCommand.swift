@@ -15,7 +15,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The project's name from the config.")
     var project: String
 
-    @Argument(parsing: .captureForPassthrough, help: "What Codex should do.")
+    @Argument(help: "What Codex should do (quote it, or put -- before a prompt that starts with a dash).")
     var prompt: [String] = []
 
     func run() async throws {

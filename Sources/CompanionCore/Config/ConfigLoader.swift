@@ -104,7 +104,7 @@ public struct ConfigLoader: Sendable {
                                   "\"\(key).name\" is \"\(name)\": use a simple word (letters, digits, - and _, at most 32)")
             }
             guard seen.insert(name.lowercased()).inserted else {
-                throw ConfigError(.duplicateName, path: path, "\"\(key).name\": the name \"\(name)\" is used twice")
+                throw ConfigError(.duplicateName, path: path, "\"\(key).name\": the name \"\(name)\" is used twice (names ignore case)")
             }
             guard let rawRepo = try Self.optionalString(object["repo_path"], key: "\(key).repo_path", path: path),
                   !rawRepo.isEmpty else {
@@ -158,7 +158,9 @@ public struct ConfigLoader: Sendable {
                 throw ConfigError(.invalidValue, path: path, "\"telegram.allowed_user_ids\" must be a list of numbers")
             }
             for item in list {
-                guard let number = item as? NSNumber, !(item is Bool), number.doubleValue == Double(number.int64Value) else {
+                // JSON booleans also arrive as NSNumber; their objCType is "c".
+                guard let number = item as? NSNumber, String(cString: number.objCType) != "c",
+                      number.doubleValue == Double(number.int64Value) else {
                     throw ConfigError(.invalidValue, path: path,
                                       "\"telegram.allowed_user_ids\" must hold whole numbers (Telegram user ids)")
                 }

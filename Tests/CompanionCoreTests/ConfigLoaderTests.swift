@@ -1,0 +1,130 @@
+import CompanionCore
+import Foundation
+import Testing
+
+@Suite struct ConfigLoaderTests {
+    let loader = ConfigLoader()
+
+    /// A scratch folder with one existing repository folder and one plain file.
+    final class Scratch {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("config-tests-\(UUID().uuidString)").path
+        var repo: String { root + "/repo" }
+        var file: String { root + "/file.txt" }
+
+        init() throws {
+            try FileManager.default.createDirectory(atPath: root + "/repo", withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: root + "/file.txt", contents: Data("x".utf8))
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    func parse(_ json: String) throws(ConfigError) -> ConfigLoader.Loaded {
+        try loader.parse(Data(json.utf8), path: "/cfg.json")
+    }
+
+    func expectError(_ kind: ConfigError.Kind, containing fragment: String, _ json: String,
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try parse(json)
+            Issue.record("expected \(kind) for \(json)", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.kind == kind, sourceLocation: sourceLocation)
+            #expect(error.description.hasPrefix("/cfg.json: "), sourceLocation: sourceLocation)
+            #expect(error.message.contains(fragment), "\(error.message)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func loadsAValidConfigWithDefaults() throws {
+        let scratch = try Scratch()
+        let loaded = try parse("""
+            {"projects": [{"name": "privsyn", "repo_path": "\(scratch.repo)", "notes": "n", "branch": "main"}]}
+            """)
+        #expect(loaded.warnings.isEmpty)
+        #expect(loaded.config.projects.count == 1)
+        #expect(loaded.config.project(named: "PrivSyn")?.notes == "n")
+        #expect(loaded.config.codex == CompanionConfig.Codex())
+        #expect(loaded.config.stateDirectory == ConfigLoader.defaultStateDirectory)
+        #expect(loaded.config.telegram == nil)
+    }
+
+    @Test func missingFilePrintsAStarterConfig() {
+        do {
+            _ = try loader.load(path: "/nonexistent/dir/config.json")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .missingFile)
+            #expect(error.message.contains("\"projects\""))
+            #expect(error.path == "/nonexistent/dir/config.json")
+        }
+    }
+
+    @Test func invalidJSONNamesLineAndColumn() {
+        expectError(.invalidJSON, containing: "line 3", "{\n  \"projects\": [\n    {\"name\": oops}\n  ]\n}")
+        expectError(.invalidJSON, containing: "top level", "[1, 2]")
+    }
+
+    @Test func duplicateAndBadNamesAreRejected() throws {
+        let scratch = try Scratch()
+        expectError(.duplicateName, containing: "\"Alpha\" is used twice", """
+            {"projects": [{"name": "alpha", "repo_path": "\(scratch.repo)"}, {"name": "Alpha", "repo_path": "\(scratch.repo)"}]}
+            """)
+        for name in ["my project", "../etc", "", "naïve", String(repeating: "a", count: 33)] {
+            expectError(.invalidValue, containing: "projects[0].name", """
+                {"projects": [{"name": "\(name)", "repo_path": "\(scratch.repo)"}]}
+                """)
+        }
+    }
+
+    @Test func repoPathMustBeAnExistingAbsoluteDirectory() throws {
+        let scratch = try Scratch()
+        expectError(.badRepoPath, containing: "absolute", #"{"projects": [{"name": "a", "repo_path": "code/a"}]}"#)
+        expectError(.badRepoPath, containing: "is missing", #"{"projects": [{"name": "a"}]}"#)
+        expectError(.badRepoPath, containing: "does not exist", #"{"projects": [{"name": "a", "repo_path": "/no/such/dir"}]}"#)
+        expectError(.badRepoPath, containing: "is not a directory", """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.file)"}]}
+            """)
+    }
+
+    @Test func wrongTypesNameTheKey() throws {
+        let scratch = try Scratch()
+        expectError(.invalidValue, containing: "\"projects\"", #"{"projects": {"name": "a"}}"#)
+        expectError(.invalidValue, containing: "missing key \"projects\"", #"{}"#)
+        expectError(.invalidValue, containing: "codex.binary", """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "codex": {"binary": 3}}
+            """)
+        expectError(.invalidValue, containing: "codex.sandbox", """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "codex": {"sandbox": "yolo"}}
+            """)
+        expectError(.invalidValue, containing: "allowed_user_ids", """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "telegram": {"allowed_user_ids": ["me"]}}
+            """)
+        expectError(.invalidValue, containing: "allowed_user_ids", """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "telegram": {"allowed_user_ids": [true]}}
+            """)
+        expectError(.invalidValue, containing: "state_dir", """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "state_dir": "relative/state"}
+            """)
+    }
+
+    @Test func unknownKeysAreNamedInWarnings() throws {
+        let scratch = try Scratch()
+        let loaded = try parse("""
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)", "repo": "typo"}],
+             "codex": {"binnary": "/x"}, "stat_dir": "/tmp", "telegram": {"allowed_user_ids": [1], "tokn": "x"}}
+            """)
+        #expect(loaded.warnings.count == 4)
+        #expect(loaded.warnings.contains { $0.contains("\"stat_dir\"") })
+        #expect(loaded.warnings.contains { $0.contains("\"projects[0].repo\"") })
+        #expect(loaded.warnings.contains { $0.contains("\"codex.binnary\"") })
+        #expect(loaded.warnings.contains { $0.contains("\"telegram.tokn\"") })
+        #expect(loaded.config.telegram?.allowedUserIDs == [1])
+    }
+
+    @Test func tildeExpandsToHome() throws {
+        let home = NSHomeDirectory()
+        let loaded = try parse(#"{"projects": [{"name": "h", "repo_path": "~"}], "state_dir": "~/.state-x"}"#)
+        #expect(loaded.config.projects[0].repoPath == URL(fileURLWithPath: home).resolvingSymlinksInPath().path)
+        #expect(loaded.config.stateDirectory == home + "/.state-x")
+    }
+}

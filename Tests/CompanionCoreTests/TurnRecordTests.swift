@@ -1,0 +1,47 @@
+import CompanionCore
+import Testing
+
+@Suite struct TurnRecordTests {
+    @Test func foldsATurnIntoItsResult() {
+        var turn = TurnRecord()
+        let events: [CodexEvent] = [
+            .threadStarted(threadID: "thread-1"),
+            .turnStarted,
+            .itemStarted(CodexItem(id: "item_0", kind: .commandExecution(CommandExecution(command: "ls", exitCode: nil, status: "in_progress")))),
+            .itemCompleted(CodexItem(id: "item_0", kind: .commandExecution(CommandExecution(command: "ls", exitCode: 0, status: "completed")))),
+            .itemCompleted(CodexItem(id: "item_1", kind: .fileChange(changes: [FileChange(path: "/r/a.txt", kind: "add")], status: "completed"))),
+            .itemCompleted(CodexItem(id: "item_2", kind: .fileChange(changes: [FileChange(path: "/r/a.txt", kind: "update"),
+                                                                             FileChange(path: "/r/b.txt", kind: "delete")], status: "completed"))),
+            .itemCompleted(CodexItem(id: "item_3", kind: .commandExecution(CommandExecution(command: "make test", exitCode: 2, status: "failed")))),
+            .error(message: "Reconnecting... 1/2"),
+            .itemCompleted(CodexItem(id: "item_4", kind: .agentMessage(text: "first"))),
+            .itemCompleted(CodexItem(id: "item_5", kind: .agentMessage(text: "final answer"))),
+            .turnCompleted(usage: TokenUsage(inputTokens: 500, outputTokens: 50)),
+        ]
+        for event in events { turn.apply(event) }
+        #expect(turn.threadID == "thread-1")
+        #expect(turn.finalMessage == "final answer")
+        #expect(turn.filesChanged == [FileChange(path: "/r/a.txt", kind: "add"), FileChange(path: "/r/b.txt", kind: "delete")])
+        #expect(turn.commands.map(\.command) == ["ls", "make test"])
+        #expect(turn.commands.map(\.failed) == [false, true])
+        #expect(turn.warnings == ["Reconnecting... 1/2"])
+        #expect(turn.completed)
+        #expect(turn.cumulativeUsage == TokenUsage(inputTokens: 500, outputTokens: 50))
+        #expect(turn.eventCount == events.count)
+    }
+
+    @Test func aFailedTurnKeepsCodexsMessage() {
+        var turn = TurnRecord()
+        turn.apply(.threadStarted(threadID: "t"))
+        turn.apply(.turnFailed(message: "stream disconnected before completion"))
+        #expect(!turn.completed)
+        #expect(turn.failureMessage == "stream disconnected before completion")
+    }
+
+    @Test func turnUsageIsTheDifferenceFromTheThreadTotalBefore() {
+        let before = TokenUsage(inputTokens: 300, cachedInputTokens: 10, outputTokens: 30)
+        let after = TokenUsage(inputTokens: 450, cachedInputTokens: 60, outputTokens: 42, reasoningOutputTokens: 5)
+        #expect(after.since(before) == TokenUsage(inputTokens: 150, cachedInputTokens: 50, outputTokens: 12, reasoningOutputTokens: 5))
+        #expect(before.since(after) == .zero)
+    }
+}

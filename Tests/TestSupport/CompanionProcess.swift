@@ -1,0 +1,46 @@
+import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// Runs the built `codex-companion` executable as a user would, and captures what it prints.
+public enum CompanionProcess {
+    public struct Output: Sendable {
+        public var exitCode: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// The folder holding the built products (the test bundle sits beside the executable).
+    public static var productsDirectory: URL {
+        #if os(macOS)
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        #endif
+        return Bundle.main.bundleURL
+    }
+
+    public static var executablePath: String {
+        productsDirectory.appendingPathComponent("codex-companion").path
+    }
+
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
+        let result = try await Subprocess.run(
+            .path(FilePath(executablePath)), arguments: Arguments(arguments),
+            environment: .inherit.updating(updates),
+            output: .string(limit: 16 << 20), error: .string(limit: 16 << 20))
+        let code: Int32
+        switch result.terminationStatus {
+        case .exited(let value): code = value
+        case .signaled(let signal): code = 128 + signal
+        }
+        return Output(exitCode: code, stdout: result.standardOutput, stderr: result.standardError)
+    }
+}
