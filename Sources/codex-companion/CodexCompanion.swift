@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompanionApp
 
 /// Entry point: only argument parsing lives here; wiring is in `CompanionContext`.
 @main
@@ -6,7 +7,7 @@ struct CodexCompanion: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codex-companion",
         abstract: "Drive your local Codex CLI sessions from your phone (Telegram) or this terminal.",
-        subcommands: [RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self, DoctorCommand.self]
+        subcommands: [ServeCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self, DoctorCommand.self]
     )
 }
 

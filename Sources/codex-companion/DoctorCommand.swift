@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompanionApp
 import CodexAdapter
 import CompanionCore
 import Foundation
@@ -25,7 +26,7 @@ struct DoctorCommand: AsyncParsableCommand {
             }
             let context: CompanionContext
             do {
-                context = try CompanionContext.load(configPath: options.configPath)
+                context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
                 report(true, "config \(context.config.sourcePath): \(context.config.projects.count) project(s)")
             } catch let error as UserFacingError {
                 report(false, "config: \(error.description)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompanionApp
 import CompanionCore
 import Foundation
 
@@ -12,7 +13,7 @@ struct LastCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandSupport.run {
-            let context = try CompanionContext.load(configPath: options.configPath)
+            let context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
             let project = try context.project(named: self.project)
             guard let task = try await context.database.lastTask(project: project.name) else {
                 Terminal.out("No task has run in \(project.name) yet.")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompanionApp
 import CompanionCore
 
 struct ProjectsCommand: AsyncParsableCommand {
@@ -8,7 +9,7 @@ struct ProjectsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandSupport.run {
-            let context = try CompanionContext.load(configPath: options.configPath)
+            let context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
             if context.config.projects.isEmpty {
                 Terminal.out("No projects configured in \(context.config.sourcePath).")
             }

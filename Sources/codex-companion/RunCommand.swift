@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompanionApp
 import CompanionCore
 import Foundation
 
@@ -20,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandSupport.run {
-            let context = try CompanionContext.load(configPath: options.configPath)
+            let context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
             let project = try context.project(named: self.project)
             let request = BridgeRequest(project: project, prompt: prompt.joined(separator: " "),
                                         mode: new ? .new : .continue, requester: "cli")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompanionApp
 import CompanionCore
 import Foundation
 
@@ -16,7 +17,7 @@ struct SessionsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandSupport.run {
-            let context = try CompanionContext.load(configPath: options.configPath)
+            let context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
             let project = try context.project(named: self.project)
             let sessions = try context.sessions.sessions(inRepository: project.repoPath, limit: max(1, limit))
             guard !sessions.isEmpty else {

@@ -5,15 +5,15 @@ import Logging
 import Store
 
 /// Everything a command needs, built once from the config: the store, the Codex runner and the bridge.
-struct CompanionContext {
-    let config: CompanionConfig
-    let database: AppDatabase
-    let activityLog: ActivityLogFile
-    let sessions: RolloutSessionFinder
-    let codexBinary: String?
+public struct CompanionContext: Sendable {
+    public let config: CompanionConfig
+    public let database: AppDatabase
+    public let activityLog: ActivityLogFile
+    public let sessions: RolloutSessionFinder
+    public let codexBinary: String?
 
-    /// Loads the config (printing its warnings to stderr) and opens the state directory.
-    static func load(configPath: String) throws -> CompanionContext {
+    /// Loads the config (handing its warnings to `warn`) and opens the state directory.
+    public static func load(configPath: String, warn: (String) -> Void) throws -> CompanionContext {
         let loaded: ConfigLoader.Loaded
         do {
             loaded = try ConfigLoader().load(path: configPath)
@@ -21,7 +21,7 @@ struct CompanionContext {
             throw UserFacingError(error.description)
         }
         for warning in loaded.warnings {
-            Terminal.warn("\(loaded.config.sourcePath): \(warning)")
+            warn("\(loaded.config.sourcePath): \(warning)")
         }
         let config = loaded.config
         let stateDirectory = config.stateDirectory
@@ -43,7 +43,7 @@ struct CompanionContext {
             codexBinary: CodexBinaryLocator.locate(configured: config.codex.binary))
     }
 
-    func bridge(logger: Logger = Logger(label: "companion.bridge")) -> CodexBridge {
+    public func bridge(logger: Logger = Logger(label: "companion.bridge")) -> CodexBridge {
         let runner = CodexProcessRunner(
             binaryPath: codexBinary ?? config.codex.binary ?? "codex", codexHome: config.codex.home,
             sandbox: config.codex.sandbox)
@@ -51,7 +51,7 @@ struct CompanionContext {
     }
 
     /// The project by name, or an error listing the valid names.
-    func project(named name: String) throws -> Project {
+    public func project(named name: String) throws -> Project {
         guard let project = config.project(named: name) else {
             let names = config.projectNames.joined(separator: ", ")
             throw UserFacingError("Unknown project \"\(name)\". Projects: \(names.isEmpty ? "none configured" : names).")

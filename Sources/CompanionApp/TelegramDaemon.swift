@@ -1,0 +1,62 @@
+import AsyncHTTPClient
+import CodexAdapter
+import CompanionCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+import TelegramAdapter
+import UnixSignals
+
+/// Wires the daemon from a loaded context: Bot API client, bot controller, poller, dispatcher and the
+/// work runner, in one ServiceGroup that handles SIGTERM and SIGINT.
+public struct TelegramDaemon {
+    /// Timings the tests shorten; the defaults are the production values.
+    public struct Timing: Sendable {
+        public var pollTimeout = 50
+        public var backoffInitial: Duration = .seconds(1)
+        public var staleAfter: TimeInterval = 3600
+
+        public init() {}
+    }
+
+    public let serviceGroup: ServiceGroup
+
+    public init(context: CompanionContext, token: String, timing: Timing = Timing(), signals: [UnixSignal] = [.sigterm, .sigint],
+                logger: Logger = Logger(label: "companion.daemon")) throws {
+        guard let telegram = context.config.telegram else {
+            throw UserFacingError("\(context.config.sourcePath): add a \"telegram\" section, e.g. \"telegram\": {\"allowed_user_ids\": [123456789]}.")
+        }
+        if telegram.allowedUserIDs.isEmpty {
+            logger.warning("telegram.allowed_user_ids is empty: nobody can use the bot. Add your Telegram user id.")
+        }
+        let client = BotAPIClient(baseURL: telegram.apiBaseURL, token: token)
+        let messenger = TelegramMessenger(client: client, backoffInitial: timing.backoffInitial)
+        let runner = WorkRunner()
+        let controller = BotController(
+            settings: .init(projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs), staleAfter: timing.staleAfter),
+            bridge: context.bridge(), tasks: context.database, chats: context.database, messenger: messenger,
+            launcher: runner, activityLog: context.activityLog)
+        let (updates, sink) = AsyncStream<Int64>.makeStream()
+        let poller = UpdatePoller(client: client, store: context.database, sink: sink, pollTimeout: timing.pollTimeout,
+                                  backoffInitial: timing.backoffInitial)
+        let database = context.database
+        let dispatcher = UpdateDispatcher(
+            updates: updates, store: database, payloads: { id in try await database.updatePayload(id: id) },
+            handle: { update in await controller.handle(update) })
+        let bot = TelegramBotService(startup: BotStartup(client: client, logger: logger, backoffInitial: timing.backoffInitial),
+                                     poller: poller, controller: controller)
+        serviceGroup = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: runner),
+                .init(service: dispatcher),
+                .init(service: bot, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: signals,
+            logger: logger))
+    }
+
+    public func run() async throws {
+        try await serviceGroup.run()
+    }
+}

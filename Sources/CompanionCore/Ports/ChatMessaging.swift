@@ -1,0 +1,22 @@
+import Foundation
+
+/// Sends replies to a chat. Implementations retry, wait out rate limits and fall back to plain text
+/// themselves: callers only learn whether the message finally arrived.
+public protocol ChatMessaging: Sendable {
+    /// Sends `text` (plain text with ``` fences), split into several messages when long.
+    /// Returns false when it could not be delivered (after retries).
+    @discardableResult
+    func send(chatID: Int64, text: String, style: MessageStyle) async -> Bool
+    /// Shows "typing…" in the chat for a few seconds.
+    func sendTyping(chatID: Int64) async
+    /// Sends a file, for output too long to read as messages.
+    @discardableResult
+    func sendDocument(chatID: Int64, fileName: String, contents: Data, caption: String) async -> Bool
+}
+
+public enum MessageStyle: Sendable, Equatable {
+    /// A short reply.
+    case reply
+    /// A task result: the first line is the headline.
+    case result
+}

@@ -1,0 +1,61 @@
+/// What a message asks for, parsed from its text.
+public enum BotCommand: Sendable, Equatable {
+    case help
+    /// `/project` alone lists the projects; with a name it selects one.
+    case project(String?)
+    case new(String)
+    case `continue`(String)
+    /// Plain text: continue the latest session of the active project.
+    case prompt(String)
+    case last
+    case status
+    case unknown(String)
+
+    /// Parses `/cmd args`, `/cmd@BotName args` and plain text. Commands addressed to another bot
+    /// (`/cmd@OtherBot`) are unknown. Command names ignore case.
+    public static func parse(_ text: String, botUsername: String?) -> BotCommand {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("/") else { return .prompt(trimmed) }
+        let head = trimmed.prefix { !$0.isWhitespace }
+        let argument = String(trimmed.dropFirst(head.count)).trimmingCharacters(in: .whitespacesAndNewlines)
+        var name = String(head.dropFirst())
+        if let at = name.firstIndex(of: "@") {
+            let addressee = name[name.index(after: at)...]
+            if let botUsername, addressee.lowercased() != botUsername.lowercased() { return .unknown(String(head)) }
+            name = String(name[..<at])
+        }
+        switch name.lowercased() {
+        case "help", "start": return .help
+        case "project", "projects": return .project(argument.isEmpty ? nil : argument)
+        case "new": return .new(argument)
+        case "continue": return .continue(argument)
+        case "last": return .last
+        case "status": return .status
+        default: return .unknown(String(head))
+        }
+    }
+
+    /// The name used in the audit trail.
+    public var auditName: String {
+        switch self {
+        case .help: "help"
+        case .project: "project"
+        case .new: "new"
+        case .continue: "continue"
+        case .prompt: "text"
+        case .last: "last"
+        case .status: "status"
+        case .unknown: "unknown"
+        }
+    }
+
+    /// The command menu registered with setMyCommands.
+    public static let menu: [(command: String, description: String)] = [
+        ("project", "Pick a project, or list them"),
+        ("new", "Start a new Codex session: /new <prompt>"),
+        ("continue", "Continue the latest session: /continue <prompt>"),
+        ("last", "Show the last task of the project"),
+        ("status", "What is running now"),
+        ("help", "How to use this bot"),
+    ]
+}

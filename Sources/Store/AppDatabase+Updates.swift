@@ -1,0 +1,50 @@
+import CompanionCore
+import Foundation
+import GRDB
+
+extension AppDatabase: UpdateStoring {
+    public func recordUpdate(id: Int64, payload: Data, receivedAt: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO telegram_updates (update_id, payload, received_at) VALUES (?, ?, ?)",
+                arguments: [id, String(decoding: payload, as: UTF8.self), receivedAt])
+            return db.changesCount > 0
+        }
+    }
+
+    public func markUpdateHandled(id: Int64, at: Date) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE telegram_updates SET handled_at = ? WHERE update_id = ?", arguments: [at, id])
+        }
+    }
+
+    public func unhandledUpdates() async throws -> [(id: Int64, payload: Data)] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT update_id, payload FROM telegram_updates WHERE handled_at IS NULL ORDER BY update_id")
+                .map { row in (id: row["update_id"], payload: Data((row["payload"] as String).utf8)) }
+        }
+    }
+
+    public func pollOffset() async throws -> Int64? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'telegram_offset'").flatMap { Int64($0) }
+        }
+    }
+
+    public func setPollOffset(_ offset: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO settings (key, value) VALUES ('telegram_offset', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: ["\(offset)"])
+        }
+    }
+}
+
+extension AppDatabase {
+    /// The recorded JSON of one update.
+    public func updatePayload(id: Int64) async throws -> Data? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT payload FROM telegram_updates WHERE update_id = ?", arguments: [id]).map { Data($0.utf8) }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import CompanionCore
+import Foundation
+import Logging
+
+/// Delivers replies through the Bot API so that they always arrive: splits long text, renders safe HTML
+/// with a plain-text fallback, waits out 429s per chat (other chats keep going), and retries 5xx and
+/// network errors with backoff until `deliveryDeadline`.
+public actor TelegramMessenger: ChatMessaging {
+    private let client: BotAPIClient
+    private let logger: Logger
+    private let splitter: MessageSplitter
+    private let deliveryDeadline: Duration
+    private let backoffInitial: Duration
+    /// Per chat: no request before this instant (set by a 429's retry_after).
+    private var notBefore: [Int64: ContinuousClock.Instant] = [:]
+
+    public init(client: BotAPIClient, logger: Logger = Logger(label: "companion.telegram.send"),
+                splitter: MessageSplitter = MessageSplitter(), deliveryDeadline: Duration = .seconds(600),
+                backoffInitial: Duration = .seconds(1)) {
+        self.client = client
+        self.logger = logger
+        self.splitter = splitter
+        self.deliveryDeadline = deliveryDeadline
+        self.backoffInitial = backoffInitial
+    }
+
+    @discardableResult
+    public func send(chatID: Int64, text: String, style: MessageStyle) async -> Bool {
+        let chunks = splitter.split(text)
+        guard !chunks.isEmpty else { return true }
+        var delivered = true
+        for (index, chunk) in chunks.enumerated() {
+            let html = TelegramHTML.render(chunk, boldFirstLine: style == .result && index == 0)
+            var parameters: [String: Any] = [
+                "chat_id": chatID, "text": html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true],
+            ]
+            do {
+                _ = try await deliver("sendMessage", chatID: chatID, parameters)
+            } catch let error where error.isEntityParseError {
+                // Our HTML should always parse; if Telegram disagrees, the plain text still gets through.
+                logger.warning("HTML rejected, resending as plain text", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+                parameters["text"] = chunk
+                parameters["parse_mode"] = nil
+                delivered = await (try? deliver("sendMessage", chatID: chatID, parameters)) != nil && delivered
+            } catch {
+                logger.error("message not delivered", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+                delivered = false
+            }
+        }
+        return delivered
+    }
+
+    public func sendTyping(chatID: Int64) async {
+        // Best effort and never worth a wait: skip while the chat is rate limited.
+        if let until = notBefore[chatID], until > .now { return }
+        do {
+            _ = try await client.call("sendChatAction", ["chat_id": chatID, "action": "typing"], timeout: .seconds(10))
+        } catch {
+            if let seconds = error.retryAfter { notBefore[chatID] = .now + .seconds(seconds) }
+            logger.debug("typing indicator failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+        }
+    }
+
+    @discardableResult
+    public func sendDocument(chatID: Int64, fileName: String, contents: Data, caption: String) async -> Bool {
+        let deadline = ContinuousClock.now + deliveryDeadline
+        var backoff = Backoff(initial: backoffInitial)
+        while true {
+            await waitForChat(chatID)
+            do {
+                _ = try await client.upload("sendDocument", fields: ["chat_id": "\(chatID)", "caption": String(caption.prefix(1000))],
+                                            fileField: "document", fileName: fileName, contents: contents)
+                return true
+            } catch {
+                guard await shouldRetry(error, chatID: chatID, backoff: &backoff, deadline: deadline) else {
+                    logger.error("document not delivered", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+                    return false
+                }
+            }
+        }
+    }
+
+    /// Calls `method` until it succeeds, the error is permanent, or the deadline passes.
+    private func deliver(_ method: String, chatID: Int64, _ parameters: [String: Any]) async throws(TelegramAPIError) -> Any {
+        let body = BotAPIClient.encode(parameters)
+        let deadline = ContinuousClock.now + deliveryDeadline
+        var backoff = Backoff(initial: backoffInitial)
+        while true {
+            await waitForChat(chatID)
+            do {
+                return try await client.call(method, json: body)
+            } catch {
+                guard await shouldRetry(error, chatID: chatID, backoff: &backoff, deadline: deadline) else { throw error }
+            }
+        }
+    }
+
+    /// Decides about one failure: records a 429's pause for the chat, or sleeps a backoff step.
+    private func shouldRetry(_ error: TelegramAPIError, chatID: Int64, backoff: inout Backoff,
+                             deadline: ContinuousClock.Instant) async -> Bool {
+        if let seconds = error.retryAfter {
+            logger.warning("rate limited by Telegram", metadata: ["chat": "\(chatID)", "retry_after": "\(seconds)"])
+            notBefore[chatID] = .now + .seconds(seconds)
+            return ContinuousClock.now + .seconds(seconds) < deadline
+        }
+        guard error.isTransient else { return false }
+        let pause = backoff.next()
+        guard ContinuousClock.now + pause < deadline else { return false }
+        logger.warning("Telegram trouble, retrying", metadata: ["chat": "\(chatID)", "error": "\(error)", "pause": "\(pause)"])
+        try? await Task.sleep(for: pause)
+        return !Task.isCancelled
+    }
+
+    private func waitForChat(_ chatID: Int64) async {
+        while let until = notBefore[chatID], until > .now {
+            try? await Task.sleep(until: until, clock: .continuous)
+            if Task.isCancelled { return }
+        }
+    }
+}

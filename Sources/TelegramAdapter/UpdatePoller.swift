@@ -1,0 +1,110 @@
+import CompanionCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Long-polls getUpdates. Each update is recorded durably (deduplicated by update_id) BEFORE the offset
+/// moves past it, then handed to the dispatcher; so an update is never lost and never handled twice.
+public struct UpdatePoller: Service {
+    public static let allowedUpdates = ["message", "edited_message"]
+
+    private let client: BotAPIClient
+    private let store: any UpdateStoring
+    private let sink: AsyncStream<Int64>.Continuation
+    private let pollTimeout: Int
+    private let backoffInitial: Duration
+    private let logger: Logger
+
+    /// `sink` receives the ids of updates to handle, in order.
+    public init(client: BotAPIClient, store: any UpdateStoring, sink: AsyncStream<Int64>.Continuation, pollTimeout: Int = 50,
+                backoffInitial: Duration = .seconds(1), logger: Logger = Logger(label: "companion.telegram.poll")) {
+        self.client = client
+        self.store = store
+        self.sink = sink
+        self.pollTimeout = pollTimeout
+        self.backoffInitial = backoffInitial
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        defer { sink.finish() }
+        // Updates recorded before a crash but never handled come first.
+        for pending in try await store.unhandledUpdates() {
+            sink.yield(pending.id)
+        }
+        let initial = try await store.pollOffset()
+        let offset = try await cancelWhenGracefulShutdown { try await pollLoop(from: initial) }
+        // Confirm what we handled, so Telegram does not send it again after a restart.
+        if let offset {
+            _ = try? await client.call("getUpdates", ["offset": offset, "timeout": 0, "limit": 1,
+                                                      "allowed_updates": Self.allowedUpdates], timeout: .seconds(5))
+        }
+    }
+
+    /// Polls until cancelled (graceful shutdown cancels it) and returns the last offset.
+    private func pollLoop(from initial: Int64?) async throws -> Int64? {
+        var offset = initial
+        var backoff = Backoff(initial: backoffInitial)
+        var conflicts = 0
+        while !Task.isCancelled {
+            do {
+                offset = try await pollOnce(offset: offset)
+                backoff.reset()
+                conflicts = 0
+            } catch let error as TelegramAPIError {
+                if Task.isCancelled { break }
+                if error.isBadToken { throw BadTokenError(detail: error.description) }
+                if case .api(409, let description, _) = error {
+                    conflicts += 1
+                    if description.contains("webhook") {
+                        _ = try? await client.call("deleteWebhook", [:])
+                    } else if conflicts >= 3 {
+                        logger.error("another program is polling with this bot token (is a second companion running?)")
+                    }
+                } else {
+                    logger.warning("getUpdates failed, retrying", metadata: ["error": "\(error)"])
+                }
+                let pause = error.retryAfter.map { Duration.seconds($0) } ?? backoff.next()
+                try? await Task.sleep(for: pause)
+            }
+        }
+        return offset
+    }
+
+    /// One getUpdates round: records new updates, persists the next offset, hands them on.
+    /// Returns the next offset.
+    public func pollOnce(offset: Int64?) async throws -> Int64? {
+        var parameters: [String: Any] = ["timeout": pollTimeout, "limit": 100, "allowed_updates": Self.allowedUpdates]
+        if let offset { parameters["offset"] = offset }
+        let result = try await client.call("getUpdates", parameters, timeout: .seconds(pollTimeout + 15))
+        guard let updates = result as? [[String: Any]], !updates.isEmpty else { return offset }
+        var next = offset
+        var fresh: [Int64] = []
+        for update in updates {
+            guard let id = (update["update_id"] as? NSNumber)?.int64Value else { continue }
+            let payload = try JSONSerialization.data(withJSONObject: update)
+            if try await store.recordUpdate(id: id, payload: payload, receivedAt: Date()) {
+                fresh.append(id)
+            } else {
+                logger.info("duplicate update ignored", metadata: ["update": "\(id)"])
+            }
+            next = max(next ?? 0, id + 1)
+        }
+        if let next { try await store.setPollOffset(next) }
+        for id in fresh { sink.yield(id) }
+        return next
+    }
+}
+
+/// Telegram rejected the token: the daemon stops instead of retrying forever.
+public struct BadTokenError: Error, CustomStringConvertible {
+    public var detail: String
+
+    public init(detail: String) {
+        self.detail = detail
+    }
+
+    public var description: String {
+        "Telegram rejected the bot token (\(detail)). Check TELEGRAM_BOT_TOKEN or telegram.bot_token_file."
+    }
+}
