@@ -76,6 +76,7 @@ let package = Package(
                 "CompanionCore", "CodexAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Tests/TestSupport"
@@ -88,5 +89,12 @@ let package = Package(
         ),
         // Drives the built executable as a subprocess; the dependency makes `swift test` build it.
         .testTarget(name: "CompanionCLITests", dependencies: ["codex-companion", "TestSupport"]),
+        .testTarget(
+            name: "TelegramBotTests",
+            dependencies: [
+                "CompanionApp", "CompanionCore", "Store", "TelegramAdapter", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -10,7 +10,7 @@ import UnixSignals
 
 /// Wires the daemon from a loaded context: Bot API client, bot controller, poller, dispatcher and the
 /// work runner, in one ServiceGroup that handles SIGTERM and SIGINT.
-public struct TelegramDaemon {
+public struct TelegramDaemon: Sendable {
     /// Timings the tests shorten; the defaults are the production values.
     public struct Timing: Sendable {
         public var pollTimeout = 50
@@ -21,6 +21,8 @@ public struct TelegramDaemon {
     }
 
     public let serviceGroup: ServiceGroup
+    /// Owned by the daemon and shut down when it stops, so no connection outlives it.
+    private let http: HTTPClient
 
     public init(context: CompanionContext, token: String, timing: Timing = Timing(), signals: [UnixSignal] = [.sigterm, .sigint],
                 logger: Logger = Logger(label: "companion.daemon")) throws {
@@ -30,7 +32,8 @@ public struct TelegramDaemon {
         if telegram.allowedUserIDs.isEmpty {
             logger.warning("telegram.allowed_user_ids is empty: nobody can use the bot. Add your Telegram user id.")
         }
-        let client = BotAPIClient(baseURL: telegram.apiBaseURL, token: token)
+        http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = BotAPIClient(baseURL: telegram.apiBaseURL, token: token, http: http)
         let messenger = TelegramMessenger(client: client, backoffInitial: timing.backoffInitial)
         let runner = WorkRunner()
         let controller = BotController(
@@ -45,11 +48,11 @@ public struct TelegramDaemon {
             updates: updates, store: database, payloads: { id in try await database.updatePayload(id: id) },
             handle: { update in await controller.handle(update) })
         let bot = TelegramBotService(startup: BotStartup(client: client, logger: logger, backoffInitial: timing.backoffInitial),
-                                     poller: poller, controller: controller)
+                                     poller: poller, dispatcher: dispatcher, controller: controller)
         serviceGroup = ServiceGroup(configuration: .init(
             services: [
+                // Shut down in reverse order: first stop taking messages, then cancel running work.
                 .init(service: runner),
-                .init(service: dispatcher),
                 .init(service: bot, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: signals,
@@ -57,6 +60,12 @@ public struct TelegramDaemon {
     }
 
     public func run() async throws {
-        try await serviceGroup.run()
+        do {
+            try await serviceGroup.run()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
     }
 }

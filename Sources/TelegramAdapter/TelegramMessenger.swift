@@ -53,6 +53,7 @@ public actor TelegramMessenger: ChatMessaging {
     public func sendTyping(chatID: Int64) async {
         // Best effort and never worth a wait: skip while the chat is rate limited.
         if let until = notBefore[chatID], until > .now { return }
+        logger.trace("typing", metadata: ["chat": "\(chatID)"])
         do {
             _ = try await client.call("sendChatAction", ["chat_id": chatID, "action": "typing"], timeout: .seconds(10))
         } catch {
@@ -87,6 +88,7 @@ public actor TelegramMessenger: ChatMessaging {
         var backoff = Backoff(initial: backoffInitial)
         while true {
             await waitForChat(chatID)
+            logger.trace("calling Telegram", metadata: ["method": "\(method)", "chat": "\(chatID)"])
             do {
                 return try await client.call(method, json: body)
             } catch {

@@ -26,6 +26,12 @@ public struct UpdatePoller: Service {
         self.logger = logger
     }
 
+    /// Ends the stream of update ids, so the dispatcher finishes. `run` does it on return; a caller that
+    /// fails before starting `run` must do it too.
+    public func finishUpdates() {
+        sink.finish()
+    }
+
     public func run() async throws {
         defer { sink.finish() }
         // Updates recorded before a crash but never handled come first.

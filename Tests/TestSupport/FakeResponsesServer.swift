@@ -21,6 +21,8 @@ public final class FakeResponsesServer: Sendable {
         case httpError(Int)
         /// A stream that reports `response.failed`.
         case failed(message: String)
+        /// The final message, sent only after a pause: keeps a task running while a test looks at it.
+        case slowMessage(String, delay: Duration)
     }
 
     public struct PlanStep: Sendable, Equatable {
@@ -60,7 +62,7 @@ public final class FakeResponsesServer: Sendable {
         router.post("/v1/responses") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 64 << 20)
             guard let fake = box.server else { return Response(status: .serviceUnavailable) }
-            return fake.respond(to: Data(buffer: body), threadID: request.headers[HTTPField.Name("thread-id")!])
+            return await fake.respondAfterPause(to: Data(buffer: body), threadID: request.headers[HTTPField.Name("thread-id")!])
         }
         let server = try await LoopbackServer.start(router: router)
         let fake = FakeResponsesServer(server: server)
@@ -80,7 +82,7 @@ public final class FakeResponsesServer: Sendable {
 
     public var requests: [RecordedRequest] { state.withLock { $0.requests } }
 
-    private func respond(to body: Data, threadID: String?) -> Response {
+    private func respond(to body: Data, threadID: String?) -> (Response, pause: Duration?) {
         let input = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["input"] as? [[String: Any]] ?? []
         let prompts = Self.userPrompts(in: input)
         let lastUserIndex = input.lastIndex { Self.isUserPrompt($0) } ?? -1
@@ -94,7 +96,16 @@ public final class FakeResponsesServer: Sendable {
             let steps = state.scripts.first { latest.contains($0.phrase) }?.steps ?? [.message("Done.")]
             return (toolOutputs < steps.count ? steps[toolOutputs] : .message("Done."), state.responseCounter)
         }
-        return SSEResponse.make(step, responseNumber: number)
+        var pause: Duration?
+        if case .slowMessage(_, let delay) = step { pause = delay }
+        return (SSEResponse.make(step, responseNumber: number), pause)
+    }
+
+    /// Answers after the step's pause, if it has one.
+    private func respondAfterPause(to body: Data, threadID: String?) async -> Response {
+        let (response, pause) = respond(to: body, threadID: threadID)
+        if let pause { try? await Task.sleep(for: pause) }
+        return response
     }
 
     static func isUserPrompt(_ item: [String: Any]) -> Bool {

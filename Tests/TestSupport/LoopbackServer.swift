@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import NIOCore
 
 /// Runs a Hummingbird router on 127.0.0.1 with a free port, for the fakes. The server lives in a task
@@ -20,7 +21,9 @@ public final class LoopbackServer: Sendable {
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
-            })
+            },
+            // Shutdown at the end of each test logs expected cancellation errors: keep test output readable.
+            logger: Logger(label: "test.server", factory: { _ in SwiftLogNoOpLogHandler() }))
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {

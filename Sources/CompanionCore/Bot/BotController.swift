@@ -170,6 +170,7 @@ public actor BotController {
                     await messenger.send(chatID: chatID, text: Self.acknowledgement(note, project: project), style: .reply)
                 })
                 group.cancelAll()
+                logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
                 await deliver(report, chatID: chatID)
             } catch let refusal as BridgeRefusal {
                 group.cancelAll()

@@ -1,0 +1,103 @@
+import CompanionCore
+import Foundation
+import Testing
+import TestSupport
+
+/// The owner's everyday use, end to end through the fake Telegram server and the REAL codex.
+@Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
+struct BotConversationTests {
+    @Test func pickAProjectStartATaskContinueItAndReadStatusAndLast() async throws {
+        try await withBotHarness { harness in
+            let daemon = try harness.startDaemon()
+            let fake = harness.workspace.fake
+            fake.script("add notes", [.shell("echo one > notes.txt"), .message("Added `notes.txt` & done.")])
+            fake.script("and now", [.slowMessage("Second answer.", delay: .seconds(3))])
+
+            let picked = try await harness.ownerSays("/project alpha")
+            #expect(picked[0].text.hasPrefix("Active project: alpha."))
+
+            let run = try await harness.ownerSays("/new add notes please", expecting: 2)
+            #expect(run[0].text == "Running in alpha: new Codex session…")
+            #expect(run[1].text.hasPrefix("✅ Done · alpha"))
+            #expect(run[1].text.contains("Added notes.txt & done."))
+            #expect(run[1].raw.contains("<code>notes.txt</code> &amp; done."))
+            #expect(run[1].text.contains("✓ echo one > notes.txt"))
+            #expect(FileManager.default.fileExists(atPath: harness.alpha + "/notes.txt"))
+            let session = try #require(run[1].text.firstMatch(of: /New session (\w{8})/)?.1)
+
+            // Plain text continues the same session; /status answers while it runs.
+            let ack = try await harness.ownerSays("and now the second step")
+            #expect(ack[0].text.hasPrefix("Running in alpha: continuing session \(session), started from Telegram"))
+            harness.telegram.sendMessage(from: BotHarness.owner, text: "/status")
+            let status = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the status") { $0.hasPrefix("Project:") }
+            #expect(status.text.contains("Project: alpha"))
+            #expect(status.text.contains("Running in alpha for"))
+            #expect(status.text.contains("\"and now the second step\""))
+            let result = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the second result") {
+                $0.contains("Second answer.")
+            }
+            #expect(result.text.hasPrefix("✅ Done · alpha"))
+            #expect(result.text.contains("Continued session \(session)"))
+            #expect(fake.requests.last?.userPrompts == ["add notes please", "and now the second step"])
+
+            let idle = try await harness.ownerSays("/status")
+            #expect(idle[0].text.contains("Idle"))
+            let last = try await harness.ownerSays("/last")
+            #expect(last[0].text.contains("Second answer."))
+            #expect(harness.telegram.rejectedSends == 0)
+            #expect(harness.telegram.calls.contains("sendChatAction"))
+            #expect(harness.telegram.allowedUpdates.allSatisfy { $0 == ["message", "edited_message"] })
+            #expect(try await daemon.stop().get() == ())
+        }
+    }
+
+    @Test func mistakesGetShortHelpfulReplies() async throws {
+        try await withBotHarness { harness in
+            let daemon = try harness.startDaemon()
+            #expect(try await harness.ownerSays("fix the bug")[0].text == "Pick a project first: /project <name>. Projects: alpha, beta.")
+            #expect(try await harness.ownerSays("/project gamma")[0].text == "Unknown project \"gamma\". Projects: alpha, beta.")
+            let list = try await harness.ownerSays("/project")
+            #expect(list[0].text.contains("• alpha\n• beta"))
+            #expect(try await harness.ownerSays("/project@\(FakeTelegramServer.botUsername) beta")[0].text.hasPrefix("Active project: beta."))
+            #expect(try await harness.ownerSays("/project")[0].text.contains("• beta (active)"))
+            #expect(try await harness.ownerSays("/new   ")[0].text == "Say what Codex should do: /new <prompt>.")
+            #expect(try await harness.ownerSays(nil)[0].text.hasPrefix("I can only read text."))
+            #expect(try await harness.ownerSays("/deploy now")[0].text == "Unknown command /deploy. Send /help for the list.")
+            #expect(try await harness.ownerSays("/last")[0].text == "No task has run in beta yet.")
+            let help = try await harness.ownerSays("/start")
+            #expect(help[0].text.contains("/new <prompt>"))
+            // Editing an old prompt never re-runs it.
+            harness.telegram.sendMessage(from: BotHarness.owner, text: "edited prompt", edited: true)
+            let edited = try await harness.telegram.waitForMessages(to: BotHarness.owner, count: 11)
+            #expect(edited.last?.text.hasPrefix("Edited messages are not run again.") == true)
+            // A message from long ago (a backlog after an outage) is not run.
+            let stale = harness.telegram.messages(to: BotHarness.owner).count
+            harness.telegram.sendMessage(from: BotHarness.owner, text: "old work", date: Date().addingTimeInterval(-7200))
+            let staleReply = try await harness.telegram.waitForMessages(to: BotHarness.owner, count: stale + 1)
+            #expect(staleReply.last?.text.hasPrefix("This message is 2h 00m old") == true)
+            #expect(harness.workspace.fake.requests.isEmpty)
+            await daemon.stop()
+        }
+    }
+
+    @Test func strangersLearnNothingAndRunNothing() async throws {
+        try await withBotHarness { harness in
+            let daemon = try harness.startDaemon()
+            harness.telegram.sendMessage(from: BotHarness.stranger, text: "/project alpha")
+            harness.telegram.sendMessage(from: BotHarness.stranger, text: "/new rm -rf /")
+            harness.telegram.sendMessage(from: BotHarness.stranger, text: "/help")
+            // The owner in a group chat is refused too, silently.
+            harness.telegram.sendMessage(from: BotHarness.owner, text: "/new in a group", chatID: -100, chatType: "group")
+            // The owner's next message proves the four before it were handled.
+            _ = try await harness.ownerSays("/status")
+            let toStranger = harness.telegram.messages(to: BotHarness.stranger)
+            #expect(toStranger.map(\.text) == ["Sorry, this is a private bot."])
+            #expect(harness.telegram.messages(to: -100).isEmpty)
+            #expect(harness.workspace.fake.requests.isEmpty)
+            let audit = try await daemon.database.recentAudit(limit: 10)
+            #expect(audit.filter { $0.outcome == "unauthorised" }.count == 4)
+            #expect(audit.contains { $0.userID == BotHarness.stranger && $0.chatID == BotHarness.stranger })
+            await daemon.stop()
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import CompanionApp
+import CompanionCore
+import Foundation
+import Logging
+import Store
+import TestSupport
+
+/// The whole daemon in-process: the real bot wiring, the REAL codex against the fake Responses server,
+/// a real SQLite file, and real HTTP to the fake Telegram server.
+final class BotHarness: Sendable {
+    static let owner: Int64 = 4242
+    static let stranger: Int64 = 6666
+
+    let workspace: CodexWorkspace
+    let telegram: FakeTelegramServer
+    let configPath: String
+    let alpha: String
+    let beta: String
+
+    private init(workspace: CodexWorkspace, telegram: FakeTelegramServer, configPath: String, alpha: String, beta: String) {
+        self.workspace = workspace
+        self.telegram = telegram
+        self.configPath = configPath
+        self.alpha = alpha
+        self.beta = beta
+    }
+
+    static func make() async throws -> BotHarness {
+        let binary = try TestCodex.requireBinary()
+        let workspace = try await CodexWorkspace.make()
+        let telegram = try await FakeTelegramServer.start()
+        let alpha = try await workspace.makeRepository("alpha")
+        let beta = try await workspace.makeRepository("beta")
+        let config = try workspace.writeConfig(
+            projects: [("alpha", alpha), ("beta", beta)], codexBinary: binary,
+            extra: ["telegram": ["allowed_user_ids": [Int(owner)], "api_base_url": telegram.baseURL]])
+        return BotHarness(workspace: workspace, telegram: telegram, configPath: config, alpha: alpha, beta: beta)
+    }
+
+    /// Starts the daemon; `stop` shuts it down gracefully (as SIGTERM would) and waits for it.
+    func startDaemon(token: String? = nil) throws -> RunningDaemon {
+        let context = try CompanionContext.load(configPath: configPath, warn: { _ in })
+        var timing = TelegramDaemon.Timing()
+        timing.pollTimeout = 5
+        timing.backoffInitial = .milliseconds(50)
+        let daemon = try TelegramDaemon(context: context, token: token ?? telegram.token, timing: timing, signals: [],
+                                        logger: Logger(label: "test.daemon", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return RunningDaemon(daemon: daemon, database: context.database)
+    }
+
+    func cleanUp() async {
+        await telegram.stop()
+        await workspace.cleanUp()
+    }
+
+    /// Sends `text` as the owner and waits for `replies` more messages in the owner's chat.
+    @discardableResult
+    func ownerSays(_ text: String?, expecting replies: Int = 1) async throws -> [FakeTelegramServer.SentMessage] {
+        let before = telegram.messages(to: Self.owner).count
+        telegram.sendMessage(from: Self.owner, text: text)
+        let all = try await telegram.waitForMessages(to: Self.owner, count: before + replies)
+        return Array(all.dropFirst(before))
+    }
+}
+
+/// Runs `body` with a fresh harness and always cleans up.
+func withBotHarness(_ body: (BotHarness) async throws -> Void) async throws {
+    let harness = try await BotHarness.make()
+    do {
+        try await body(harness)
+    } catch {
+        await harness.cleanUp()
+        throw error
+    }
+    await harness.cleanUp()
+}
+
+final class RunningDaemon: Sendable {
+    let daemon: TelegramDaemon
+    let database: AppDatabase
+    private let task: Task<Result<Void, Error>, Never>
+
+    init(daemon: TelegramDaemon, database: AppDatabase) {
+        self.daemon = daemon
+        self.database = database
+        task = Task {
+            do {
+                try await daemon.run()
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// Graceful shutdown; returns how the daemon ended.
+    @discardableResult
+    func stop() async -> Result<Void, Error> {
+        await daemon.serviceGroup.triggerGracefulShutdown()
+        let result = await task.value
+        return result
+    }
+
+    /// Waits for the daemon to end by itself (e.g. on a bad token).
+    func ended() async -> Result<Void, Error> {
+        await task.value
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The Bot API methods the fake answers.
+extension FakeTelegramServer {
+    func handle(bot: String, method: String, body: Data, contentType: String) async -> Response {
+        mutate { $0.calls.append(method) }
+        guard bot == "bot\(token)" else {
+            return Self.error(401, "Unauthorized")
+        }
+        let failure: Failure? = mutate { state in
+            guard var queue = state.failures[method], !queue.isEmpty else { return nil }
+            let first = queue.removeFirst()
+            state.failures[method] = queue
+            return first
+        }
+        switch failure {
+        case .status(let code, let description, let retryAfter):
+            return Self.error(code, description, retryAfter: retryAfter)
+        case .htmlPage(let code):
+            return Response(status: .init(code: code), headers: [.contentType: "text/html"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body><h1>\(code) Bad Gateway</h1></body></html>")))
+        case nil:
+            break
+        }
+        let parameters: [String: Any]
+        if contentType.hasPrefix("multipart/form-data") {
+            parameters = Self.multipartFields(body, contentType: contentType)
+        } else {
+            parameters = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:]
+        }
+        switch method {
+        case "getMe":
+            return Self.ok(["id": 999, "is_bot": true, "first_name": "Companion", "username": Self.botUsername])
+        case "deleteWebhook", "setMyCommands", "sendChatAction", "deleteMessage":
+            return Self.ok(true)
+        case "getUpdates":
+            return await getUpdates(parameters)
+        case "sendMessage":
+            return sendMessage(parameters)
+        case "sendDocument":
+            return sendDocument(parameters)
+        default:
+            return Self.error(404, "Not Found: method not found")
+        }
+    }
+
+    private func getUpdates(_ parameters: [String: Any]) async -> Response {
+        let offset = (parameters["offset"] as? NSNumber)?.int64Value
+        let timeout = (parameters["timeout"] as? NSNumber)?.intValue ?? 0
+        let limit = (parameters["limit"] as? NSNumber)?.intValue ?? 100
+        if let allowed = parameters["allowed_updates"] as? [String] {
+            mutate { $0.allowedUpdates.append(allowed) }
+        }
+        // An offset confirms (forgets) every earlier update, as on the real server.
+        if let offset {
+            mutate { $0.updates.removeAll { $0.id < offset } }
+        }
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while true {
+            let pending = state.withLock { $0.updates.prefix(limit).map(\.json) }
+                .compactMap { try? JSONSerialization.jsonObject(with: $0) }
+            if !pending.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled {
+                return Self.ok(pending)
+            }
+            try? await waitUntil(timeout: deadline - ContinuousClock.now, "updates") { fake in
+                fake.state.withLock { !$0.updates.isEmpty }
+            }
+        }
+    }
+
+    private func sendMessage(_ parameters: [String: Any]) -> Response {
+        guard let chatID = (parameters["chat_id"] as? NSNumber)?.int64Value ?? (parameters["chat_id"] as? String).flatMap(Int64.init) else {
+            return reject("Bad Request: chat not found", code: 400)
+        }
+        let raw = parameters["text"] as? String ?? ""
+        let parseMode = parameters["parse_mode"] as? String
+        var visible = raw
+        if parseMode == "HTML" {
+            let result = TelegramHTMLValidator.validate(raw)
+            if let error = result.error { return reject(error, code: 400) }
+            visible = result.visible
+        }
+        if visible.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            return reject("Bad Request: message text is empty", code: 400)
+        }
+        if visible.unicodeScalars.count > 4096 {
+            return reject("Bad Request: message is too long", code: 400)
+        }
+        let message = mutate { state -> SentMessage in
+            let message = SentMessage(messageID: state.nextMessageID, chatID: chatID, text: visible, raw: raw, parseMode: parseMode)
+            state.nextMessageID += 1
+            state.sent.append(message)
+            return message
+        }
+        return Self.ok(["message_id": Int(message.messageID), "date": Int(Date().timeIntervalSince1970),
+                        "chat": ["id": Int(chatID), "type": "private"], "text": visible])
+    }
+
+    private func sendDocument(_ parameters: [String: Any]) -> Response {
+        guard let chatID = (parameters["chat_id"] as? String).flatMap(Int64.init),
+              let file = parameters["document"] as? (String, Data) else {
+            return reject("Bad Request: there is no document in the request", code: 400)
+        }
+        mutate { $0.documents.append(SentDocument(chatID: chatID, fileName: file.0, contents: file.1,
+                                                  caption: parameters["caption"] as? String ?? "")) }
+        return Self.ok(["message_id": 1, "date": Int(Date().timeIntervalSince1970), "chat": ["id": Int(chatID), "type": "private"]])
+    }
+
+    private func reject(_ description: String, code: Int) -> Response {
+        mutate { $0.rejectedSends += 1 }
+        return Self.error(code, description)
+    }
+
+    static func ok(_ result: Any) -> Response {
+        json(["ok": true, "result": result], status: 200)
+    }
+
+    static func error(_ code: Int, _ description: String, retryAfter: Int? = nil) -> Response {
+        var object: [String: Any] = ["ok": false, "error_code": code, "description": description]
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter {
+            object["parameters"] = ["retry_after": retryAfter]
+            headers[.retryAfter] = "\(retryAfter)"
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        return Response(status: .init(code: code), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    static func json(_ object: Any, status: Int) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// Text fields as strings; the file part as (filename, bytes).
+    static func multipartFields(_ body: Data, contentType: String) -> [String: Any] {
+        guard let boundaryRange = contentType.range(of: "boundary=") else { return [:] }
+        let boundary = Data(("--" + contentType[boundaryRange.upperBound...]).utf8)
+        var fields: [String: Any] = [:]
+        var parts: [Data] = []
+        var searchStart = body.startIndex
+        while let range = body.range(of: boundary, in: searchStart..<body.endIndex) {
+            if searchStart != body.startIndex { parts.append(body[searchStart..<range.lowerBound]) }
+            searchStart = range.upperBound
+        }
+        for part in parts {
+            guard let split = part.range(of: Data("\r\n\r\n".utf8)) else { continue }
+            let headers = String(decoding: part[part.startIndex..<split.lowerBound], as: UTF8.self)
+            var content = part[split.upperBound...]
+            if content.suffix(2) == Data("\r\n".utf8) { content = content.dropLast(2) }
+            guard let name = headers.firstMatch(of: /name="([^"]*)"/)?.1 else { continue }
+            if let fileName = headers.firstMatch(of: /filename="([^"]*)"/)?.1 {
+                fields[String(name)] = (String(fileName), Data(content))
+            } else {
+                fields[String(name)] = String(decoding: content, as: UTF8.self)
+            }
+        }
+        return fields
+    }
+}

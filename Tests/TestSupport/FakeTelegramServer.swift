@@ -1,0 +1,205 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A fake Telegram Bot API on loopback that behaves like the real one where a bot can get it wrong:
+/// getUpdates offsets and long polling, the 4096 code-point limit, HTML entity parsing, 429 with
+/// retry_after, 5xx and HTML error pages, and token checks. Tests inject user messages and failures,
+/// and wait for the bot's replies (event-driven, no sleeps).
+public final class FakeTelegramServer: Sendable {
+    public static let botUsername = "CompanionTestBot"
+
+    public struct SentMessage: Sendable, Equatable {
+        public var messageID: Int64
+        public var chatID: Int64
+        /// What the user sees (tags removed, entities decoded).
+        public var text: String
+        /// The `text` parameter as sent.
+        public var raw: String
+        public var parseMode: String?
+    }
+
+    public struct SentDocument: Sendable, Equatable {
+        public var chatID: Int64
+        public var fileName: String
+        public var contents: Data
+        public var caption: String
+    }
+
+    /// An injected failure for the next call(s) of a method.
+    public enum Failure: Sendable {
+        case status(Int, description: String, retryAfter: Int? = nil)
+        /// A front proxy's HTML error page.
+        case htmlPage(Int)
+    }
+
+    struct State {
+        var updates: [(id: Int64, json: Data)] = []
+        var nextUpdateID: Int64 = 100
+        var nextMessageID: Int64 = 1
+        var sent: [SentMessage] = []
+        var documents: [SentDocument] = []
+        var calls: [String] = []
+        var allowedUpdates: [[String]] = []
+        var failures: [String: [Failure]] = [:]
+        var rejectedSends = 0
+        var changeWaiters: [CheckedContinuation<Void, Never>] = []
+        var version = 0
+    }
+
+    let state = Mutex(State())
+    public let token: String
+    private let server: LoopbackServer
+
+    private init(token: String, server: LoopbackServer) {
+        self.token = token
+        self.server = server
+    }
+
+    public static func start(token: String = "123456:TEST-token_abcdefghij") async throws -> FakeTelegramServer {
+        let box = TelegramBox()
+        let router = Router()
+        router.post("/:bot/:method") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 64 << 20)
+            guard let fake = box.server else { return Response(status: .serviceUnavailable) }
+            let bot = context.parameters.get("bot") ?? ""
+            let method = context.parameters.get("method") ?? ""
+            return await fake.handle(bot: bot, method: method, body: Data(buffer: body),
+                                     contentType: request.headers[.contentType] ?? "")
+        }
+        let server = try await LoopbackServer.start(router: router)
+        let fake = FakeTelegramServer(token: token, server: server)
+        box.server = fake
+        return fake
+    }
+
+    public var baseURL: String { server.baseURL }
+
+    public func stop() async {
+        await server.stop()
+        wakeAll()
+    }
+
+    // MARK: - What tests do
+
+    /// A user sends a text message (or, with `text: nil`, a photo). Returns the update id.
+    @discardableResult
+    public func sendMessage(from userID: Int64, text: String?, chatID: Int64? = nil, chatType: String = "private",
+                            date: Date = Date(), edited: Bool = false) -> Int64 {
+        mutate { state in
+            let id = state.nextUpdateID
+            state.nextUpdateID += 1
+            var message: [String: Any] = [
+                "message_id": Int(id), "date": Int(date.timeIntervalSince1970),
+                "from": ["id": Int(userID), "is_bot": false, "first_name": "Test"],
+                "chat": ["id": Int(chatID ?? userID), "type": chatType],
+            ]
+            if let text { message["text"] = text } else { message["photo"] = [["file_id": "p1", "width": 1, "height": 1]] }
+            let update: [String: Any] = ["update_id": Int(id), edited ? "edited_message" : "message": message]
+            state.updates.append((id, (try? JSONSerialization.data(withJSONObject: update)) ?? Data()))
+            return id
+        }
+    }
+
+    /// The next `times` calls of `method` fail this way.
+    public func fail(_ method: String, times: Int = 1, with failure: Failure) {
+        mutate { $0.failures[method, default: []] += Array(repeating: failure, count: times) }
+    }
+
+    public var sentMessages: [SentMessage] { state.withLock { $0.sent } }
+    public var documents: [SentDocument] { state.withLock { $0.documents } }
+    public var calls: [String] { state.withLock { $0.calls } }
+    public var allowedUpdates: [[String]] { state.withLock { $0.allowedUpdates } }
+    /// Sends that the fake rejected (bad HTML, too long, empty): a correct bot causes none it cannot recover from.
+    public var rejectedSends: Int { state.withLock { $0.rejectedSends } }
+    /// Updates not yet confirmed by a later getUpdates offset.
+    public var unconfirmedUpdateIDs: [Int64] { state.withLock { $0.updates.map(\.id) } }
+
+    public func messages(to chatID: Int64) -> [SentMessage] { sentMessages.filter { $0.chatID == chatID } }
+
+    /// Waits until `condition` holds, re-checking on every change; fails after `timeout`.
+    public func waitUntil(timeout: Duration = .seconds(30), _ what: String = "condition",
+                          _ condition: @Sendable (FakeTelegramServer) -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            // Read the version before the check, so a change between the two is never missed.
+            let version = state.withLock { $0.version }
+            if condition(self) { return }
+            try Task.checkCancellation()
+            guard ContinuousClock.now < deadline else {
+                throw TestSupportError("timed out waiting for \(what); last Bot API calls: \(calls.suffix(12))")
+            }
+            await waitForChange(since: version, until: deadline)
+        }
+    }
+
+    /// Waits for the `count`-th message to a chat and returns the chat's messages.
+    @discardableResult
+    public func waitForMessages(to chatID: Int64, count: Int, timeout: Duration = .seconds(30)) async throws -> [SentMessage] {
+        try await waitUntil(timeout: timeout, "\(count) message(s) to chat \(chatID) (have: \(messages(to: chatID).map(\.text)))") {
+            $0.messages(to: chatID).count >= count
+        }
+        return messages(to: chatID)
+    }
+
+    /// Waits for a message to a chat whose visible text satisfies `matching`, and returns it.
+    @discardableResult
+    public func waitForMessage(to chatID: Int64, timeout: Duration = .seconds(30), _ what: String,
+                               matching: @escaping @Sendable (String) -> Bool) async throws -> SentMessage {
+        try await waitUntil(timeout: timeout, "a message \(what) (have: \(messages(to: chatID).map(\.text)))") {
+            $0.messages(to: chatID).contains { matching($0.text) }
+        }
+        return messages(to: chatID).last { matching($0.text) }!
+    }
+
+    // MARK: - Change notification
+
+    func mutate<T>(_ body: (inout State) -> T) -> T {
+        let (result, waiters) = state.withLock { state -> (T, [CheckedContinuation<Void, Never>]) in
+            let result = body(&state)
+            state.version += 1
+            let waiters = state.changeWaiters
+            state.changeWaiters = []
+            return (result, waiters)
+        }
+        waiters.forEach { $0.resume() }
+        return result
+    }
+
+    private func wakeAll() {
+        let waiters = state.withLock { state in
+            defer { state.changeWaiters = [] }
+            return state.changeWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Returns once the state has moved past `version`, or at `deadline`.
+    private func waitForChange(since version: Int, until deadline: ContinuousClock.Instant) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = self.state.withLock { state -> Bool in
+                        if state.version != version { return true }
+                        state.changeWaiters.append(continuation)
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+            }
+            await group.next()
+            group.cancelAll()
+            // Whichever finished first (change, deadline or cancellation), release the other waiter too;
+            // callers re-check their condition, so an extra wake-up is harmless.
+            self.wakeAll()
+        }
+    }
+}
+
+private final class TelegramBox: @unchecked Sendable {
+    var server: FakeTelegramServer?
+}
