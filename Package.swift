@@ -88,6 +88,7 @@ let package = Package(
             dependencies: ["CodexAdapter", "CompanionCore", "Store", "TestSupport"]
         ),
         // Drives the built executable as a subprocess; the dependency makes `swift test` build it.
+        .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "TestSupport"]),
         .testTarget(name: "CompanionCLITests", dependencies: ["codex-companion", "TestSupport"]),
         .testTarget(
             name: "TelegramBotTests",
