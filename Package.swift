@@ -89,7 +89,10 @@ let package = Package(
         ),
         // Drives the built executable as a subprocess; the dependency makes `swift test` build it.
         .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "TestSupport"]),
-        .testTarget(name: "CompanionCLITests", dependencies: ["codex-companion", "TestSupport"]),
+        .testTarget(
+            name: "CompanionCLITests",
+            dependencies: ["codex-companion", "TestSupport", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
         .testTarget(
             name: "TelegramBotTests",
             dependencies: [
