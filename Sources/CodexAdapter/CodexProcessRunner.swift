@@ -40,7 +40,7 @@ public struct CodexProcessRunner: CodexRunning {
         return arguments
     }
 
-    public func run(_ request: CodexRunRequest,
+    public func run(_ request: CodexRunRequest, control: RunControl? = nil,
                     onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult {
         try preflight(request)
         var environment = Environment.inherit
@@ -55,6 +55,7 @@ public struct CodexProcessRunner: CodexRunning {
         let decoder = CodexEventDecoder()
         let prompt = request.prompt
         let logger = self.logger
+        let grace = interruptGrace
         let result = try await Subprocess.run(
             .path(FilePath(binaryPath)),
             arguments: Arguments(arguments(for: request)),
@@ -93,15 +94,27 @@ public struct CodexProcessRunner: CodexRunning {
                     }
                     return .stderr(tail.text)
                 }
+                group.addTask {
+                    // Stop on request: SIGINT lets Codex end the turn and keep the session resumable;
+                    // SIGKILL only if it has not exited after the grace period.
+                    guard let control, await control.waitForStop() != nil else { return .watcher }
+                    try? execution.send(signal: .interrupt)
+                    try? await Task.sleep(for: grace)
+                    if !Task.isCancelled { try? execution.send(signal: .kill) }
+                    return .watcher
+                }
                 var turn = TurnRecord()
                 var stdoutTail = ""
                 var stderrTail = ""
+                var streamsDone = 0
                 for try await outcome in group {
                     switch outcome {
-                    case .input: break
-                    case .stdout(let record, let tail): turn = record; stdoutTail = tail
-                    case .stderr(let tail): stderrTail = tail
+                    case .input, .watcher: break
+                    case .stdout(let record, let tail): turn = record; stdoutTail = tail; streamsDone += 1
+                    case .stderr(let tail): stderrTail = tail; streamsDone += 1
                     }
+                    // Both streams closed: Codex has exited, so the stop watcher is no longer needed.
+                    if streamsDone == 2 { group.cancelAll() }
                 }
                 return (turn, stdoutTail, stderrTail)
             }
@@ -130,6 +143,7 @@ public struct CodexProcessRunner: CodexRunning {
 
 private enum StreamOutcome: Sendable {
     case input
+    case watcher
     case stdout(TurnRecord, String)
     case stderr(String)
 }

@@ -17,6 +17,7 @@ struct TelegramBotService: Service {
         defer { poller.finishUpdates() }
         let username = try await cancelWhenGracefulShutdown { try await startup.run() }
         await controller.setBotUsername(username)
+        await controller.recover()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await poller.run() }
             group.addTask { try await dispatcher.run() }

@@ -16,6 +16,7 @@ public struct TelegramDaemon: Sendable {
         public var pollTimeout = 50
         public var backoffInitial: Duration = .seconds(1)
         public var staleAfter: TimeInterval = 3600
+        public var splitPromptWait: Duration = .milliseconds(1200)
 
         public init() {}
     }
@@ -23,6 +24,8 @@ public struct TelegramDaemon: Sendable {
     public let serviceGroup: ServiceGroup
     /// Owned by the daemon and shut down when it stops, so no connection outlives it.
     private let http: HTTPClient
+    /// One daemon per state directory: two would answer every message twice.
+    private let lock: InstanceLock
 
     public init(context: CompanionContext, token: String, timing: Timing = Timing(), signals: [UnixSignal] = [.sigterm, .sigint],
                 logger: Logger = Logger(label: "companion.daemon")) throws {
@@ -35,11 +38,19 @@ public struct TelegramDaemon: Sendable {
         http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = BotAPIClient(baseURL: telegram.apiBaseURL, token: token, http: http)
         let messenger = TelegramMessenger(client: client, backoffInitial: timing.backoffInitial)
-        let runner = WorkRunner()
+        let controllerBox = ControllerBox()
+        let runner = WorkRunner(onShutdown: { await controllerBox.controller?.shutdown() })
+        let configLimits = context.config.limits
+        let limits = TaskQueue.Limits(maxParallel: configLimits.maxParallel,
+                                      taskTimeout: .seconds(configLimits.taskTimeoutMinutes * 60),
+                                      idleTimeout: .seconds(configLimits.idleTimeoutMinutes * 60))
         let controller = BotController(
-            settings: .init(projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs), staleAfter: timing.staleAfter),
+            settings: .init(projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs), staleAfter: timing.staleAfter,
+                            limits: limits, splitPromptWait: timing.splitPromptWait),
             bridge: context.bridge(), tasks: context.database, chats: context.database, messenger: messenger,
             launcher: runner, activityLog: context.activityLog)
+        controllerBox.controller = controller
+        lock = InstanceLock(path: (context.config.stateDirectory as NSString).appendingPathComponent("serve.lock"))
         let (updates, sink) = AsyncStream<Int64>.makeStream()
         let poller = UpdatePoller(client: client, store: context.database, sink: sink, pollTimeout: timing.pollTimeout,
                                   backoffInitial: timing.backoffInitial)
@@ -60,6 +71,8 @@ public struct TelegramDaemon: Sendable {
     }
 
     public func run() async throws {
+        try lock.acquire()
+        defer { lock.release() }
         do {
             try await serviceGroup.run()
         } catch {
@@ -68,4 +81,9 @@ public struct TelegramDaemon: Sendable {
         }
         try await http.shutdown()
     }
+}
+
+/// Lets the shutdown hook reach the controller built after the runner.
+private final class ControllerBox: @unchecked Sendable {
+    var controller: BotController?
 }

@@ -1,26 +1,89 @@
 import CompanionCore
 import ServiceLifecycle
+import Synchronization
 
-/// Runs background work (Codex runs) as children of one task group, so that shutdown reaches them:
-/// on graceful shutdown it stops taking work and cancels what runs (Codex gets SIGINT, then SIGKILL).
+/// Runs background work (Codex runs) as children of one task group, so that shutdown reaches them.
+/// On graceful shutdown it stops taking work, calls `onShutdown` (which asks running Codex processes to
+/// stop), waits for the work to end, and cancels whatever is still running after `shutdownGrace`.
 public final class WorkRunner: Service, WorkLaunching {
     private let stream: AsyncStream<@Sendable () async -> Void>
     private let continuation: AsyncStream<@Sendable () async -> Void>.Continuation
+    private let shutdownGrace: Duration
+    private let onShutdown: @Sendable () async -> Void
+    private let active = Mutex(Active())
 
-    public init() {
+    private struct Active {
+        var count = 0
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    public init(shutdownGrace: Duration = .seconds(7), onShutdown: @escaping @Sendable () async -> Void = {}) {
         (stream, continuation) = AsyncStream.makeStream()
+        self.shutdownGrace = shutdownGrace
+        self.onShutdown = onShutdown
     }
 
     public func launch(_ work: @escaping @Sendable () async -> Void) {
+        active.withLock { $0.count += 1 }
         continuation.yield(work)
     }
 
-    public func run() async {
-        await withDiscardingTaskGroup { group in
+    public func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
             for await work in stream.cancelOnGracefulShutdown() {
-                group.addTask { await work() }
+                group.addTask { [self] in
+                    await work()
+                    finishedOne()
+                }
             }
-            group.cancelAll()
+            await onShutdown()
+            let grace = shutdownGrace
+            group.addTask { [self] in
+                // Whichever comes first: all work ended, or the grace period ran out (then cancel the rest).
+                let timedOut = await withTaskGroup(of: Bool.self) { race in
+                    race.addTask { await self.waitUntilIdle(); return false }
+                    race.addTask { try? await Task.sleep(for: grace); return true }
+                    let first = await race.next() ?? false
+                    race.cancelAll()
+                    self.releaseIdleWaiters()
+                    return first
+                }
+                if timedOut { throw ShutdownGraceExpired() }
+            }
         }
     }
+
+    private func finishedOne() {
+        let waiters = active.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.count -= 1
+            guard state.count <= 0 else { return [] }
+            defer { state.idleWaiters = [] }
+            return state.idleWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    private func waitUntilIdle() async {
+        await withCheckedContinuation { continuation in
+            let idle = active.withLock { state -> Bool in
+                if state.count <= 0 { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
+    private func releaseIdleWaiters() {
+        let waiters = active.withLock { state in
+            defer { state.idleWaiters = [] }
+            return state.idleWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+}
+
+/// Work did not end within the shutdown grace period; what remained was cancelled.
+struct ShutdownGraceExpired: Error, CustomStringConvertible {
+    var description: String { "background work did not stop in time and was cancelled" }
 }

@@ -65,9 +65,76 @@ extension AppDatabase: TaskStoring {
         }
     }
 
-    private static func storedTask(_ row: Row) -> StoredTask {
-        StoredTask(id: row["id"], project: row["project_name"], prompt: row["prompt"],
-                   mode: TaskMode(rawValue: row["mode"]) ?? .continue, status: TaskStatus(rawValue: row["status"]) ?? .failed,
-                   threadID: row["thread_id"], startedAt: row["started_at"], endedAt: row["ended_at"], summary: row["summary"])
+    static func storedTask(_ row: Row) -> StoredTask {
+        var task = StoredTask(id: row["id"], project: row["project_name"], prompt: row["prompt"],
+                              mode: TaskMode(rawValue: row["mode"]) ?? .continue, status: TaskStatus(rawValue: row["status"]) ?? .failed,
+                              threadID: row["thread_id"], startedAt: row["started_at"], endedAt: row["ended_at"], summary: row["summary"])
+        task.chatID = row["chat_id"]
+        task.requester = row["requester"]
+        return task
+    }
+}
+
+extension AppDatabase {
+    public func queueTask(_ task: NewTask) async throws -> Int64 {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, thread_id, started_at)
+                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)
+                """,
+                arguments: [task.chatID, task.requester, task.project, task.prompt, task.mode.rawValue, task.threadID, task.startedAt])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func markTaskRunning(id: Int64, threadID: String?, startedAt: Date) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE tasks SET status = 'running', thread_id = ?, started_at = ? WHERE id = ?",
+                           arguments: [threadID, startedAt, id])
+        }
+    }
+
+    public func endTaskWithoutRun(id: Int64, status: TaskStatus, reason: String, at: Date) async throws {
+        try await writer.write { db in
+            // The user was told at once, so there is nothing left to deliver.
+            try db.execute(sql: """
+                UPDATE tasks SET status = ?, failure_reason = ?, summary = ?, ended_at = ?, delivered_at = ? WHERE id = ?
+                """, arguments: [status.rawValue, reason, reason, at, at, id])
+        }
+    }
+
+    public func interruptRunningTasks(at: Date) async throws -> [StoredTask] {
+        try await writer.write { db in
+            let running = try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE status = 'running' ORDER BY id").map(Self.storedTask)
+            let reason = "Interrupted: the companion stopped while this task ran."
+            try db.execute(
+                sql: "UPDATE tasks SET status = 'interrupted', ended_at = ?, failure_reason = ?, summary = ? WHERE status = 'running'",
+                arguments: [at, reason, reason])
+            return running
+        }
+    }
+
+    public func queuedTasks() async throws -> [StoredTask] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE status = 'queued' ORDER BY id").map(Self.storedTask)
+        }
+    }
+}
+
+extension AppDatabase {
+    public func markTaskDelivered(id: Int64, at: Date) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE tasks SET delivered_at = ? WHERE id = ?", arguments: [at, id])
+        }
+    }
+
+    public func undeliveredResults() async throws -> [StoredTask] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM tasks WHERE chat_id IS NOT NULL AND delivered_at IS NULL
+                AND status IN ('done', 'failed', 'cancelled', 'interrupted') ORDER BY id
+                """).map(Self.storedTask)
+        }
     }
 }

@@ -81,6 +81,12 @@ public final class AppDatabase: Sendable {
                 table.column("duration_seconds", .double).notNull()
             }
         }
+        migrator.registerMigration("v2: result delivery") { db in
+            // Set once a task's result reached its chat; a restart re-sends results that never did.
+            try db.alter(table: "tasks") { table in
+                table.add(column: "delivered_at", .datetime)
+            }
+        }
         return migrator
     }
 }

@@ -11,12 +11,22 @@ public actor BotController {
         public var staleAfter: TimeInterval
         /// Final messages longer than this (code points) also arrive as a document.
         public var documentThreshold: Int
+        public var limits: TaskQueue.Limits
+        /// Telegram splits long texts into several messages; a prompt at least this long waits this long
+        /// for its next part, so the parts run as one prompt.
+        public var splitPromptLength: Int
+        public var splitPromptWait: Duration
 
-        public init(projects: [Project], allowedUserIDs: Set<Int64>, staleAfter: TimeInterval = 3600, documentThreshold: Int = 10_000) {
+        public init(projects: [Project], allowedUserIDs: Set<Int64>, staleAfter: TimeInterval = 3600, documentThreshold: Int = 10_000,
+                    limits: TaskQueue.Limits = TaskQueue.Limits(), splitPromptLength: Int = 3000,
+                    splitPromptWait: Duration = .milliseconds(1200)) {
             self.projects = projects
             self.allowedUserIDs = allowedUserIDs
             self.staleAfter = staleAfter
             self.documentThreshold = documentThreshold
+            self.limits = limits
+            self.splitPromptLength = splitPromptLength
+            self.splitPromptWait = splitPromptWait
         }
     }
 
@@ -26,16 +36,24 @@ public actor BotController {
     private let chats: any ChatStateStoring
     private let messenger: any ChatMessaging
     private let launcher: any WorkLaunching
-    private let running: RunningTasks
+    private let queue: TaskQueue
     private let activityLog: any ActivityLogging
     private let logger: Logger
     private let now: @Sendable () -> Date
     private var botUsername: String?
     private var refusedUsers: Set<Int64> = []
+    /// A long prompt waiting for the rest of a message Telegram split, per chat.
+    private var pendingPrompts: [Int64: PendingPrompt] = [:]
+
+    private struct PendingPrompt {
+        var text: String
+        var mode: TaskMode
+        var message: TelegramMessage
+        var generation: Int
+    }
 
     public init(settings: Settings, bridge: CodexBridge, tasks: any TaskStoring, chats: any ChatStateStoring,
-                messenger: any ChatMessaging, launcher: any WorkLaunching, running: RunningTasks = RunningTasks(),
-                activityLog: any ActivityLogging, logger: Logger = Logger(label: "companion.bot"),
+                messenger: any ChatMessaging, launcher: any WorkLaunching, activityLog: any ActivityLogging, logger: Logger = Logger(label: "companion.bot"),
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
         self.bridge = bridge
@@ -43,10 +61,15 @@ public actor BotController {
         self.chats = chats
         self.messenger = messenger
         self.launcher = launcher
-        self.running = running
         self.activityLog = activityLog
         self.logger = logger
         self.now = now
+        // The queue calls back into this controller to run a job; the reference is set once, below.
+        let reference = ControllerReference()
+        queue = TaskQueue(limits: settings.limits, launcher: launcher, now: now) { job, control in
+            await reference.controller?.execute(job, control: control)
+        }
+        reference.controller = self
     }
 
     /// The bot's own @username, from getMe, so `/cmd@ThisBot` is recognised and `/cmd@OtherBot` is not.
@@ -72,6 +95,16 @@ public actor BotController {
             return
         }
         let command = BotCommand.parse(text, botUsername: botUsername)
+        if case .prompt(let part) = command, var pending = pendingPrompts[chatID] {
+            // The next part of a long message Telegram split: join it, and wait again for more.
+            pending.text += "\n" + part
+            pending.generation += 1
+            pendingPrompts[chatID] = pending
+            scheduleFlush(chatID: chatID, generation: pending.generation)
+            await audit(message, command: "text-part", project: nil, outcome: "joined", started: started)
+            return
+        }
+        await flushPendingPrompt(chatID: chatID)
         let active = await activeProject(chatID: chatID)
         let outcome: String
         switch command {
@@ -84,8 +117,14 @@ public actor BotController {
             outcome = await startRun(prompt, mode: .new, command: "/new", message: message, active: active)
         case .continue(let prompt):
             outcome = await startRun(prompt, mode: .continue, command: "/continue", message: message, active: active)
+        case .prompt(let prompt) where prompt.unicodeScalars.count >= settings.splitPromptLength:
+            pendingPrompts[chatID] = PendingPrompt(text: prompt, mode: .continue, message: message, generation: 0)
+            scheduleFlush(chatID: chatID, generation: 0)
+            outcome = "waiting-for-parts"
         case .prompt(let prompt):
             outcome = await startRun(prompt, mode: .continue, command: nil, message: message, active: active)
+        case .cancel(let scope):
+            outcome = await cancel(scope: scope, chatID: chatID, active: active)
         case .last:
             outcome = await showLast(chatID: chatID, active: active)
         case .status:
@@ -138,22 +177,34 @@ public actor BotController {
             await reply(chatID, "This message is \(Durations.short(age)) old, so I did not run it. Send it again if you still want it.")
             return "stale"
         }
-        let entry = RunningTasks.Entry(project: project.name, prompt: prompt, chatID: chatID, startedAt: now())
-        guard await running.claim(entry) else {
-            let busy = await running.entry(project: project.name)
-            let since = busy.map { " for \(Durations.short(now().timeIntervalSince($0.startedAt)))" } ?? ""
-            await reply(chatID, "\(project.name) is busy with another task\(since). Wait for its result, then send this again.")
-            return "busy"
-        }
         let request = BridgeRequest(project: project, prompt: prompt, mode: mode, requester: "telegram:\(chatID)", chatID: chatID)
-        launcher.launch { [self] in
-            await self.execute(request)
+        let taskID: Int64
+        do {
+            taskID = try await tasks.queueTask(NewTask(chatID: chatID, requester: request.requester, project: project.name,
+                                                      prompt: prompt, mode: mode, threadID: nil, startedAt: now()))
+        } catch {
+            logger.error("recording a task failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+            await reply(chatID, "I could not record the task (database error), so it did not run. Please try again.")
+            return "failed"
         }
-        return "started"
+        switch await queue.enqueue(TaskQueue.Job(taskID: taskID, request: request)) {
+        case .startedNow:
+            return "started"
+        case .queued(let position):
+            let busy = await queue.runningTasks.first { $0.job.request.project.name == project.name }
+            let reason = busy.map { "\(project.name) is busy with \"\(Self.clip($0.job.request.prompt, 40))\"" } ?? "all slots are busy"
+            await reply(chatID, "Queued (#\(position) in line): \(reason). It starts by itself; /cancel queued drops it.")
+            return "queued"
+        case .refused:
+            try? await tasks.endTaskWithoutRun(id: taskID, status: .cancelled, reason: "Not run: the companion was stopping.", at: now())
+            await reply(chatID, "The companion is shutting down, so this did not run. Send it again in a moment.")
+            return "refused"
+        }
     }
 
     /// The background half of a run: acknowledgement, typing indicator, Codex, result.
-    private func execute(_ request: BridgeRequest) async {
+    private func execute(_ job: TaskQueue.Job, control: RunControl) async {
+        let request = job.request
         guard let chatID = request.chatID else { return }
         let messenger = self.messenger
         let project = request.project.name
@@ -166,7 +217,7 @@ public actor BotController {
                 }
             }
             do {
-                let report = try await bridge.run(request, onSessionChosen: { note in
+                let report = try await bridge.run(request, queuedTaskID: job.taskID, control: control, onSessionChosen: { note in
                     await messenger.send(chatID: chatID, text: Self.acknowledgement(note, project: project), style: .reply)
                 })
                 group.cancelAll()
@@ -174,6 +225,7 @@ public actor BotController {
                 await deliver(report, chatID: chatID)
             } catch let refusal as BridgeRefusal {
                 group.cancelAll()
+                try? await tasks.endTaskWithoutRun(id: job.taskID, status: .failed, reason: refusal.message, at: now())
                 await messenger.send(chatID: chatID, text: refusal.message, style: .reply)
             } catch {
                 group.cancelAll()
@@ -181,21 +233,23 @@ public actor BotController {
                 await messenger.send(chatID: chatID, text: "The task could not start: the companion's database failed. Check its log.", style: .reply)
             }
         }
-        await running.release(project: project)
     }
 
     private func deliver(_ report: TaskReport, chatID: Int64) async {
         let summary = SummaryRenderer().render(report)
         let finalMessage = report.turn.finalMessage ?? ""
         guard finalMessage.unicodeScalars.count > settings.documentThreshold else {
-            await messenger.send(chatID: chatID, text: summary, style: .result)
+            if await messenger.send(chatID: chatID, text: summary, style: .result) {
+                await markDelivered(report.taskID)
+            }
             return
         }
         // A very long answer: a readable head in the chat, and the whole text as a file.
         var shortened = report
         shortened.turn.finalMessage = String(String.UnicodeScalarView(finalMessage.unicodeScalars.prefix(1500)))
             + "\n… (the full answer is in the attached file)"
-        await messenger.send(chatID: chatID, text: SummaryRenderer().render(shortened), style: .result)
+        let sent = await messenger.send(chatID: chatID, text: SummaryRenderer().render(shortened), style: .result)
+        if sent { await markDelivered(report.taskID) }
         await messenger.sendDocument(chatID: chatID, fileName: "codex-answer-\(report.taskID).md", contents: Data(finalMessage.utf8),
                                      caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")
     }
@@ -242,16 +296,125 @@ public actor BotController {
 
     private func statusText(active: Project?) async -> String {
         var lines = ["Project: \(active?.name ?? "none (pick one with /project <name>)")"]
-        let all = await running.all
-        if all.isEmpty {
+        let running = await queue.runningTasks
+        let queued = await queue.queuedJobs
+        if running.isEmpty && queued.isEmpty {
             lines.append("Idle: no Codex task is running.")
-        } else {
-            for entry in all {
-                let elapsed = Durations.short(now().timeIntervalSince(entry.startedAt))
-                lines.append("Running in \(entry.project) for \(elapsed): \"\(String(entry.prompt.prefix(60)))\"")
-            }
+        }
+        for entry in running {
+            let elapsed = Durations.short(now().timeIntervalSince(entry.startedAt))
+            lines.append("Running in \(entry.job.request.project.name) for \(elapsed): \"\(Self.clip(entry.job.request.prompt, 60))\"")
+        }
+        for (index, job) in queued.enumerated() {
+            lines.append("Queued #\(index + 1) in \(job.request.project.name): \"\(Self.clip(job.request.prompt, 60))\"")
         }
         return lines.joined(separator: "\n")
+    }
+
+    private func cancel(scope: String?, chatID: Int64, active: Project?) async -> String {
+        guard scope == nil || scope == "all" || scope == "queued" else {
+            await reply(chatID, "Use /cancel (the running task), /cancel queued (waiting tasks) or /cancel all.")
+            return "refused"
+        }
+        var lines: [String] = []
+        if scope == nil || scope == "all" {
+            let mine = await queue.runningTasks.filter { $0.job.request.chatID == chatID }
+            // The active project's task first; with none there, the chat's only running task.
+            let target = mine.first { $0.job.request.project.name == active?.name } ?? (mine.count == 1 ? mine.first : nil)
+            if let target, await queue.cancelRunning(project: target.job.request.project.name) != nil {
+                lines.append("Stopping the task in \(target.job.request.project.name): \"\(Self.clip(target.job.request.prompt, 40))\"…")
+            } else if mine.count > 1 {
+                lines.append("Tasks run in several projects: select one with /project <name>, then /cancel.")
+            } else {
+                lines.append("Nothing is running.")
+            }
+        }
+        if scope == "queued" || scope == "all" {
+            let dropped = await queue.dropQueued(chatID: chatID)
+            for job in dropped {
+                try? await tasks.endTaskWithoutRun(id: job.taskID, status: .cancelled, reason: "Dropped from the queue with /cancel.", at: now())
+            }
+            lines.append(dropped.isEmpty ? "No queued tasks." : "Dropped \(dropped.count) queued task\(dropped.count == 1 ? "" : "s").")
+        } else {
+            let waiting = await queue.queuedJobs.filter { $0.request.chatID == chatID }.count
+            if waiting > 0 { lines.append("\(waiting) queued task\(waiting == 1 ? "" : "s") will still run (/cancel queued drops them).") }
+        }
+        await reply(chatID, lines.joined(separator: "\n"))
+        return "ok"
+    }
+
+    // MARK: - Long prompts split by Telegram
+
+    private func scheduleFlush(chatID: Int64, generation: Int) {
+        let wait = settings.splitPromptWait
+        launcher.launch { [weak self] in
+            try? await Task.sleep(for: wait)
+            await self?.flushPendingPrompt(chatID: chatID, generation: generation)
+        }
+    }
+
+    /// Runs the joined prompt, unless a newer part arrived since this flush was scheduled.
+    private func flushPendingPrompt(chatID: Int64, generation: Int? = nil) async {
+        guard let pending = pendingPrompts[chatID] else { return }
+        if let generation, generation != pending.generation { return }
+        pendingPrompts[chatID] = nil
+        let started = now()
+        let active = await activeProject(chatID: chatID)
+        let outcome = await startRun(pending.text, mode: pending.mode, command: nil, message: pending.message, active: active)
+        await audit(pending.message, command: "text", project: active?.name, outcome: outcome, started: started)
+    }
+
+    // MARK: - Start-up and shutdown
+
+    /// After a restart: tasks that were running are marked interrupted, results that never reached their
+    /// chat are sent (with the interrupted ones), and queued tasks run again in order.
+    public func recover() async {
+        do {
+            let interrupted = try await tasks.interruptRunningTasks(at: now())
+            if !interrupted.isEmpty { logger.warning("tasks interrupted by a restart", metadata: ["count": "\(interrupted.count)"]) }
+            for task in try await tasks.undeliveredResults() {
+                guard let chatID = task.chatID else { continue }
+                let header = "Task #\(task.id) in \(task.project): \"\(Self.clip(task.prompt, 80))\""
+                let body: String
+                if task.status == .interrupted {
+                    body = "⚠️ Interrupted: the companion stopped while this task ran. The session is kept; send the prompt again (or /continue) to retry."
+                } else {
+                    body = task.summary ?? "Ended: \(task.status.rawValue)."
+                }
+                if await messenger.send(chatID: chatID, text: task.status == .interrupted ? "\(header)\n\(body)" : body,
+                                        style: task.status == .interrupted ? .reply : .result) {
+                    await markDelivered(task.id)
+                }
+            }
+            for task in try await tasks.queuedTasks() {
+                guard let chatID = task.chatID, let project = settings.projects.first(where: { $0.name == task.project }) else {
+                    try? await tasks.endTaskWithoutRun(id: task.id, status: .failed, reason: "Project \(task.project) is no longer configured.", at: now())
+                    continue
+                }
+                let request = BridgeRequest(project: project, prompt: task.prompt, mode: task.mode, requester: task.requester, chatID: chatID)
+                _ = await queue.enqueue(TaskQueue.Job(taskID: task.id, request: request))
+            }
+        } catch {
+            logger.error("recovering tasks after a restart failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Shutdown: stop starting tasks and interrupt the running ones (Codex gets SIGINT).
+    public func shutdown() async {
+        await queue.stopAll()
+    }
+
+    private func markDelivered(_ taskID: Int64) async {
+        do {
+            try await tasks.markTaskDelivered(id: taskID, at: now())
+        } catch {
+            logger.error("recording a delivery failed", metadata: ["task": "\(taskID)", "error": "\(error)"])
+        }
+    }
+
+    static func clip(_ text: String, _ length: Int) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+        return line.count > length ? String(line.prefix(length - 1)) + "…" : line
     }
 
     private func helpText(active: Project?) -> String {
@@ -262,7 +425,8 @@ public actor BotController {
         /new <prompt>: start a new Codex session
         /continue <prompt>, or just type: continue the project's latest session, even one started in the terminal
         /last: the last task's result
-        /status: what is running
+        /status: what is running and queued
+        /cancel: stop the running task (/cancel all: also drop queued ones)
 
         Projects: \(projectNames)
         """
@@ -332,4 +496,9 @@ public actor BotController {
     private var projectNames: String {
         settings.projects.isEmpty ? "none configured" : settings.projects.map(\.name).joined(separator: ", ")
     }
+}
+
+/// A weak link from the queue's callback to its controller, set once during the controller's init.
+private final class ControllerReference: @unchecked Sendable {
+    weak var controller: BotController?
 }

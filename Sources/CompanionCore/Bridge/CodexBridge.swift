@@ -39,7 +39,9 @@ public struct CodexBridge: Sendable {
 
     /// Runs the turn. `onSessionChosen` is called once the session is known, before Codex starts, so a
     /// client can say "continuing …" right away; `onEvent` receives each Codex event as it arrives.
-    public func run(_ request: BridgeRequest,
+    /// `queuedTaskID` is the row of a task recorded as queued; without it a new row is made.
+    /// `control` lets a queue stop the run; the stop reason decides the recorded status.
+    public func run(_ request: BridgeRequest, queuedTaskID: Int64? = nil, control: RunControl? = nil,
                     onSessionChosen: @Sendable (SessionNote) async -> Void = { _ in },
                     onEvent: @escaping @Sendable (CodexEvent) async -> Void = { _ in }) async throws -> TaskReport {
         let prompt = request.prompt.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -56,9 +58,15 @@ public struct CodexBridge: Sendable {
         }
 
         let startedAt = now()
-        let taskID = try await store.startTask(NewTask(
-            chatID: request.chatID, requester: request.requester, project: request.project.name, prompt: prompt,
-            mode: request.mode, threadID: resumeID, startedAt: startedAt))
+        let taskID: Int64
+        if let queuedTaskID {
+            try await store.markTaskRunning(id: queuedTaskID, threadID: resumeID, startedAt: startedAt)
+            taskID = queuedTaskID
+        } else {
+            taskID = try await store.startTask(NewTask(
+                chatID: request.chatID, requester: request.requester, project: request.project.name, prompt: prompt,
+                mode: request.mode, threadID: resumeID, startedAt: startedAt))
+        }
         let metadata: Logger.Metadata = ["task": "\(taskID)", "project": "\(request.project.name)"]
         logger.info("task started", metadata: metadata.merging(["resume": "\(resumeID ?? "-")"]) { $1 })
 
@@ -66,13 +74,32 @@ public struct CodexBridge: Sendable {
         do {
             let result = try await runner.run(
                 CodexRunRequest(repoPath: request.project.repoPath, prompt: prompt, resumeThreadID: resumeID),
-                onEvent: onEvent)
+                control: control,
+                onEvent: { event in
+                    control?.noteActivity()
+                    await onEvent(event)
+                })
+            var status: TaskStatus = result.succeeded ? .done : .failed
+            var failureReason = result.failureReason
+            // A run we stopped ended because of us, not because Codex failed: say why.
+            switch control?.stopReason {
+            case .cancelledByUser where !result.succeeded:
+                status = .cancelled
+                failureReason = "Cancelled. The session is kept: continue it whenever you like."
+            case .shutdown where !result.succeeded:
+                status = .interrupted
+                failureReason = "Interrupted: the companion was stopping. Send the prompt again to retry."
+            case .timedOut(let limit) where !result.succeeded:
+                failureReason = "Timed out: \(limit). The session is kept: continue it to pick up from there."
+            default:
+                break
+            }
             report = TaskReport(
                 taskID: taskID, project: request.project, prompt: prompt, mode: request.mode, session: session,
-                status: result.succeeded ? .done : .failed, startedAt: startedAt, endedAt: now(),
+                status: status, startedAt: startedAt, endedAt: now(),
                 exitCode: result.exitCode, turn: result.turn,
                 turnUsage: result.turn.cumulativeUsage.map { $0.since(usageBefore) },
-                failureReason: result.failureReason, stdoutTail: result.stdoutTail, stderrTail: result.stderrTail)
+                failureReason: failureReason, stdoutTail: result.stdoutTail, stderrTail: result.stderrTail)
         } catch {
             let reason = (error as? CodexLaunchError)?.message ?? "Codex could not be run: \(error)"
             logger.error("codex launch failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })

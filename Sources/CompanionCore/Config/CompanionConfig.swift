@@ -29,8 +29,22 @@ public struct CompanionConfig: Sendable, Equatable {
         }
     }
 
+    /// Queue and time limits for Codex runs started from Telegram.
+    public struct Limits: Sendable, Equatable {
+        public var maxParallel: Int
+        public var taskTimeoutMinutes: Double
+        public var idleTimeoutMinutes: Double
+
+        public init(maxParallel: Int = 2, taskTimeoutMinutes: Double = 60, idleTimeoutMinutes: Double = 15) {
+            self.maxParallel = maxParallel
+            self.taskTimeoutMinutes = taskTimeoutMinutes
+            self.idleTimeoutMinutes = idleTimeoutMinutes
+        }
+    }
+
     public var projects: [Project]
     public var codex: Codex
+    public var limits = Limits()
     public var stateDirectory: String
     public var telegram: Telegram?
     /// Where the config was read from, for messages.

@@ -30,7 +30,8 @@ public struct ConfigLoader: Sendable {
     }
     """
 
-    private static let topLevelKeys: Set<String> = ["projects", "codex", "state_dir", "telegram"]
+    private static let topLevelKeys: Set<String> = ["projects", "codex", "state_dir", "telegram", "limits"]
+    private static let limitKeys: Set<String> = ["max_parallel", "task_timeout_minutes", "idle_timeout_minutes"]
     private static let projectKeys: Set<String> = ["name", "repo_path", "notes", "branch"]
     private static let codexKeys: Set<String> = ["binary", "home", "sandbox"]
     private static let telegramKeys: Set<String> = ["allowed_user_ids", "api_base_url", "bot_token_file"]
@@ -76,8 +77,9 @@ public struct ConfigLoader: Sendable {
         }
         let telegram = try parseTelegram(root["telegram"], path: path, warnings: &warnings)
 
-        let config = CompanionConfig(projects: projects, codex: codex, stateDirectory: stateDirectory,
+        var config = CompanionConfig(projects: projects, codex: codex, stateDirectory: stateDirectory,
                                      telegram: telegram, sourcePath: path)
+        config.limits = try parseLimits(root["limits"], path: path, warnings: &warnings)
         return Loaded(config: config, warnings: warnings)
     }
 
@@ -175,6 +177,26 @@ public struct ConfigLoader: Sendable {
         let tokenFile = try Self.optionalString(object["bot_token_file"], key: "telegram.bot_token_file", path: path)
             .map(Self.expandTilde)
         return CompanionConfig.Telegram(allowedUserIDs: ids, apiBaseURL: base, botTokenFile: tokenFile)
+    }
+
+    private func parseLimits(_ value: Any?, path: String, warnings: inout [String]) throws(ConfigError) -> CompanionConfig.Limits {
+        guard let value else { return CompanionConfig.Limits() }
+        guard let object = value as? [String: Any] else {
+            throw ConfigError(.invalidValue, path: path, "\"limits\" must be an object")
+        }
+        warnings += Self.unknownKeys(in: object, allowed: Self.limitKeys, context: "limits.")
+        var limits = CompanionConfig.Limits()
+        func number(_ key: String, minimum: Double) throws(ConfigError) -> Double? {
+            guard let raw = object[key] else { return nil }
+            guard let number = raw as? NSNumber, String(cString: number.objCType) != "c", number.doubleValue >= minimum else {
+                throw ConfigError(.invalidValue, path: path, "\"limits.\(key)\" must be a number of at least \(minimum.formatted())")
+            }
+            return number.doubleValue
+        }
+        if let parallel = try number("max_parallel", minimum: 1) { limits.maxParallel = Int(parallel) }
+        if let minutes = try number("task_timeout_minutes", minimum: 0.01) { limits.taskTimeoutMinutes = minutes }
+        if let minutes = try number("idle_timeout_minutes", minimum: 0.01) { limits.idleTimeoutMinutes = minutes }
+        return limits
     }
 
     private static func optionalString(_ value: Any?, key: String, path: String) throws(ConfigError) -> String? {

@@ -1,8 +1,11 @@
 /// Runs Codex turns. The real implementation starts `codex exec --json`; tests may use the real one too.
 public protocol CodexRunning: Sendable {
     /// Runs one turn in `request.repoPath`, calling `onEvent` for each event as it arrives, and returns
-    /// when the process has exited. Throws `CodexLaunchError` when Codex cannot be started at all.
-    func run(_ request: CodexRunRequest, onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult
+    /// when the process has exited. When `control` is asked to stop, Codex is interrupted (SIGINT, then
+    /// SIGKILL after a grace period) and the result holds what the turn did until then.
+    /// Throws `CodexLaunchError` when Codex cannot be started at all.
+    func run(_ request: CodexRunRequest, control: RunControl?,
+             onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult
 }
 
 /// Codex could not be started; the message is meant for the user.

@@ -4,6 +4,20 @@ import Foundation
 public protocol TaskStoring: Sendable {
     /// Records a task as running and returns its id.
     func startTask(_ task: NewTask) async throws -> Int64
+    /// Records a task waiting in a queue and returns its id.
+    func queueTask(_ task: NewTask) async throws -> Int64
+    /// A queued task starts running.
+    func markTaskRunning(id: Int64, threadID: String?, startedAt: Date) async throws
+    /// Ends a task that never ran (dropped from the queue, or no longer runnable) with this status.
+    func endTaskWithoutRun(id: Int64, status: TaskStatus, reason: String, at: Date) async throws
+    /// Marks every running task interrupted and returns them: after a crash, they are not running any more.
+    func interruptRunningTasks(at: Date) async throws -> [StoredTask]
+    /// Tasks still queued, oldest first.
+    func queuedTasks() async throws -> [StoredTask]
+    /// The result of a task reached its chat.
+    func markTaskDelivered(id: Int64, at: Date) async throws
+    /// Ended tasks from a chat whose result was never delivered (the companion stopped first).
+    func undeliveredResults() async throws -> [StoredTask]
     /// Records the end of a task with everything known about it.
     func finishTask(id: Int64, report: TaskReport) async throws
     /// The most recent task of a project (any status), if any.
@@ -44,6 +58,8 @@ public enum TaskStatus: String, Sendable, Codable {
 /// A task as read back from the store.
 public struct StoredTask: Sendable, Equatable {
     public var id: Int64
+    public var chatID: Int64? = nil
+    public var requester: String = "cli"
     public var project: String
     public var prompt: String
     public var mode: TaskMode

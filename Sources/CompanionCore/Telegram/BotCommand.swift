@@ -9,6 +9,8 @@ public enum BotCommand: Sendable, Equatable {
     case prompt(String)
     case last
     case status
+    /// `/cancel` stops the running task; `/cancel queued` drops waiting ones; `/cancel all` does both.
+    case cancel(String?)
     case unknown(String)
 
     /// Parses `/cmd args`, `/cmd@BotName args` and plain text. Commands addressed to another bot
@@ -31,6 +33,7 @@ public enum BotCommand: Sendable, Equatable {
         case "continue": return .continue(argument)
         case "last": return .last
         case "status": return .status
+        case "cancel", "stop": return .cancel(argument.isEmpty ? nil : argument.lowercased())
         default: return .unknown(String(head))
         }
     }
@@ -45,6 +48,7 @@ public enum BotCommand: Sendable, Equatable {
         case .prompt: "text"
         case .last: "last"
         case .status: "status"
+        case .cancel: "cancel"
         case .unknown: "unknown"
         }
     }
@@ -55,7 +59,8 @@ public enum BotCommand: Sendable, Equatable {
         ("new", "Start a new Codex session: /new <prompt>"),
         ("continue", "Continue the latest session: /continue <prompt>"),
         ("last", "Show the last task of the project"),
-        ("status", "What is running now"),
+        ("status", "What is running and queued"),
+        ("cancel", "Stop the running task (/cancel all: also drop queued ones)"),
         ("help", "How to use this bot"),
     ]
 }

@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+
+/// Why a run was stopped before Codex finished by itself.
+public enum StopReason: Sendable, Equatable {
+    /// The user sent /cancel.
+    case cancelledByUser
+    /// The companion is shutting down.
+    case shutdown
+    /// A time limit was hit; the text says which, for the user.
+    case timedOut(String)
+}
+
+/// The handle to one running Codex turn: lets others ask it to stop (the runner then interrupts Codex
+/// with SIGINT, and kills it after a grace period), and records when Codex last showed a sign of life.
+public final class RunControl: Sendable {
+    private struct State {
+        var reason: StopReason?
+        var waiters: [CheckedContinuation<StopReason?, Never>] = []
+        var lastActivity = ContinuousClock.now
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Asks the run to stop. The first reason wins.
+    public func stop(_ reason: StopReason) {
+        let waiters = state.withLock { state -> [CheckedContinuation<StopReason?, Never>] in
+            guard state.reason == nil else { return [] }
+            state.reason = reason
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume(returning: reason) }
+    }
+
+    public var stopReason: StopReason? { state.withLock { $0.reason } }
+
+    /// Returns the stop reason once `stop` is called, or nil if the waiting task is cancelled first.
+    public func waitForStop() async -> StopReason? {
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let reason = state.withLock { state -> StopReason?? in
+                    if let reason = state.reason { return .some(reason) }
+                    if Task.isCancelled { return .some(nil) }
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                if let reason { continuation.resume(returning: reason) }
+            }
+        } onCancel: {
+            let waiters = state.withLock { state in
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            waiters.forEach { $0.resume(returning: nil) }
+        }
+    }
+
+    /// Codex printed an event: the run is alive.
+    public func noteActivity() {
+        state.withLock { $0.lastActivity = .now }
+    }
+
+    public var lastActivity: ContinuousClock.Instant { state.withLock { $0.lastActivity } }
+}
