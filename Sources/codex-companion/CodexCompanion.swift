@@ -7,7 +7,7 @@ struct CodexCompanion: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codex-companion",
         abstract: "Drive your local Codex CLI sessions from your phone (Telegram) or this terminal.",
-        subcommands: [ServeCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self, DoctorCommand.self]
+        subcommands: [ServeCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self, AuditCommand.self, ServiceCommand.self, DoctorCommand.self]
     )
 }
 

@@ -33,8 +33,13 @@ struct RunCommand: AsyncParsableCommand {
                     if let line = ProgressText.line(for: event, repoPath: project.repoPath) { Terminal.progress(line) }
                 })
             } catch let refusal as BridgeRefusal {
+                try? await context.database.recordAudit(AuditEntry(time: Date(), userID: nil, chatID: nil, command: "run",
+                                                                   project: project.name, outcome: "refused", duration: 0))
                 throw UserFacingError(refusal.message)
             }
+            try? await context.database.recordAudit(AuditEntry(
+                time: report.startedAt, userID: nil, chatID: nil, command: new ? "run --new" : "run", project: project.name,
+                outcome: report.status.rawValue, duration: report.duration))
             Terminal.out("")
             Terminal.out(SummaryRenderer().render(report))
             if report.status != .done { throw ExitCode(1) }

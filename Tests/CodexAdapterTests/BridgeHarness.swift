@@ -36,12 +36,5 @@ struct BridgeHarness {
 /// Runs `body` with a fresh workspace and the codex binary, and always cleans up.
 func withCodexWorkspace(_ body: (CodexWorkspace, String) async throws -> Void) async throws {
     let binary = try TestCodex.requireBinary()
-    let workspace = try await CodexWorkspace.make()
-    do {
-        try await body(workspace, binary)
-    } catch {
-        await workspace.cleanUp()
-        throw error
-    }
-    await workspace.cleanUp()
+    try await withWorkspace { workspace in try await body(workspace, binary) }
 }

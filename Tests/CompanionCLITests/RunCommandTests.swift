@@ -7,8 +7,7 @@ import TestSupport
 struct RunCommandTests {
     @Test func secondRunContinuesTheFirstAndEachProjectHasItsOwnSession() async throws {
         let binary = try TestCodex.requireBinary()
-        let workspace = try await CodexWorkspace.make()
-        defer { Task { await workspace.cleanUp() } }
+        try await withWorkspace { workspace in
         let alpha = try await workspace.makeRepository("alpha")
         let beta = try await workspace.makeRepository("beta")
         let config = try workspace.writeConfig(projects: [("alpha", alpha), ("beta", beta)], codexBinary: binary)
@@ -55,12 +54,12 @@ struct RunCommandTests {
         let log = try String(contentsOfFile: workspace.stateDirectory + "/activity.log", encoding: .utf8)
         #expect(log.split(separator: "\n").count == 4)
         #expect(log.contains("cli continue project=alpha ok"))
+        }
     }
 
     @Test func failuresExitNonZeroWithCodexsMessage() async throws {
         let binary = try TestCodex.requireBinary()
-        let workspace = try await CodexWorkspace.make()
-        defer { Task { await workspace.cleanUp() } }
+        try await withWorkspace { workspace in
         let alpha = try await workspace.makeRepository("alpha")
         let config = try workspace.writeConfig(projects: [("alpha", alpha)], codexBinary: binary)
         workspace.fake.script("break", [.httpError(500)])
@@ -70,6 +69,7 @@ struct RunCommandTests {
         #expect(failed.stdout.contains("Codex said: We're currently experiencing high demand"))
         let last = try await CompanionProcess.run(["last", "--config", config, "alpha"])
         #expect(last.stdout.contains("❌ Failed"))
+        }
     }
 
     static func sessionID(in text: String, after marker: String) -> String? {

@@ -16,9 +16,8 @@ struct ServeCommandTests {
 
     @Test func servesTheOwnerAndExitsCleanlyOnSIGTERM() async throws {
         let binary = try TestCodex.requireBinary()
-        let workspace = try await CodexWorkspace.make()
-        let telegram = try await FakeTelegramServer.start()
-        defer { Task { await telegram.stop(); await workspace.cleanUp() } }
+        try await withWorkspace { workspace in
+        try await withFakeTelegram { telegram in
         let alpha = try await workspace.makeRepository("alpha")
         let config = try workspace.writeConfig(
             projects: [("alpha", alpha)], codexBinary: binary,
@@ -45,12 +44,13 @@ struct ServeCommandTests {
         #expect(result.standardError.contains("connected to Telegram"))
         // The clean shutdown confirmed every update.
         #expect(telegram.unconfirmedUpdateIDs.isEmpty)
+        }
+        }
     }
 
     @Test func tokenProblemsStopWithAClearMessage() async throws {
-        let workspace = try await CodexWorkspace.make()
-        let telegram = try await FakeTelegramServer.start()
-        defer { Task { await telegram.stop(); await workspace.cleanUp() } }
+        try await withWorkspace { workspace in
+        try await withFakeTelegram { telegram in
         let alpha = try await workspace.makeRepository("alpha")
         let tokenFile = workspace.root + "/token"
         try "secret-in-file".write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -68,5 +68,7 @@ struct ServeCommandTests {
         #expect(loose.exitCode == 1)
         #expect(loose.stderr.contains("is readable by other users: run `chmod 600"))
         #expect(!loose.stderr.contains("secret-in-file"))
+        }
+        }
     }
 }

@@ -12,8 +12,7 @@ import TestSupport
     }
 
     @Test func errorsCarryCodeDescriptionAndRetryAfterButNeverTheToken() async throws {
-        let fake = try await FakeTelegramServer.start()
-        defer { Task { await fake.stop() } }
+        try await withFakeTelegram { fake in
         let client = BotAPIClient(baseURL: fake.baseURL, token: fake.token)
         fake.fail("sendMessage", with: .status(429, description: "Too Many Requests: retry after 7", retryAfter: 7))
         await #expect(throws: TelegramAPIError.api(code: 429, description: "Too Many Requests: retry after 7", retryAfter: 7)) {
@@ -23,7 +22,7 @@ import TestSupport
         do {
             _ = try await client.call("getMe")
             Issue.record("expected a transport error")
-        } catch {
+        } catch let error as TelegramAPIError {
             #expect(error.isTransient)
             #expect(error.description.contains("non-JSON"))
         }
@@ -31,7 +30,7 @@ import TestSupport
         do {
             _ = try await wrong.call("getMe")
             Issue.record("expected 401")
-        } catch {
+        } catch let error as TelegramAPIError {
             #expect(error.isBadToken)
             #expect(!error.description.contains("WRONG_token"))
         }
@@ -39,15 +38,15 @@ import TestSupport
         do {
             _ = try await unreachable.call("getMe", timeout: .seconds(2))
             Issue.record("expected a network error")
-        } catch {
+        } catch let error as TelegramAPIError {
             #expect(error.isTransient)
             #expect(!error.description.contains(fake.token))
+        }
         }
     }
 
     @Test func theFakeRejectsWhatTelegramRejects() async throws {
-        let fake = try await FakeTelegramServer.start()
-        defer { Task { await fake.stop() } }
+        try await withFakeTelegram { fake in
         let client = BotAPIClient(baseURL: fake.baseURL, token: fake.token)
         await #expect(throws: TelegramAPIError.self) {
             _ = try await client.call("sendMessage", ["chat_id": 1, "text": "<div>x</div>", "parse_mode": "HTML"])
@@ -59,5 +58,6 @@ import TestSupport
         _ = try await client.call("sendMessage", ["chat_id": 1, "text": "<b>a &amp; b</b>", "parse_mode": "HTML"])
         #expect(fake.messages(to: 1).last?.text == "a & b")
         #expect(fake.rejectedSends == 2)
+        }
     }
 }

@@ -25,15 +25,15 @@ final class BotHarness: Sendable {
         self.beta = beta
     }
 
-    static func make() async throws -> BotHarness {
+    static func make(limits: [String: Any]? = nil) async throws -> BotHarness {
         let binary = try TestCodex.requireBinary()
         let workspace = try await CodexWorkspace.make()
         let telegram = try await FakeTelegramServer.start()
         let alpha = try await workspace.makeRepository("alpha")
         let beta = try await workspace.makeRepository("beta")
-        let config = try workspace.writeConfig(
-            projects: [("alpha", alpha), ("beta", beta)], codexBinary: binary,
-            extra: ["telegram": ["allowed_user_ids": [Int(owner)], "api_base_url": telegram.baseURL]])
+        var extra: [String: Any] = ["telegram": ["allowed_user_ids": [Int(owner)], "api_base_url": telegram.baseURL]]
+        if let limits { extra["limits"] = limits }
+        let config = try workspace.writeConfig(projects: [("alpha", alpha), ("beta", beta)], codexBinary: binary, extra: extra)
         return BotHarness(workspace: workspace, telegram: telegram, configPath: config, alpha: alpha, beta: beta)
     }
 
@@ -64,8 +64,8 @@ final class BotHarness: Sendable {
 }
 
 /// Runs `body` with a fresh harness and always cleans up.
-func withBotHarness(_ body: (BotHarness) async throws -> Void) async throws {
-    let harness = try await BotHarness.make()
+func withBotHarness(limits: [String: Any]? = nil, _ body: (BotHarness) async throws -> Void) async throws {
+    let harness = try await BotHarness.make(limits: limits)
     do {
         try await body(harness)
     } catch {

@@ -13,11 +13,11 @@ public struct SummaryRenderer: Sendable {
 
     public func render(_ report: TaskReport) -> String {
         var sections: [String] = []
-        let icon = report.status == .done ? "✅ Done" : "❌ Failed"
-        sections.append("\(icon) · \(report.project.name) · \(Durations.short(report.duration))\n\(sessionLine(report))")
+        sections.append("\(Self.headline(report.status)) · \(report.project.name) · \(Durations.short(report.duration))\n\(sessionLine(report))")
 
         if report.status != .done, let reason = report.failureReason {
-            sections.append("Codex said: \(reason)")
+            // Codex's own words for a failure; our words for a stop we caused.
+            sections.append(report.status == .failed && !reason.hasPrefix("Timed out") ? "Codex said: \(reason)" : reason)
         }
         if let message = report.turn.finalMessage?.trimmingCharacters(in: .whitespacesAndNewlines), !message.isEmpty {
             sections.append(message)
@@ -32,6 +32,17 @@ public struct SummaryRenderer: Sendable {
             sections.append("Tokens: \(Self.grouped(usage.inputTokens)) in · \(Self.grouped(usage.outputTokens)) out")
         }
         return sections.joined(separator: "\n\n")
+    }
+
+    static func headline(_ status: TaskStatus) -> String {
+        switch status {
+        case .done: "✅ Done"
+        case .failed: "❌ Failed"
+        case .cancelled: "⏹ Cancelled"
+        case .interrupted: "⚠️ Interrupted"
+        case .running: "⏳ Running"
+        case .queued: "⏳ Queued"
+        }
     }
 
     func sessionLine(_ report: TaskReport) -> String {

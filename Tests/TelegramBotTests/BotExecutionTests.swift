@@ -1,0 +1,146 @@
+import CompanionCore
+import Foundation
+import Testing
+import TestSupport
+
+/// Queueing, cancelling, timeouts, long prompts and shutdown, with the REAL codex.
+@Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
+struct BotExecutionTests {
+    typealias Owner = BotHarness
+
+    @Test func oneTaskPerProjectAtATimeAndProjectsInParallel() async throws {
+        try await withBotHarness { harness in
+            let daemon = try harness.startDaemon()
+            let fake = harness.workspace.fake
+            let telegram = harness.telegram
+            fake.script("first task", [.slowMessage("First done.", delay: .seconds(3))])
+            fake.script("second task", [.message("Second done.")])
+            fake.script("beta work", [.slowMessage("Beta done.", delay: .seconds(1))])
+            _ = try await harness.ownerSays("/project alpha")
+            _ = try await harness.ownerSays("first task")
+            let queued = try await harness.ownerSays("second task")
+            #expect(queued[0].text == "Queued (#1 in line): alpha is busy with \"first task\". It starts by itself; /cancel queued drops it.")
+            telegram.sendMessage(from: Owner.owner, text: "/status")
+            let status = try await telegram.waitForMessage(to: Owner.owner, "with the status") { $0.hasPrefix("Project:") }
+            #expect(status.text.contains("Running in alpha for"))
+            #expect(status.text.contains("Queued #1 in alpha: \"second task\""))
+
+            _ = try await harness.ownerSays("/project beta")
+            let betaAck = try await harness.ownerSays("beta work")
+            #expect(betaAck[0].text.hasPrefix("Running in beta"))
+            // beta started while alpha's first task was still running: the first result is not in yet.
+            #expect(!telegram.messages(to: Owner.owner).contains { $0.text.contains("First done.") })
+
+            let second = try await telegram.waitForMessage(to: Owner.owner, "with the second result") { $0.contains("Second done.") }
+            let texts = telegram.messages(to: Owner.owner).map(\.text)
+            let firstIndex = try #require(texts.firstIndex { $0.contains("First done.") })
+            let secondIndex = try #require(texts.firstIndex { $0.contains("Second done.") })
+            #expect(firstIndex < secondIndex)
+            #expect(texts.contains { $0.contains("Beta done.") })
+            // The queued task continued the first task's session.
+            #expect(second.text.contains("Continued session"))
+            #expect(fake.requests.last { $0.userPrompts.last == "second task" }?.userPrompts == ["first task", "second task"])
+            await daemon.stop()
+        }
+    }
+
+    @Test func cancelStopsTheRunningTaskAndTheSessionStaysResumable() async throws {
+        try await withBotHarness { harness in
+            let daemon = try harness.startDaemon()
+            let telegram = harness.telegram
+            harness.workspace.fake.script("long job", [.slowMessage("never seen", delay: .seconds(60))])
+            harness.workspace.fake.script("follow up", [.message("Picked up again.")])
+            _ = try await harness.ownerSays("/project alpha")
+            #expect(try await harness.ownerSays("/cancel")[0].text == "Nothing is running.")
+            _ = try await harness.ownerSays("long job")
+            try await telegram.waitUntil("codex to reach the model") { _ in
+                harness.workspace.fake.requests.contains { $0.userPrompts.last == "long job" }
+            }
+            let started = ContinuousClock.now
+            telegram.sendMessage(from: Owner.owner, text: "/cancel")
+            let stopping = try await telegram.waitForMessage(to: Owner.owner, "saying it stops") { $0.hasPrefix("Stopping the task") }
+            #expect(stopping.text == "Stopping the task in alpha: \"long job\"…")
+            let result = try await telegram.waitForMessage(to: Owner.owner, "with the cancelled result") { $0.hasPrefix("⏹ Cancelled") }
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(result.text.contains("The session is kept"))
+            let stored = try #require(try await daemon.database.lastTask(project: "alpha"))
+            #expect(stored.status == .cancelled)
+
+            let followUp = try await harness.ownerSays("follow up", expecting: 2)
+            #expect(followUp[1].text.contains("Picked up again."))
+            #expect(harness.workspace.fake.requests.last?.userPrompts == ["long job", "follow up"])
+            await daemon.stop()
+        }
+    }
+
+    @Test func queuedTasksCanBeDropped() async throws {
+        try await withBotHarness { harness in
+            let daemon = try harness.startDaemon()
+            harness.workspace.fake.script("slow one", [.slowMessage("Slow done.", delay: .seconds(2))])
+            _ = try await harness.ownerSays("/project alpha")
+            _ = try await harness.ownerSays("slow one")
+            _ = try await harness.ownerSays("waiting one")
+            let dropped = try await harness.ownerSays("/cancel queued")
+            #expect(dropped[0].text == "Dropped 1 queued task.")
+            try await harness.telegram.waitForMessage(to: Owner.owner, "with the slow result") { $0.contains("Slow done.") }
+            // Give the queue its chance to (wrongly) start the dropped task: /status answers after it would have.
+            let status = try await harness.ownerSays("/status")
+            #expect(status[0].text.contains("Idle"))
+            #expect(!harness.workspace.fake.requests.contains { $0.userPrompts.contains("waiting one") })
+            await daemon.stop()
+        }
+    }
+
+    @Test func aTaskWithoutProgressTimesOut() async throws {
+        try await withBotHarness(limits: ["idle_timeout_minutes": 0.03]) { harness in
+            let daemon = try harness.startDaemon()
+            harness.workspace.fake.script("stuck", [.slowMessage("never seen", delay: .seconds(60))])
+            _ = try await harness.ownerSays("/project alpha")
+            _ = try await harness.ownerSays("stuck forever")
+            let result = try await harness.telegram.waitForMessage(to: Owner.owner, "with the timeout") { $0.hasPrefix("❌ Failed") }
+            #expect(result.text.contains("Timed out: Codex showed no progress for 2s."))
+            #expect(try await daemon.database.lastTask(project: "alpha")?.status == .failed)
+            await daemon.stop()
+        }
+    }
+
+    @Test func aLongMessageSplitByTelegramRunsAsOnePrompt() async throws {
+        try await withBotHarness { harness in
+            let daemon = try harness.startDaemon()
+            _ = try await harness.ownerSays("/project alpha")
+            let first = "Refactor plan. " + String(repeating: "step ", count: 700)
+            harness.telegram.sendMessage(from: Owner.owner, text: first)
+            harness.telegram.sendMessage(from: Owner.owner, text: "and the final part")
+            try await harness.telegram.waitForMessage(to: Owner.owner, "with the result") { $0.hasPrefix("✅ Done") }
+            let prompts = harness.workspace.fake.requests.map { $0.userPrompts.last ?? "" }
+            #expect(prompts.count == 1)
+            #expect(prompts.first?.hasPrefix("Refactor plan.") == true)
+            #expect(prompts.first?.hasSuffix("step\nand the final part") == true)
+            #expect(harness.telegram.messages(to: Owner.owner).filter { $0.text.hasPrefix("Running in") }.count == 1)
+            await daemon.stop()
+        }
+    }
+
+    @Test func shutdownInterruptsRunningCodexAndTellsTheUserOnce() async throws {
+        try await withBotHarness { harness in
+            let first = try harness.startDaemon()
+            harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(60))])
+            _ = try await harness.ownerSays("/project alpha")
+            _ = try await harness.ownerSays("endless work")
+            try await harness.telegram.waitUntil("codex to reach the model") { _ in !harness.workspace.fake.requests.isEmpty }
+            let stopping = ContinuousClock.now
+            _ = await first.stop()
+            #expect(ContinuousClock.now - stopping < .seconds(10))
+            let task = try #require(try await first.database.lastTask(project: "alpha"))
+            #expect(task.status == .interrupted)
+            let interrupted = harness.telegram.messages(to: Owner.owner).filter { $0.text.hasPrefix("⚠️ Interrupted") }
+            #expect(interrupted.count == 1)
+
+            // After a restart nothing is sent again, and the bot answers as usual.
+            let second = try harness.startDaemon()
+            _ = try await harness.ownerSays("/status")
+            #expect(harness.telegram.messages(to: Owner.owner).filter { $0.text.contains("Interrupted") }.count == 1)
+            await second.stop()
+        }
+    }
+}
