@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "TestSupport"]),
         .testTarget(
             name: "CompanionCLITests",
-            dependencies: ["codex-companion", "TestSupport", .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: ["codex-companion", "Store", "TestSupport", .product(name: "Subprocess", package: "swift-subprocess")]
         ),
         .testTarget(
             name: "TelegramBotTests",

@@ -40,7 +40,8 @@ public struct CodexProcessRunner: CodexRunning {
         return arguments
     }
 
-    public func run(_ request: CodexRunRequest, control: RunControl? = nil,
+    public func run(_ request: CodexRunRequest, control: RunControl?,
+                    onProcessStarted: @escaping @Sendable (Int32) async -> Void,
                     onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult {
         try preflight(request)
         var environment = Environment.inherit
@@ -66,7 +67,8 @@ public struct CodexProcessRunner: CodexRunning {
             output: .sequence,
             error: .sequence
         ) { execution in
-            try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
+            await onProcessStarted(Int32(execution.processIdentifier.value))
+            return try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
                 group.addTask {
                     _ = try await execution.standardInputWriter.write(prompt)
                     try await execution.standardInputWriter.finish()

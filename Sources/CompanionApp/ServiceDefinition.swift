@@ -17,7 +17,7 @@ public struct ServiceDefinition: Sendable, Equatable {
     public var home: String
 
     public init(kind: Kind, executable: String, configPath: String, stateDirectory: String, path: String,
-                home: String = NSHomeDirectory()) {
+                home: String = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) {
         self.kind = kind
         self.executable = executable
         self.configPath = configPath

@@ -59,7 +59,8 @@ public struct TelegramDaemon: Sendable {
             updates: updates, store: database, payloads: { id in try await database.updatePayload(id: id) },
             handle: { update in await controller.handle(update) })
         let bot = TelegramBotService(startup: BotStartup(client: client, logger: logger, backoffInitial: timing.backoffInitial),
-                                     poller: poller, dispatcher: dispatcher, controller: controller)
+                                     poller: poller, dispatcher: dispatcher, controller: controller,
+                                     database: context.database, reaper: OrphanReaper())
         serviceGroup = ServiceGroup(configuration: .init(
             services: [
                 // Shut down in reverse order: first stop taking messages, then cancel running work.

@@ -71,6 +71,7 @@ extension AppDatabase: TaskStoring {
                               threadID: row["thread_id"], startedAt: row["started_at"], endedAt: row["ended_at"], summary: row["summary"])
         task.chatID = row["chat_id"]
         task.requester = row["requester"]
+        task.codexPID = row["codex_pid"]
         return task
     }
 }
@@ -135,6 +136,21 @@ extension AppDatabase {
                 SELECT * FROM tasks WHERE chat_id IS NOT NULL AND delivered_at IS NULL
                 AND status IN ('done', 'failed', 'cancelled', 'interrupted') ORDER BY id
                 """).map(Self.storedTask)
+        }
+    }
+}
+
+extension AppDatabase {
+    public func recordTaskProcess(id: Int64, pid: Int32) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE tasks SET codex_pid = ? WHERE id = ?", arguments: [pid, id])
+        }
+    }
+
+    /// Tasks recorded as running, with their Codex process ids: after a crash, candidates for clean-up.
+    public func runningTasks() async throws -> [StoredTask] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE status = 'running' ORDER BY id").map(Self.storedTask)
         }
     }
 }

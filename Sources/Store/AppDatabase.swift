@@ -87,6 +87,12 @@ public final class AppDatabase: Sendable {
                 table.add(column: "delivered_at", .datetime)
             }
         }
+        migrator.registerMigration("v3: codex process id") { db in
+            // Lets a restarted daemon stop a Codex process orphaned by a crash.
+            try db.alter(table: "tasks") { table in
+                table.add(column: "codex_pid", .integer)
+            }
+        }
         return migrator
     }
 }

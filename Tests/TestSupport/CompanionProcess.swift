@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Subprocess
 
 #if canImport(System)
@@ -29,6 +34,27 @@ public enum CompanionProcess {
         productsDirectory.appendingPathComponent("codex-companion").path
     }
 
+    /// Runs `codex-companion serve` while `body` interacts with it; `body` ends it with a signal.
+    /// Returns the body's value and how the process ended.
+    public static func serve<T: Sendable>(config: String, token: String, environment: [String: String] = [:],
+                                          _ body: @escaping @Sendable (ServeHandle) async throws -> T) async throws -> (value: T, output: Output) {
+        var updates: [Environment.Key: String?] = ["TELEGRAM_BOT_TOKEN": token, "CODEX_COMPANION_POLL_TIMEOUT": "2"]
+        for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
+        let result = try await Subprocess.run(
+            .path(FilePath(executablePath)), arguments: ["serve", "--config", config],
+            environment: .inherit.updating(updates),
+            input: .none, output: .string(limit: 4 << 20), error: .string(limit: 4 << 20)
+        ) { execution in
+            try await body(ServeHandle(pid: execution.processIdentifier.value))
+        }
+        let code: Int32
+        switch result.terminationStatus {
+        case .exited(let value): code = value
+        case .signaled(let signal): code = 128 + signal
+        }
+        return (result.closureResult, Output(exitCode: code, stdout: result.standardOutput, stderr: result.standardError))
+    }
+
     public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
         var updates: [Environment.Key: String?] = [:]
         for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
@@ -42,5 +68,14 @@ public enum CompanionProcess {
         case .signaled(let signal): code = 128 + signal
         }
         return Output(exitCode: code, stdout: result.standardOutput, stderr: result.standardError)
+    }
+}
+
+/// The running daemon, as a test sees it: a process to signal.
+public struct ServeHandle: Sendable {
+    public let pid: pid_t
+
+    public func send(signal: Signal) throws {
+        guard kill(pid, signal.rawValue) == 0 else { throw TestSupportError("cannot signal \(pid)") }
     }
 }

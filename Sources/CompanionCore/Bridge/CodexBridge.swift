@@ -75,6 +75,13 @@ public struct CodexBridge: Sendable {
             let result = try await runner.run(
                 CodexRunRequest(repoPath: request.project.repoPath, prompt: prompt, resumeThreadID: resumeID),
                 control: control,
+                onProcessStarted: { [store, logger] pid in
+                    do {
+                        try await store.recordTaskProcess(id: taskID, pid: pid)
+                    } catch {
+                        logger.error("recording the codex process id failed", metadata: ["task": "\(taskID)", "error": "\(error)"])
+                    }
+                },
                 onEvent: { event in
                     control?.noteActivity()
                     await onEvent(event)

@@ -4,8 +4,17 @@ public protocol CodexRunning: Sendable {
     /// when the process has exited. When `control` is asked to stop, Codex is interrupted (SIGINT, then
     /// SIGKILL after a grace period) and the result holds what the turn did until then.
     /// Throws `CodexLaunchError` when Codex cannot be started at all.
+    /// `onProcessStarted` receives Codex's process id once it runs, so a crash can be cleaned up after.
     func run(_ request: CodexRunRequest, control: RunControl?,
+             onProcessStarted: @escaping @Sendable (Int32) async -> Void,
              onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult
+}
+
+extension CodexRunning {
+    public func run(_ request: CodexRunRequest, control: RunControl? = nil,
+                    onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult {
+        try await run(request, control: control, onProcessStarted: { _ in }, onEvent: onEvent)
+    }
 }
 
 /// Codex could not be started; the message is meant for the user.

@@ -6,6 +6,8 @@ public protocol TaskStoring: Sendable {
     func startTask(_ task: NewTask) async throws -> Int64
     /// Records a task waiting in a queue and returns its id.
     func queueTask(_ task: NewTask) async throws -> Int64
+    /// The Codex process of a running task, to stop it if the companion dies before it does.
+    func recordTaskProcess(id: Int64, pid: Int32) async throws
     /// A queued task starts running.
     func markTaskRunning(id: Int64, threadID: String?, startedAt: Date) async throws
     /// Ends a task that never ran (dropped from the queue, or no longer runnable) with this status.
@@ -60,6 +62,8 @@ public struct StoredTask: Sendable, Equatable {
     public var id: Int64
     public var chatID: Int64? = nil
     public var requester: String = "cli"
+    /// Codex's process id while the task runs.
+    public var codexPID: Int32? = nil
     public var project: String
     public var prompt: String
     public var mode: TaskMode
