@@ -48,7 +48,7 @@ public struct TelegramDaemon: Sendable {
             settings: .init(projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs), staleAfter: timing.staleAfter,
                             limits: limits, splitPromptWait: timing.splitPromptWait),
             bridge: context.bridge(), tasks: context.database, chats: context.database, messenger: messenger,
-            launcher: runner, activityLog: context.activityLog)
+            launcher: runner, inspector: GitRepositoryInspector(), activityLog: context.activityLog)
         controllerBox.controller = controller
         lock = InstanceLock(path: (context.config.stateDirectory as NSString).appendingPathComponent("serve.lock"))
         let (updates, sink) = AsyncStream<Int64>.makeStream()

@@ -11,12 +11,16 @@ public actor TelegramMessenger: ChatMessaging {
     private let splitter: MessageSplitter
     private let deliveryDeadline: Duration
     private let backoffInitial: Duration
+    private let editInterval: Duration
     /// Per chat: no request before this instant (set by a 429's retry_after).
     private var notBefore: [Int64: ContinuousClock.Instant] = [:]
+    /// Per chat: when the last edit went out, to keep edits at least `editInterval` apart.
+    private var lastEdit: [Int64: ContinuousClock.Instant] = [:]
 
     public init(client: BotAPIClient, logger: Logger = Logger(label: "companion.telegram.send"),
                 splitter: MessageSplitter = MessageSplitter(), deliveryDeadline: Duration = .seconds(600),
-                backoffInitial: Duration = .seconds(1)) {
+                backoffInitial: Duration = .seconds(1), editInterval: Duration = .milliseconds(1500)) {
+        self.editInterval = editInterval
         self.client = client
         self.logger = logger
         self.splitter = splitter
@@ -48,6 +52,60 @@ public actor TelegramMessenger: ChatMessaging {
             }
         }
         return delivered
+    }
+
+    public func post(chatID: Int64, message: RenderedMessage, silent: Bool) async -> Int64? {
+        var parameters: [String: Any] = [
+            "chat_id": chatID, "text": message.html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true],
+            "disable_notification": silent,
+        ]
+        do {
+            return Self.messageID(try await deliver("sendMessage", chatID: chatID, parameters))
+        } catch let error where error.isEntityParseError {
+            logger.warning("HTML rejected, resending as plain text", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+            parameters["text"] = message.plain
+            parameters["parse_mode"] = nil
+            return (try? await deliver("sendMessage", chatID: chatID, parameters)).flatMap(Self.messageID)
+        } catch {
+            logger.error("message not delivered", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    @discardableResult
+    public func edit(chatID: Int64, messageID: Int64, message: RenderedMessage) async -> Bool {
+        if let until = notBefore[chatID], until > .now { return false }
+        if let last = lastEdit[chatID], ContinuousClock.now < last + editInterval {
+            try? await Task.sleep(until: last + editInterval, clock: .continuous)
+        }
+        lastEdit[chatID] = .now
+        var parameters: [String: Any] = [
+            "chat_id": chatID, "message_id": messageID, "text": message.html, "parse_mode": "HTML",
+            "link_preview_options": ["is_disabled": true],
+        ]
+        for attempt in 0..<2 {
+            do {
+                _ = try await client.call("editMessageText", json: BotAPIClient.encode(parameters))
+                return true
+            } catch {
+                if case .api(400, let description, _) = error, description.contains("message is not modified") { return true }
+                if let seconds = error.retryAfter {
+                    notBefore[chatID] = .now + .seconds(seconds)
+                    return false
+                }
+                guard attempt == 0, error.isEntityParseError else {
+                    logger.debug("edit failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+                    return false
+                }
+                parameters["text"] = message.plain
+                parameters["parse_mode"] = nil
+            }
+        }
+        return false
+    }
+
+    private static func messageID(_ result: Any) -> Int64? {
+        ((result as? [String: Any])?["message_id"] as? NSNumber)?.int64Value
     }
 
     public func sendTyping(chatID: Int64) async {

@@ -77,7 +77,7 @@ struct CrashRecoveryTests {
                 _ = try await CompanionProcess.serve(config: config, token: telegram.token) { process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     telegram.sendMessage(from: Self.owner, text: "big refactor please")
-                    try await telegram.waitForMessage(to: Self.owner, "acknowledging the task") { $0.hasPrefix("Running in alpha") }
+                    try await telegram.waitForMessage(to: Self.owner, "acknowledging the task") { $0.hasPrefix("⏳ alpha") }
                     try await telegram.waitUntil("codex to reach the model") { _ in !workspace.fake.requests.isEmpty }
                     try process.send(signal: .kill)
                 }

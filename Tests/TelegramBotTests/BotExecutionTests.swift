@@ -27,7 +27,7 @@ struct BotExecutionTests {
 
             _ = try await harness.ownerSays("/project beta")
             let betaAck = try await harness.ownerSays("beta work")
-            #expect(betaAck[0].text.hasPrefix("Running in beta"))
+            #expect(betaAck[0].text.hasPrefix("⏳ beta"))
             // beta started while alpha's first task was still running: the first result is not in yet.
             #expect(!telegram.messages(to: Owner.owner).contains { $0.text.contains("First done.") })
 
@@ -116,7 +116,7 @@ struct BotExecutionTests {
             #expect(prompts.count == 1)
             #expect(prompts.first?.hasPrefix("Refactor plan.") == true)
             #expect(prompts.first?.hasSuffix("step\nand the final part") == true)
-            #expect(harness.telegram.messages(to: Owner.owner).filter { $0.text.hasPrefix("Running in") }.count == 1)
+            #expect(harness.telegram.messages(to: Owner.owner).filter { $0.text.hasPrefix("⏳ alpha") }.count == 1)
             await daemon.stop()
         }
     }

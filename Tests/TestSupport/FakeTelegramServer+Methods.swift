@@ -41,6 +41,8 @@ extension FakeTelegramServer {
             return sendMessage(parameters)
         case "sendDocument":
             return sendDocument(parameters)
+        case "editMessageText":
+            return editMessageText(parameters)
         default:
             return Self.error(404, "Not Found: method not found")
         }
@@ -95,6 +97,30 @@ extension FakeTelegramServer {
             return message
         }
         return Self.ok(["message_id": Int(message.messageID), "date": Int(Date().timeIntervalSince1970),
+                        "chat": ["id": Int(chatID), "type": "private"], "text": visible])
+    }
+
+    private func editMessageText(_ parameters: [String: Any]) -> Response {
+        guard let chatID = (parameters["chat_id"] as? NSNumber)?.int64Value,
+              let messageID = (parameters["message_id"] as? NSNumber)?.int64Value else {
+            return reject("Bad Request: message to edit not found", code: 400)
+        }
+        let raw = parameters["text"] as? String ?? ""
+        var visible = raw
+        if parameters["parse_mode"] as? String == "HTML" {
+            let result = TelegramHTMLValidator.validate(raw)
+            if let error = result.error { return reject(error, code: 400) }
+            visible = result.visible
+        }
+        if visible.unicodeScalars.count > 4096 { return reject("Bad Request: message is too long", code: 400) }
+        guard let current = currentText(of: messageID), sentMessages.contains(where: { $0.messageID == messageID && $0.chatID == chatID }) else {
+            return reject("Bad Request: message to edit not found", code: 400)
+        }
+        if current == visible {
+            return Self.error(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+        }
+        mutate { $0.edits.append(Edit(messageID: messageID, chatID: chatID, text: visible, at: .now)) }
+        return Self.ok(["message_id": Int(messageID), "date": Int(Date().timeIntervalSince1970),
                         "chat": ["id": Int(chatID), "type": "private"], "text": visible])
     }
 

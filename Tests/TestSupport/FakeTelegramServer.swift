@@ -20,6 +20,13 @@ public final class FakeTelegramServer: Sendable {
         public var parseMode: String?
     }
 
+    public struct Edit: Sendable, Equatable {
+        public var messageID: Int64
+        public var chatID: Int64
+        public var text: String
+        public var at: ContinuousClock.Instant
+    }
+
     public struct SentDocument: Sendable, Equatable {
         public var chatID: Int64
         public var fileName: String
@@ -40,6 +47,7 @@ public final class FakeTelegramServer: Sendable {
         var nextMessageID: Int64 = 1
         var sent: [SentMessage] = []
         var documents: [SentDocument] = []
+        var edits: [Edit] = []
         var calls: [String] = []
         var allowedUpdates: [[String]] = []
         var failures: [String: [Failure]] = [:]
@@ -109,6 +117,14 @@ public final class FakeTelegramServer: Sendable {
 
     public var sentMessages: [SentMessage] { state.withLock { $0.sent } }
     public var documents: [SentDocument] { state.withLock { $0.documents } }
+    /// Successful editMessageText calls, in order.
+    public var edits: [Edit] { state.withLock { $0.edits } }
+    /// The text a message shows now, after its edits.
+    public func currentText(of messageID: Int64) -> String? {
+        state.withLock { state in
+            state.edits.last { $0.messageID == messageID }?.text ?? state.sent.first { $0.messageID == messageID }?.text
+        }
+    }
     public var calls: [String] { state.withLock { $0.calls } }
     public var allowedUpdates: [[String]] { state.withLock { $0.allowedUpdates } }
     /// Sends that the fake rejected (bad HTML, too long, empty): a correct bot causes none it cannot recover from.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Turns Telegram updates into actions: authorises the sender, parses the command, answers at once,
 /// and launches Codex runs in the background. One instance per daemon; updates arrive one at a time.
@@ -16,6 +17,8 @@ public actor BotController {
         /// for its next part, so the parts run as one prompt.
         public var splitPromptLength: Int
         public var splitPromptWait: Duration
+        /// How often the live progress message may be edited.
+        public var progressInterval: Duration = .milliseconds(1500)
 
         public init(projects: [Project], allowedUserIDs: Set<Int64>, staleAfter: TimeInterval = 3600, documentThreshold: Int = 10_000,
                     limits: TaskQueue.Limits = TaskQueue.Limits(), splitPromptLength: Int = 3000,
@@ -36,6 +39,7 @@ public actor BotController {
     private let chats: any ChatStateStoring
     private let messenger: any ChatMessaging
     private let launcher: any WorkLaunching
+    private let inspector: any RepositoryInspecting
     private let queue: TaskQueue
     private let activityLog: any ActivityLogging
     private let logger: Logger
@@ -53,7 +57,8 @@ public actor BotController {
     }
 
     public init(settings: Settings, bridge: CodexBridge, tasks: any TaskStoring, chats: any ChatStateStoring,
-                messenger: any ChatMessaging, launcher: any WorkLaunching, activityLog: any ActivityLogging, logger: Logger = Logger(label: "companion.bot"),
+                messenger: any ChatMessaging, launcher: any WorkLaunching, inspector: any RepositoryInspecting,
+                activityLog: any ActivityLogging, logger: Logger = Logger(label: "companion.bot"),
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
         self.bridge = bridge
@@ -61,6 +66,7 @@ public actor BotController {
         self.chats = chats
         self.messenger = messenger
         self.launcher = launcher
+        self.inspector = inspector
         self.activityLog = activityLog
         self.logger = logger
         self.now = now
@@ -125,6 +131,8 @@ public actor BotController {
             outcome = await startRun(prompt, mode: .continue, command: nil, message: message, active: active)
         case .cancel(let scope):
             outcome = await cancel(scope: scope, chatID: chatID, active: active)
+        case .diff:
+            outcome = await showDiff(chatID: chatID, active: active)
         case .last:
             outcome = await showLast(chatID: chatID, active: active)
         case .status:
@@ -207,7 +215,10 @@ public actor BotController {
         let request = job.request
         guard let chatID = request.chatID else { return }
         let messenger = self.messenger
-        let project = request.project.name
+        let project = request.project
+        let progress = ProgressBox()
+        let interval = settings.progressInterval
+        let now = self.now
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Typing lasts about 5 s on the phone: renew it until the run ends (the group cancels us).
@@ -216,12 +227,30 @@ public actor BotController {
                     try? await Task.sleep(for: .seconds(4))
                 }
             }
+            group.addTask {
+                // The live progress message: edited with the newest state at most once per interval, only
+                // when it changed. The messenger skips edits while the chat is rate limited.
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    guard !Task.isCancelled, let (messageID, state) = progress.takeChanged() else { continue }
+                    await messenger.edit(chatID: chatID, messageID: messageID, message: state.render(now: now()))
+                }
+            }
             do {
                 let report = try await bridge.run(request, queuedTaskID: job.taskID, control: control, onSessionChosen: { note in
-                    await messenger.send(chatID: chatID, text: Self.acknowledgement(note, project: project), style: .reply)
+                    let state = ProgressState(project: project.name, sessionNote: Self.sessionNote(note), startedAt: now())
+                    let messageID = await messenger.post(chatID: chatID, message: state.render(now: now()), silent: false)
+                    progress.start(messageID: messageID, state: state)
+                }, onEvent: { event in
+                    progress.apply(event, repoPath: project.repoPath)
                 })
                 group.cancelAll()
                 logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
+                if let messageID = progress.messageID {
+                    // Freeze the progress message as a one-line record; the result comes as a new message.
+                    let line = "\(SummaryRenderer.headline(report.status)) · \(project.name) · \(Durations.short(report.duration)) · \(progress.steps) steps: result below"
+                    await messenger.edit(chatID: chatID, messageID: messageID, message: RenderedMessage(plain: line))
+                }
                 await deliver(report, chatID: chatID)
             } catch let refusal as BridgeRefusal {
                 group.cancelAll()
@@ -229,29 +258,66 @@ public actor BotController {
                 await messenger.send(chatID: chatID, text: refusal.message, style: .reply)
             } catch {
                 group.cancelAll()
-                logger.error("task could not be recorded", metadata: ["project": "\(project)", "error": "\(error)"])
+                logger.error("task could not be recorded", metadata: ["project": "\(project.name)", "error": "\(error)"])
                 await messenger.send(chatID: chatID, text: "The task could not start: the companion's database failed. Check its log.", style: .reply)
             }
         }
     }
 
     private func deliver(_ report: TaskReport, chatID: Int64) async {
-        let summary = SummaryRenderer().render(report)
         let finalMessage = report.turn.finalMessage ?? ""
-        guard finalMessage.unicodeScalars.count > settings.documentThreshold else {
-            if await messenger.send(chatID: chatID, text: summary, style: .result) {
-                await markDelivered(report.taskID)
-            }
-            return
+        var shown = report
+        let long = finalMessage.unicodeScalars.count > settings.documentThreshold
+        if long {
+            // A very long answer: a readable head in the chat, and the whole text as a file.
+            shown.turn.finalMessage = String(String.UnicodeScalarView(finalMessage.unicodeScalars.prefix(1500)))
+                + "\n\n… (the full answer is in the attached file)"
         }
-        // A very long answer: a readable head in the chat, and the whole text as a file.
-        var shortened = report
-        shortened.turn.finalMessage = String(String.UnicodeScalarView(finalMessage.unicodeScalars.prefix(1500)))
-            + "\n… (the full answer is in the attached file)"
-        let sent = await messenger.send(chatID: chatID, text: SummaryRenderer().render(shortened), style: .result)
-        if sent { await markDelivered(report.taskID) }
-        await messenger.sendDocument(chatID: chatID, fileName: "codex-answer-\(report.taskID).md", contents: Data(finalMessage.utf8),
-                                     caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")
+        let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))
+        var delivered = true
+        for message in ResultCard(now: now).render(shown, lineCounts: counts) {
+            delivered = await messenger.post(chatID: chatID, message: message, silent: false) != nil && delivered
+        }
+        if delivered { await markDelivered(report.taskID) }
+        if long {
+            await messenger.sendDocument(chatID: chatID, fileName: "codex-answer-\(report.taskID).md", contents: Data(finalMessage.utf8),
+                                         caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")
+        }
+    }
+
+    /// The second line of the progress message: which session runs.
+    static func sessionNote(_ note: SessionNote) -> String {
+        switch note {
+        case .new: return "New Codex session"
+        case .newBecauseNoneFound: return "New Codex session (none existed in this project)"
+        case .continued(let session, let origin):
+            let prompt = session.firstPrompt.map { " \"\(clip($0, 40))\"" } ?? ""
+            return "Continuing session \(session.shortID), started \(origin)\(prompt)"
+        }
+    }
+
+    private func showDiff(chatID: Int64, active: Project?) async -> String {
+        guard let project = active else {
+            await reply(chatID, "Pick a project first: /project <name>. Projects: \(projectNames).")
+            return "refused"
+        }
+        do {
+            let changes = try await inspector.uncommittedChanges(repoPath: project.repoPath)
+            guard changes.fileCount > 0 else {
+                await reply(chatID, "No uncommitted changes in \(project.name).")
+                return "ok"
+            }
+            let stat = changes.diffstat.count > 3000 ? String(changes.diffstat.prefix(3000)) + "\n…" : changes.diffstat
+            await messenger.send(chatID: chatID, text: "Uncommitted changes in \(project.name) (\(changes.fileCount) file\(changes.fileCount == 1 ? "" : "s")):\n```\n\(stat)\n```", style: .reply)
+            let stamp = ISO8601DateFormatter().string(from: now()).prefix(19).replacingOccurrences(of: ":", with: "")
+            let sent = await messenger.sendDocument(chatID: chatID, fileName: "\(project.name)-\(stamp).patch", contents: Data(changes.patch.utf8),
+                                                    caption: "git diff of \(project.name)")
+            return sent ? "ok" : "failed"
+        } catch {
+            logger.error("reading the diff failed", metadata: ["project": "\(project.name)", "error": "\(error)"])
+            await reply(chatID, "I could not read the changes of \(project.name): \(error)")
+            return "failed"
+        }
     }
 
     static func acknowledgement(_ note: SessionNote, project: String) -> String {
@@ -425,6 +491,7 @@ public actor BotController {
         /new <prompt>: start a new Codex session
         /continue <prompt>, or just type: continue the project's latest session, even one started in the terminal
         /last: the last task's result
+        /diff: the project's uncommitted changes as a .patch file
         /status: what is running and queued
         /cancel: stop the running task (/cancel all: also drop queued ones)
 
@@ -501,4 +568,41 @@ public actor BotController {
 /// A weak link from the queue's callback to its controller, set once during the controller's init.
 private final class ControllerReference: @unchecked Sendable {
     weak var controller: BotController?
+}
+
+/// The live progress of one run, shared between the event callback and the edit loop.
+private final class ProgressBox: Sendable {
+    private struct Content {
+        var messageID: Int64?
+        var state: ProgressState?
+        var changed = false
+    }
+
+    private let content = Mutex(Content())
+
+    func start(messageID: Int64?, state: ProgressState) {
+        content.withLock { $0 = Content(messageID: messageID, state: state, changed: false) }
+    }
+
+    func apply(_ event: CodexEvent, repoPath: String) {
+        content.withLock { content in
+            guard var state = content.state else { return }
+            let before = state
+            state.apply(event, repoPath: repoPath)
+            content.state = state
+            if state != before { content.changed = true }
+        }
+    }
+
+    /// The message and newest state, if the state changed since the last call.
+    func takeChanged() -> (Int64, ProgressState)? {
+        content.withLock { content in
+            guard content.changed, let id = content.messageID, let state = content.state else { return nil }
+            content.changed = false
+            return (id, state)
+        }
+    }
+
+    var messageID: Int64? { content.withLock { $0.messageID } }
+    var steps: Int { content.withLock { $0.state?.steps ?? 0 } }
 }

@@ -7,6 +7,14 @@ public protocol ChatMessaging: Sendable {
     /// Returns false when it could not be delivered (after retries).
     @discardableResult
     func send(chatID: Int64, text: String, style: MessageStyle) async -> Bool
+    /// Sends one prepared message (HTML, with its plain text as fallback) and returns its message id,
+    /// or nil when it could not be delivered. `silent` messages do not make the phone ring.
+    func post(chatID: Int64, message: RenderedMessage, silent: Bool) async -> Int64?
+    /// Replaces the text of a message the bot sent. Edits are spaced out per chat and skipped while the
+    /// chat is rate limited; the caller sends its newest state next time. Returns true when the message
+    /// shows this text now.
+    @discardableResult
+    func edit(chatID: Int64, messageID: Int64, message: RenderedMessage) async -> Bool
     /// Shows "typing…" in the chat for a few seconds.
     func sendTyping(chatID: Int64) async
     /// Sends a file, for output too long to read as messages.

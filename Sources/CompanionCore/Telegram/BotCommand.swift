@@ -11,6 +11,7 @@ public enum BotCommand: Sendable, Equatable {
     case status
     /// `/cancel` stops the running task; `/cancel queued` drops waiting ones; `/cancel all` does both.
     case cancel(String?)
+    case diff
     case unknown(String)
 
     /// Parses `/cmd args`, `/cmd@BotName args` and plain text. Commands addressed to another bot
@@ -34,6 +35,7 @@ public enum BotCommand: Sendable, Equatable {
         case "last": return .last
         case "status": return .status
         case "cancel", "stop": return .cancel(argument.isEmpty ? nil : argument.lowercased())
+        case "diff": return .diff
         default: return .unknown(String(head))
         }
     }
@@ -49,6 +51,7 @@ public enum BotCommand: Sendable, Equatable {
         case .last: "last"
         case .status: "status"
         case .cancel: "cancel"
+        case .diff: "diff"
         case .unknown: "unknown"
         }
     }
@@ -59,6 +62,7 @@ public enum BotCommand: Sendable, Equatable {
         ("new", "Start a new Codex session: /new <prompt>"),
         ("continue", "Continue the latest session: /continue <prompt>"),
         ("last", "Show the last task of the project"),
+        ("diff", "The project's uncommitted changes as a .patch file"),
         ("status", "What is running and queued"),
         ("cancel", "Stop the running task (/cancel all: also drop queued ones)"),
         ("help", "How to use this bot"),

@@ -3,9 +3,12 @@
 public struct MessageSplitter: Sendable {
     /// Code points per chunk, with room left for fence markers and the "(2/3)" label.
     public var budget: Int
+    /// Adds "(2/3)" to each chunk when there are several.
+    public var labelled: Bool
 
-    public init(budget: Int = 3500) {
+    public init(budget: Int = 3500, labelled: Bool = true) {
         self.budget = budget
+        self.labelled = labelled
     }
 
     public func split(_ text: String) -> [String] {
@@ -41,7 +44,7 @@ public struct MessageSplitter: Sendable {
             if line.isEmpty && currentSize > budget * 3 / 4 && openFence == nil { flush() }
         }
         if !current.isEmpty { flush() }
-        guard chunks.count > 1 else { return chunks }
+        guard chunks.count > 1, labelled else { return chunks }
         return chunks.enumerated().map { index, chunk in "\(chunk)\n(\(index + 1)/\(chunks.count))" }
     }
 

@@ -1,0 +1,114 @@
+import Foundation
+
+/// What a running task is doing, folded from Codex events, for the live progress message: elapsed
+/// time, step count, the current action, the last few actions with ✓/✗, and the plan when Codex keeps one.
+public struct ProgressState: Sendable, Equatable {
+    public var project: String
+    public var sessionNote: String
+    public var startedAt: Date
+    public private(set) var steps = 0
+    public private(set) var current: String?
+    public private(set) var recent: [String] = []
+    public private(set) var plan: (done: Int, total: Int)?
+    public var recentLimit = 4
+
+    public init(project: String, sessionNote: String, startedAt: Date) {
+        self.project = project
+        self.sessionNote = sessionNote
+        self.startedAt = startedAt
+    }
+
+    public static func == (lhs: ProgressState, rhs: ProgressState) -> Bool {
+        lhs.steps == rhs.steps && lhs.current == rhs.current && lhs.recent == rhs.recent
+            && lhs.plan?.done == rhs.plan?.done && lhs.plan?.total == rhs.plan?.total && lhs.sessionNote == rhs.sessionNote
+    }
+
+    public mutating func apply(_ event: CodexEvent, repoPath: String) {
+        switch event {
+        case .itemStarted(let item):
+            switch item.kind {
+            case .commandExecution(let command):
+                current = "running \(Self.code(CommandText.display(command.command)))"
+            case .fileChange(let changes, _):
+                current = "editing " + changes.map { SummaryRenderer.relative($0.path, to: repoPath) }.joined(separator: ", ")
+            case .mcpToolCall(let server, let tool, _, _):
+                current = "calling \(server).\(tool)"
+            case .webSearch(let query):
+                current = "searching the web for \(query)"
+            case .reasoning:
+                current = "thinking"
+            case .todoList(let items):
+                plan = (items.filter(\.completed).count, items.count)
+            default:
+                break
+            }
+        case .itemUpdated(let item):
+            if case .todoList(let items) = item.kind { plan = (items.filter(\.completed).count, items.count) }
+        case .itemCompleted(let item):
+            switch item.kind {
+            case .commandExecution(let command):
+                steps += 1
+                let code = command.failed ? " (exit \(command.exitCode.map(String.init) ?? command.status))" : ""
+                remember("\(command.failed ? "✗" : "✓") \(Self.code(CommandText.display(command.command)))\(code)")
+                current = nil
+            case .fileChange(let changes, let status):
+                steps += 1
+                let paths = changes.map { SummaryRenderer.relative($0.path, to: repoPath) }.joined(separator: ", ")
+                remember("\(status == "failed" ? "✗" : "✓") edited \(paths)")
+                current = nil
+            case .mcpToolCall(let server, let tool, _, let error):
+                steps += 1
+                remember("\(error == nil ? "✓" : "✗") \(server).\(tool)")
+                current = nil
+            case .webSearch(let query):
+                steps += 1
+                remember("✓ searched \(query)")
+                current = nil
+            case .todoList(let items):
+                plan = (items.filter(\.completed).count, items.count)
+            case .agentMessage:
+                current = "writing the answer"
+            case .reasoning:
+                current = nil
+            default:
+                break
+            }
+        case .turnFailed, .turnCompleted:
+            current = nil
+        case .threadStarted, .turnStarted, .error, .unknown:
+            break
+        }
+    }
+
+    private mutating func remember(_ line: String) {
+        recent.append(line)
+        if recent.count > recentLimit { recent.removeFirst(recent.count - recentLimit) }
+    }
+
+    /// The progress message. The first line is its headline.
+    public func render(now: Date) -> RenderedMessage {
+        let elapsed = Durations.short(now.timeIntervalSince(startedAt))
+        let headline = "⏳ \(project) · \(elapsed) · \(steps) step\(steps == 1 ? "" : "s")"
+        var plain = [headline, sessionNote]
+        var html = ["<b>\(TelegramHTML.escape(headline))</b>", TelegramHTML.escape(sessionNote)]
+        if let current {
+            plain.append("Now: \(current)")
+            html.append("Now: \(TelegramHTML.render(current))")
+        }
+        for line in recent {
+            plain.append(line)
+            html.append(TelegramHTML.render(line))
+        }
+        if let plan {
+            plain.append("Plan: \(plan.done)/\(plan.total) done")
+            html.append("Plan: \(plan.done)/\(plan.total) done")
+        }
+        return RenderedMessage(html: html.joined(separator: "\n"), plain: plain.joined(separator: "\n"))
+    }
+
+    /// Inline code in the plain text (rendered as <code> in HTML), shortened for a phone.
+    static func code(_ text: String) -> String {
+        let short = SummaryRenderer.shorten(text, to: 60).replacingOccurrences(of: "`", with: "'")
+        return "`\(short)`"
+    }
+}
