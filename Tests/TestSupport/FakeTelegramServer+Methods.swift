@@ -5,7 +5,10 @@ import NIOCore
 /// The Bot API methods the fake answers.
 extension FakeTelegramServer {
     func handle(bot: String, method: String, body: Data, contentType: String) async -> Response {
-        mutate { $0.calls.append(method) }
+        mutate { state in
+            state.calls.append(method)
+            state.callTimes.append((method, .now))
+        }
         guard bot == "bot\(token)" else {
             return Self.error(401, "Unauthorized")
         }

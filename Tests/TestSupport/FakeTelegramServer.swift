@@ -49,6 +49,7 @@ public final class FakeTelegramServer: Sendable {
         var documents: [SentDocument] = []
         var edits: [Edit] = []
         var calls: [String] = []
+        var callTimes: [(method: String, at: ContinuousClock.Instant)] = []
         var allowedUpdates: [[String]] = []
         var failures: [String: [Failure]] = [:]
         var rejectedSends = 0
@@ -126,6 +127,8 @@ public final class FakeTelegramServer: Sendable {
         }
     }
     public var calls: [String] { state.withLock { $0.calls } }
+    /// When each call arrived.
+    public var callTimes: [(method: String, at: ContinuousClock.Instant)] { state.withLock { $0.callTimes } }
     public var allowedUpdates: [[String]] { state.withLock { $0.allowedUpdates } }
     /// Sends that the fake rejected (bad HTML, too long, empty): a correct bot causes none it cannot recover from.
     public var rejectedSends: Int { state.withLock { $0.rejectedSends } }

@@ -233,7 +233,9 @@ public actor BotController {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)
                     guard !Task.isCancelled, let (messageID, state) = progress.takeChanged() else { continue }
-                    await messenger.edit(chatID: chatID, messageID: messageID, message: state.render(now: now()))
+                    if await !messenger.edit(chatID: chatID, messageID: messageID, message: state.render(now: now())) {
+                        progress.markChanged()   // not shown (rate limited): send the newest state next time
+                    }
                 }
             }
             do {
@@ -601,6 +603,10 @@ private final class ProgressBox: Sendable {
             content.changed = false
             return (id, state)
         }
+    }
+
+    func markChanged() {
+        content.withLock { $0.changed = true }
     }
 
     var messageID: Int64? { content.withLock { $0.messageID } }

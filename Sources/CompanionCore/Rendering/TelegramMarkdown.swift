@@ -25,9 +25,13 @@ public enum TelegramMarkdown {
                 lines.append(String(line))
                 continue
             }
-            let parts = line.split(separator: "`", omittingEmptySubsequences: false)
+            // Leading `>` markers are Markdown (a quote), not text.
+            let indent = line.prefix { $0 == " " }
+            let markers = line.dropFirst(indent.count).prefix { $0 == ">" || $0 == " " }
+            let body = line.dropFirst(indent.count + markers.count)
+            let parts = body.split(separator: "`", omittingEmptySubsequences: false)
             let paired = parts.count % 2 == 1 ? parts.count : parts.count - 1
-            var out = ""
+            var out = String(indent) + String(markers)
             for (index, part) in parts.enumerated() {
                 if index > 0 { out += "`" }
                 let isCode = index % 2 == 1 && index < paired
@@ -115,7 +119,8 @@ struct TelegramHTMLReducer {
             _ = lists.popLast()
             if lists.isEmpty { output += "\n\n" }
         case ("li", false):
-            if !output.isEmpty && !output.hasSuffix("\n") { output += "\n" }
+            while output.hasSuffix(" ") || output.hasSuffix("\n") { output.removeLast() }
+            if !output.isEmpty { output += "\n" }
             let depth = max(0, lists.count - 1)
             output += String(repeating: "  ", count: depth)
             if var list = lists.popLast() {
