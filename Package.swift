@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "codex-companion", targets: ["codex-companion"]),
+        .executable(name: "companion-bench", targets: ["companion-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,6 +70,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Benchmark of the message path (see README); uses the test fakes, so it runs anywhere.
+        .executableTarget(
+            name: "companion-bench",
+            dependencies: [
+                "CompanionCore", "TestSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .target(

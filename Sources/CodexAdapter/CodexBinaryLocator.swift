@@ -30,7 +30,7 @@ public enum CodexBinaryLocator {
             return resolved
         }
         let text = String(decoding: FileManager.default.contents(atPath: resolved) ?? Data(), as: UTF8.self)
-        guard text.contains("pyenv") else { return resolved }
+        guard text.contains("libexec/pyenv") else { return resolved }
         let root = environment["PYENV_ROOT"] ?? (NSHomeDirectory() + "/.pyenv")
         let versionsDirectory = root + "/versions"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: versionsDirectory)) ?? []

@@ -78,6 +78,8 @@ public actor TelegramMessenger: ChatMessaging {
         if let last = lastEdit[chatID], ContinuousClock.now < last + editInterval {
             try? await Task.sleep(until: last + editInterval, clock: .continuous)
         }
+        // A superseded progress update (its task was cancelled) must not land after the final state.
+        if Task.isCancelled { return false }
         lastEdit[chatID] = .now
         var parameters: [String: Any] = [
             "chat_id": chatID, "message_id": messageID, "text": message.html, "parse_mode": "HTML",

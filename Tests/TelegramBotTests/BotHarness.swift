@@ -3,6 +3,7 @@ import CompanionCore
 import Foundation
 import Logging
 import Store
+import Synchronization
 import TestSupport
 
 /// The whole daemon in-process: the real bot wiring, the REAL codex against the fake Responses server,
@@ -16,6 +17,9 @@ final class BotHarness: Sendable {
     let configPath: String
     let alpha: String
     let beta: String
+    /// Every daemon started, so clean-up can stop them before the fakes (a client connecting while a
+    /// fake server shuts down trips an assertion in NIO).
+    private let daemons = Mutex<[RunningDaemon]>([])
 
     private init(workspace: CodexWorkspace, telegram: FakeTelegramServer, configPath: String, alpha: String, beta: String) {
         self.workspace = workspace
@@ -45,10 +49,13 @@ final class BotHarness: Sendable {
         timing.backoffInitial = .milliseconds(50)
         let daemon = try TelegramDaemon(context: context, token: token ?? telegram.token, timing: timing, signals: [],
                                         logger: Logger(label: "test.daemon", factory: { _ in SwiftLogNoOpLogHandler() }))
-        return RunningDaemon(daemon: daemon, database: context.database)
+        let running = RunningDaemon(daemon: daemon, database: context.database)
+        daemons.withLock { $0.append(running) }
+        return running
     }
 
     func cleanUp() async {
+        for daemon in daemons.withLock({ $0 }) { await daemon.stop() }
         await telegram.stop()
         await workspace.cleanUp()
     }

@@ -29,6 +29,10 @@ struct BotProgressTests {
             #expect(progress.text.hasPrefix("⏳ alpha · "))
             let result = try await telegram.waitForMessage(to: Owner.owner, "with the result") { $0.hasPrefix("✅ Done") }
 
+            // The progress message is frozen as a one-line record once the result is out.
+            try await telegram.waitUntil("the frozen progress line") {
+                $0.currentText(of: progress.messageID)?.hasPrefix("✅ Done") == true
+            }
             let edits = telegram.edits.filter { $0.messageID == progress.messageID }
             #expect(edits.count >= 3, "edits: \(edits.map(\.text))")
             for (earlier, later) in zip(edits, edits.dropFirst()) {

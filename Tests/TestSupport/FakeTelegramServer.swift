@@ -18,6 +18,8 @@ public final class FakeTelegramServer: Sendable {
         /// The `text` parameter as sent.
         public var raw: String
         public var parseMode: String?
+        /// Wall-clock time the fake received it.
+        public var receivedAt: Date = Date()
     }
 
     public struct Edit: Sendable, Equatable {

@@ -248,12 +248,16 @@ public actor BotController {
                 })
                 group.cancelAll()
                 logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
-                if let messageID = progress.messageID {
-                    // Freeze the progress message as a one-line record; the result comes as a new message.
-                    let line = "\(SummaryRenderer.headline(report.status)) · \(project.name) · \(Durations.short(report.duration)) · \(progress.steps) steps: result below"
-                    await messenger.edit(chatID: chatID, messageID: messageID, message: RenderedMessage(plain: line))
-                }
+                // The result first, as a new message so the phone notifies; then the progress message is
+                // frozen as a one-line record (its edit may have to wait for the per-chat edit spacing).
                 await deliver(report, chatID: chatID)
+                if let messageID = progress.messageID {
+                    let line = "\(SummaryRenderer.headline(report.status)) · \(project.name) · \(Durations.short(report.duration)) · \(progress.steps) steps: result below"
+                    // In the background, so the project's next task does not wait for the edit spacing.
+                    launcher.launch {
+                        await messenger.edit(chatID: chatID, messageID: messageID, message: RenderedMessage(plain: line))
+                    }
+                }
             } catch let refusal as BridgeRefusal {
                 group.cancelAll()
                 try? await tasks.endTaskWithoutRun(id: job.taskID, status: .failed, reason: refusal.message, at: now())
