@@ -1,9 +1,9 @@
 import Foundation
 
 /// Codex refuses to work outside a git repository; this is the same test, done before starting it.
-enum GitRepository {
+public enum GitRepository {
     /// True when `path` or one of its parents holds a `.git` entry (a folder, or a file for worktrees).
-    static func contains(_ path: String) -> Bool {
+    public static func contains(_ path: String) -> Bool {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         while true {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent(".git").path) { return true }

@@ -33,7 +33,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             for project in context.config.projects {
-                let isGit = Self.isGitRepository(project.repoPath)
+                let isGit = GitRepository.contains(project.repoPath)
                 report(isGit, "\(project.name): \(project.repoPath)\(isGit ? " is a git repository" : " is not a git repository (run `git init` there)")")
             }
             if let binary = context.codexBinary {
@@ -45,16 +45,6 @@ struct DoctorCommand: AsyncParsableCommand {
             let writable = FileManager.default.isWritableFile(atPath: context.config.stateDirectory)
             report(writable, "state directory \(context.config.stateDirectory)\(writable ? " is writable" : " is not writable")")
             if problems > 0 { throw ExitCode(1) }
-        }
-    }
-
-    static func isGitRepository(_ path: String) -> Bool {
-        var url = URL(fileURLWithPath: path)
-        while true {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent(".git").path) { return true }
-            let parent = url.deletingLastPathComponent()
-            if parent.path == url.path { return false }
-            url = parent
         }
     }
 

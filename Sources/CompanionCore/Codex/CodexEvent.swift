@@ -69,6 +69,15 @@ public struct FileChange: Sendable, Equatable, Codable {
         self.path = path
         self.kind = kind
     }
+
+    /// + added, − deleted, ~ updated.
+    public var marker: String {
+        switch kind {
+        case "add": "+"
+        case "delete": "−"
+        default: "~"
+        }
+    }
 }
 
 public struct TodoItem: Sendable, Equatable, Codable {

@@ -45,11 +45,7 @@ public struct ResultCard: Sendable {
         var html = ["<b>Files changed (\(files.count))</b>"]
         var plain = ["Files changed (\(files.count)):"]
         for change in files.prefix(summary.maxFiles) {
-            let marker = switch change.kind {
-            case "add": "+"
-            case "delete": "−"
-            default: "~"
-            }
+            let marker = change.marker
             let path = SummaryRenderer.relative(change.path, to: report.project.repoPath)
             let counts = lineCounts[change.path].map { " (+\($0.added) −\($0.removed))" } ?? ""
             html.append("\(marker) <code>\(TelegramHTML.escape(path))</code>\(counts)")
@@ -67,11 +63,8 @@ public struct ResultCard: Sendable {
         let title = "Commands (\(commands.count)\(failed > 0 ? ", \(failed) failed" : ""))"
         var html = ["<b>\(title)</b>"]
         var plain = [title + ":"]
-        let limit = summary.maxCommands
-        // Failures first within the budget, then the rest, in their original order.
-        let shownFailed = commands.filter(\.failed).prefix(limit)
-        let shown = shownFailed + commands.filter { !$0.failed }.prefix(max(0, limit - shownFailed.count))
-        for command in commands where shown.contains(command) {
+        let shown = SummaryRenderer.visibleCommands(commands, limit: summary.maxCommands)
+        for command in shown {
             let text = SummaryRenderer.shorten(CommandText.display(command.command), to: 80)
             if command.failed {
                 let code = command.exitCode.map { "exit \($0)" } ?? command.status

@@ -62,12 +62,7 @@ public struct SummaryRenderer: Sendable {
         let files = report.turn.filesChanged
         var lines = ["Files changed (\(files.count)):"]
         for change in files.prefix(maxFiles) {
-            let marker = switch change.kind {
-            case "add": "+"
-            case "delete": "−"
-            default: "~"
-            }
-            lines.append("\(marker) \(Self.relative(change.path, to: report.project.repoPath))")
+            lines.append("\(change.marker) \(Self.relative(change.path, to: report.project.repoPath))")
         }
         if files.count > maxFiles { lines.append("… and \(files.count - maxFiles) more") }
         return lines.joined(separator: "\n")
@@ -75,10 +70,8 @@ public struct SummaryRenderer: Sendable {
 
     private func commandsSection(_ commands: [CommandExecution]) -> String {
         var lines = ["Commands (\(commands.count)):"]
-        // Failed commands matter most: show all of them first within the budget, in order.
-        let shown = commands.filter(\.failed).prefix(maxCommands) + commands.filter { !$0.failed }
-            .prefix(max(0, maxCommands - commands.filter(\.failed).count))
-        for command in commands where shown.contains(command) {
+        let shown = Self.visibleCommands(commands, limit: maxCommands)
+        for command in shown {
             let text = Self.shorten(CommandText.display(command.command), to: 80)
             if command.failed {
                 let code = command.exitCode.map { "exit \($0)" } ?? command.status
@@ -89,6 +82,13 @@ public struct SummaryRenderer: Sendable {
         }
         if commands.count > shown.count { lines.append("… and \(commands.count - shown.count) more") }
         return lines.joined(separator: "\n")
+    }
+
+    /// At most `limit` commands in their original order, failed ones kept first: they matter most.
+    static func visibleCommands(_ commands: [CommandExecution], limit: Int) -> [CommandExecution] {
+        let failed = commands.indices.filter { commands[$0].failed }.prefix(limit)
+        let passed = commands.indices.filter { !commands[$0].failed }.prefix(max(0, limit - failed.count))
+        return Set(failed).union(passed).sorted().map { commands[$0] }
     }
 
     static func relative(_ path: String, to root: String) -> String {
