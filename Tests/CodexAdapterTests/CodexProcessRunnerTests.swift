@@ -80,3 +80,26 @@ struct CodexProcessRunnerTests {
         }
     }
 }
+
+/// A session that another Codex process is running cannot be resumed: Codex allows one writer.
+@Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
+struct ActiveWriterTests {
+    @Test func resumingASessionOpenElsewhereIsExplained() async throws {
+        try await withCodexWorkspace { workspace, binary in
+            let repo = try await workspace.makeRepository("alpha")
+            workspace.fake.script("hold the session", [.slowMessage("done holding", delay: .seconds(8))])
+            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
+            let holder = RunControl()
+            async let first = runner.run(CodexRunRequest(repoPath: repo, prompt: "hold the session"), control: holder, onEvent: { _ in })
+            let finder = RolloutSessionFinder(codexHome: workspace.codexHome)
+            // Once the first turn reached the model, its session is on disk and busy.
+            await workspace.fake.waitForRequests(1)
+            let busy = try #require(try finder.sessions(inRepository: repo, limit: 1).first)
+            let second = try await runner.run(CodexRunRequest(repoPath: repo, prompt: "me too", resumeThreadID: busy.id), onEvent: { _ in })
+            holder.stop(.cancelledByUser)
+            _ = try await first
+            #expect(!second.succeeded)
+            #expect(second.failureReason?.contains("open in another Codex process") == true, "\(second.failureReason ?? "") / \(second.stderrTail)")
+        }
+    }
+}

@@ -78,7 +78,7 @@ struct CrashRecoveryTests {
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     telegram.sendMessage(from: Self.owner, text: "big refactor please")
                     try await telegram.waitForMessage(to: Self.owner, "acknowledging the task") { $0.hasPrefix("⏳ alpha") }
-                    try await telegram.waitUntil("codex to reach the model") { _ in !workspace.fake.requests.isEmpty }
+                    await workspace.fake.waitForRequests(1)
                     try process.send(signal: .kill)
                 }
                 // The killed daemon left its Codex process behind; the restart must stop it.

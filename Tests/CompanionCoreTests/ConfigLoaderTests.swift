@@ -121,6 +121,24 @@ import Testing
         #expect(loaded.config.telegram?.allowedUserIDs == [1])
     }
 
+    @Test func limitsHaveDefaultsAndAreValidated() throws {
+        let scratch = try Scratch()
+        let defaults = try parse(#"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}]}"#)
+        #expect(defaults.config.limits == CompanionConfig.Limits(maxParallel: 2, taskTimeoutMinutes: 60, idleTimeoutMinutes: 15))
+        let custom = try parse("""
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}],
+             "limits": {"max_parallel": 3, "task_timeout_minutes": 90, "idle_timeout_minutes": 0.5, "max_paralel": 1}}
+            """)
+        #expect(custom.config.limits == CompanionConfig.Limits(maxParallel: 3, taskTimeoutMinutes: 90, idleTimeoutMinutes: 0.5))
+        #expect(custom.warnings == [#"unknown key "limits.max_paralel" is ignored (known: idle_timeout_minutes, max_parallel, task_timeout_minutes)"#])
+        expectError(.invalidValue, containing: "limits.max_parallel", """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "limits": {"max_parallel": 0}}
+            """)
+        expectError(.invalidValue, containing: "limits.task_timeout_minutes", """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "limits": {"task_timeout_minutes": "soon"}}
+            """)
+    }
+
     @Test func tildeExpandsToHome() throws {
         let home = NSHomeDirectory()
         let loaded = try parse(#"{"projects": [{"name": "h", "repo_path": "~"}], "state_dir": "~/.state-x"}"#)

@@ -53,9 +53,8 @@ struct BotExecutionTests {
             _ = try await harness.ownerSays("/project alpha")
             #expect(try await harness.ownerSays("/cancel")[0].text == "Nothing is running.")
             _ = try await harness.ownerSays("long job")
-            try await telegram.waitUntil("codex to reach the model") { _ in
-                harness.workspace.fake.requests.contains { $0.userPrompts.last == "long job" }
-            }
+            await harness.workspace.fake.waitForRequests(1)
+            #expect(harness.workspace.fake.requests.last?.userPrompts.last == "long job")
             let started = ContinuousClock.now
             telegram.sendMessage(from: Owner.owner, text: "/cancel")
             let stopping = try await telegram.waitForMessage(to: Owner.owner, "saying it stops") { $0.hasPrefix("Stopping the task") }
@@ -127,7 +126,7 @@ struct BotExecutionTests {
             harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(60))])
             _ = try await harness.ownerSays("/project alpha")
             _ = try await harness.ownerSays("endless work")
-            try await harness.telegram.waitUntil("codex to reach the model") { _ in !harness.workspace.fake.requests.isEmpty }
+            await harness.workspace.fake.waitForRequests(1)
             let stopping = ContinuousClock.now
             _ = await first.stop()
             #expect(ContinuousClock.now - stopping < .seconds(10))

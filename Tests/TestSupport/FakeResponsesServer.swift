@@ -46,6 +46,7 @@ public final class FakeResponsesServer: Sendable {
     private struct State {
         var scripts: [(phrase: String, steps: [Step])] = []
         var requests: [RecordedRequest] = []
+        var requestWaiters: [CheckedContinuation<Void, Never>] = []
         var responseCounter = 0
     }
 
@@ -82,6 +83,20 @@ public final class FakeResponsesServer: Sendable {
 
     public var requests: [RecordedRequest] { state.withLock { $0.requests } }
 
+    /// Returns once codex has sent at least `count` requests (the waiting task's cancellation ends it too).
+    public func waitForRequests(_ count: Int = 1) async {
+        while state.withLock({ $0.requests.count }) < count && !Task.isCancelled {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.requests.count >= count { return true }
+                    state.requestWaiters.append(continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        }
+    }
+
     private func respond(to body: Data, threadID: String?) -> (Response, pause: Duration?) {
         let input = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["input"] as? [[String: Any]] ?? []
         let prompts = Self.userPrompts(in: input)
@@ -89,13 +104,16 @@ public final class FakeResponsesServer: Sendable {
         let toolOutputs = input.suffix(from: lastUserIndex + 1).filter {
             ["function_call_output", "custom_tool_call_output"].contains($0["type"] as? String ?? "")
         }.count
-        let (step, number): (Step, Int) = state.withLock { state in
+        let (step, number, waiters): (Step, Int, [CheckedContinuation<Void, Never>]) = state.withLock { state in
             state.requests.append(RecordedRequest(userPrompts: prompts, threadID: threadID, toolOutputs: toolOutputs))
+            let waiters = state.requestWaiters
+            state.requestWaiters = []
             state.responseCounter += 1
             let latest = prompts.last ?? ""
             let steps = state.scripts.first { latest.contains($0.phrase) }?.steps ?? [.message("Done.")]
-            return (toolOutputs < steps.count ? steps[toolOutputs] : .message("Done."), state.responseCounter)
+            return (toolOutputs < steps.count ? steps[toolOutputs] : .message("Done."), state.responseCounter, waiters)
         }
+        waiters.forEach { $0.resume() }
         var pause: Duration?
         if case .slowMessage(_, let delay) = step { pause = delay }
         return (SSEResponse.make(step, responseNumber: number), pause)
