@@ -4,13 +4,19 @@ import GRDB
 
 extension AppDatabase: TaskStoring {
     public func startTask(_ task: NewTask) async throws -> Int64 {
+        try await insertTask(task, status: .running)
+    }
+
+    /// One insert for running and queued tasks alike.
+    private func insertTask(_ task: NewTask, status: TaskStatus) async throws -> Int64 {
         try await writer.write { db in
             try db.execute(
                 sql: """
                 INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, thread_id, started_at)
-                VALUES (?, ?, ?, ?, ?, 'running', ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                arguments: [task.chatID, task.requester, task.project, task.prompt, task.mode.rawValue, task.threadID, task.startedAt])
+                arguments: [task.chatID, task.requester, task.project, task.prompt, task.mode.rawValue, status.rawValue,
+                            task.threadID, task.startedAt])
             return db.lastInsertedRowID
         }
     }
@@ -78,15 +84,7 @@ extension AppDatabase: TaskStoring {
 
 extension AppDatabase {
     public func queueTask(_ task: NewTask) async throws -> Int64 {
-        try await writer.write { db in
-            try db.execute(
-                sql: """
-                INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, thread_id, started_at)
-                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)
-                """,
-                arguments: [task.chatID, task.requester, task.project, task.prompt, task.mode.rawValue, task.threadID, task.startedAt])
-            return db.lastInsertedRowID
-        }
+        try await insertTask(task, status: .queued)
     }
 
     public func markTaskRunning(id: Int64, threadID: String?, startedAt: Date) async throws {
