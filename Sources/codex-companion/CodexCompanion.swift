@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompanionCore
 import CompanionApp
 
 /// Entry point: only argument parsing lives here; wiring is in `CompanionContext`.
@@ -15,5 +16,5 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Path of the config file (default: ~/.codex-companion/config.json).")
     var config: String?
 
-    var configPath: String { config ?? ConfigLoaderDefaults.path }
+    var configPath: String { config ?? ConfigLoader.defaultConfigPath }
 }

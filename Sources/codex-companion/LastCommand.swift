@@ -26,7 +26,7 @@ struct LastCommand: AsyncParsableCommand {
 
 enum LastTaskText {
     static func render(_ task: StoredTask, now: Date = Date()) -> String {
-        let header = "Task #\(task.id) · \(task.mode.rawValue) · \"\(SummaryRendererShort.prompt(task.prompt))\""
+        let header = "Task #\(task.id) · \(task.mode.rawValue) · \"\(PromptPreview.firstLine(task.prompt, limit: 60))\""
         switch task.status {
         case .running:
             return "\(header)\nRunning for \(Durations.short(now.timeIntervalSince(task.startedAt))) (or interrupted if the companion stopped)."

@@ -53,15 +53,8 @@ struct RunCommand: AsyncParsableCommand {
         case .newBecauseNoneFound:
             return "no earlier Codex session in \(project): starting a new one"
         case .continued(let session, let origin):
-            let prompt = session.firstPrompt.map { ": \"\(SummaryRendererShort.prompt($0))\"" } ?? ""
+            let prompt = session.firstPrompt.map { ": \"\(PromptPreview.firstLine($0, limit: 60))\"" } ?? ""
             return "continuing session \(session.shortID) (started \(origin))\(prompt)"
         }
-    }
-}
-
-enum SummaryRendererShort {
-    static func prompt(_ text: String) -> String {
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-        return line.count > 60 ? String(line.prefix(59)) + "…" : line
     }
 }

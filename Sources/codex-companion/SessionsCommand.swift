@@ -28,7 +28,7 @@ struct SessionsCommand: AsyncParsableCommand {
             for session in sessions {
                 let age = Durations.short(Date().timeIntervalSince(session.lastUsedAt))
                 let origin = SessionOriginLabel.label(source: session.source, requester: requesters[session.id])
-                let prompt = session.firstPrompt.map { "\"\(SummaryRendererShort.prompt($0))\"" } ?? "(no prompt)"
+                let prompt = session.firstPrompt.map { "\"\(PromptPreview.firstLine($0, limit: 60))\"" } ?? "(no prompt)"
                 Terminal.out("\(session.id)  \(age) ago  \(origin)  \(prompt)")
             }
         }

@@ -326,18 +326,6 @@ public actor BotController {
         }
     }
 
-    static func acknowledgement(_ note: SessionNote, project: String) -> String {
-        switch note {
-        case .new:
-            return "Running in \(project): new Codex session…"
-        case .newBecauseNoneFound:
-            return "Running in \(project): no earlier Codex session there, starting a new one…"
-        case .continued(let session, let origin):
-            let prompt = session.firstPrompt.map { String($0.prefix(60)) }.map { " (\"\($0)\")" } ?? ""
-            return "Running in \(project): continuing session \(session.shortID), started \(origin)\(prompt)…"
-        }
-    }
-
     private func showLast(chatID: Int64, active: Project?) async -> String {
         guard let project = active else {
             await reply(chatID, "Pick a project first: /project <name>. Projects: \(projectNames).")
@@ -485,8 +473,7 @@ public actor BotController {
     }
 
     static func clip(_ text: String, _ length: Int) -> String {
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-        return line.count > length ? String(line.prefix(length - 1)) + "…" : line
+        PromptPreview.firstLine(text, limit: length)
     }
 
     private func helpText(active: Project?) -> String {

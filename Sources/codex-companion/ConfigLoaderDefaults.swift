@@ -1,5 +1,0 @@
-import CompanionCore
-
-enum ConfigLoaderDefaults {
-    static var path: String { ConfigLoader.defaultConfigPath }
-}
