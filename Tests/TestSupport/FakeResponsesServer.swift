@@ -47,6 +47,8 @@ public final class FakeResponsesServer: Sendable {
         var scripts: [(phrase: String, steps: [Step])] = []
         var requests: [RecordedRequest] = []
         var requestWaiters: [CheckedContinuation<Void, Never>] = []
+        var stopping = false
+        var pauseWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
         var responseCounter = 0
     }
 
@@ -74,7 +76,38 @@ public final class FakeResponsesServer: Sendable {
     /// Base URL for codex's provider config (`…/v1`).
     public var baseURL: String { server.baseURL + "/v1" }
 
-    public func stop() async { await server.stop() }
+    /// Ends scripted pauses at once (a paused answer would hold the graceful shutdown), then stops.
+    public func stop() async {
+        let waiters = state.withLock { state in
+            state.stopping = true
+            defer { state.pauseWaiters = [:] }
+            return Array(state.pauseWaiters.values)
+        }
+        waiters.forEach { $0.resume() }
+        await server.stop()
+    }
+
+    /// Sleeps for `pause`, or less if the server is stopping.
+    private func pauseUnlessStopping(_ pause: Duration) async {
+        let id = UUID()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: pause) }
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let stopping = self.state.withLock { state -> Bool in
+                        if state.stopping { return true }
+                        state.pauseWaiters[id] = continuation
+                        return false
+                    }
+                    if stopping { continuation.resume() }
+                }
+            }
+            await group.next()
+            group.cancelAll()
+            // The sleep won: release this pause's stop waiter (only this one).
+            self.state.withLock { $0.pauseWaiters.removeValue(forKey: id) }?.resume()
+        }
+    }
 
     /// Scripts the answers to prompts containing `phrase`. Later scripts win over earlier ones.
     public func script(_ phrase: String, _ steps: [Step]) {
@@ -122,7 +155,7 @@ public final class FakeResponsesServer: Sendable {
     /// Answers after the step's pause, if it has one.
     private func respondAfterPause(to body: Data, threadID: String?) async -> Response {
         let (response, pause) = respond(to: body, threadID: threadID)
-        if let pause { try? await Task.sleep(for: pause) }
+        if let pause { await pauseUnlessStopping(pause) }
         return response
     }
 

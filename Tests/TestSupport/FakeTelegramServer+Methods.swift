@@ -66,11 +66,12 @@ extension FakeTelegramServer {
         while true {
             let pending = state.withLock { $0.updates.prefix(limit).map(\.json) }
                 .compactMap { try? JSONSerialization.jsonObject(with: $0) }
-            if !pending.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled {
+            let stopping = state.withLock { $0.stopping }
+            if !pending.isEmpty || ContinuousClock.now >= deadline || Task.isCancelled || stopping {
                 return Self.ok(pending)
             }
             try? await waitUntil(timeout: deadline - ContinuousClock.now, "updates") { fake in
-                fake.state.withLock { !$0.updates.isEmpty }
+                fake.state.withLock { !$0.updates.isEmpty || $0.stopping }
             }
         }
     }

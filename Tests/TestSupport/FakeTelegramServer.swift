@@ -56,6 +56,7 @@ public final class FakeTelegramServer: Sendable {
         var failures: [String: [Failure]] = [:]
         var rejectedSends = 0
         var changeWaiters: [CheckedContinuation<Void, Never>] = []
+        var stopping = false
         var version = 0
     }
 
@@ -87,7 +88,9 @@ public final class FakeTelegramServer: Sendable {
 
     public var baseURL: String { server.baseURL }
 
+    /// Ends long polls at once (they would hold the graceful shutdown), then stops.
     public func stop() async {
+        mutate { $0.stopping = true }
         await server.stop()
         wakeAll()
     }

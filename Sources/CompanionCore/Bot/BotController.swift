@@ -247,6 +247,8 @@ public actor BotController {
                     progress.apply(event, repoPath: project.repoPath)
                 })
                 group.cancelAll()
+                // Codex is done: the project is free before its result goes out.
+                await queue.release(job)
                 logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
                 // The result first, as a new message so the phone notifies; then the progress message is
                 // frozen as a one-line record (its edit may have to wait for the per-chat edit spacing).

@@ -108,9 +108,16 @@ public actor TaskQueue {
         }
     }
 
-    private func finished(_ job: Job) {
+    /// Frees the job's project for the next task. The executor calls it as soon as Codex is done (the
+    /// result can be delivered while the next task starts); the queue calls it again when the job ends.
+    public func release(_ job: Job) {
+        guard running[job.request.project.name]?.job.taskID == job.taskID else { return }
         running[job.request.project.name] = nil
         startEligible()
+    }
+
+    private func finished(_ job: Job) {
+        release(job)
     }
 
     /// Runs a job beside a watchdog that stops it at the wall-clock or idle limit.
