@@ -29,9 +29,7 @@ public struct TelegramDaemon: Sendable {
 
     public init(context: CompanionContext, token: String, timing: Timing = Timing(), signals: [UnixSignal] = [.sigterm, .sigint],
                 logger: Logger = Logger(label: "companion.daemon")) throws {
-        guard let telegram = context.config.telegram else {
-            throw UserFacingError("\(context.config.sourcePath): add a \"telegram\" section, e.g. \"telegram\": {\"allowed_user_ids\": [123456789]}.")
-        }
+        let telegram = try Self.telegramSettings(of: context)
         if telegram.allowedUserIDs.isEmpty {
             logger.warning("telegram.allowed_user_ids is empty: nobody can use the bot. Add your Telegram user id.")
         }
@@ -69,6 +67,14 @@ public struct TelegramDaemon: Sendable {
             ],
             gracefulShutdownSignals: signals,
             logger: logger))
+    }
+
+    /// The config's telegram section, or an error saying how to add one.
+    public static func telegramSettings(of context: CompanionContext) throws -> CompanionConfig.Telegram {
+        guard let telegram = context.config.telegram else {
+            throw UserFacingError("\(context.config.sourcePath): add a \"telegram\" section, e.g. \"telegram\": {\"allowed_user_ids\": [123456789]}.")
+        }
+        return telegram
     }
 
     public func run() async throws {

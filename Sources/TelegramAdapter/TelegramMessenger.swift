@@ -30,26 +30,10 @@ public actor TelegramMessenger: ChatMessaging {
 
     @discardableResult
     public func send(chatID: Int64, text: String, style: MessageStyle) async -> Bool {
-        let chunks = splitter.split(text)
-        guard !chunks.isEmpty else { return true }
         var delivered = true
-        for (index, chunk) in chunks.enumerated() {
+        for (index, chunk) in splitter.split(text).enumerated() {
             let html = TelegramHTML.render(chunk, boldFirstLine: style == .result && index == 0)
-            var parameters: [String: Any] = [
-                "chat_id": chatID, "text": html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true],
-            ]
-            do {
-                _ = try await deliver("sendMessage", chatID: chatID, parameters)
-            } catch let error where error.isEntityParseError {
-                // Our HTML should always parse; if Telegram disagrees, the plain text still gets through.
-                logger.warning("HTML rejected, resending as plain text", metadata: ["chat": "\(chatID)", "error": "\(error)"])
-                parameters["text"] = chunk
-                parameters["parse_mode"] = nil
-                delivered = await (try? deliver("sendMessage", chatID: chatID, parameters)) != nil && delivered
-            } catch {
-                logger.error("message not delivered", metadata: ["chat": "\(chatID)", "error": "\(error)"])
-                delivered = false
-            }
+            delivered = await post(chatID: chatID, message: RenderedMessage(html: html, plain: chunk), silent: false) != nil && delivered
         }
         return delivered
     }
@@ -62,6 +46,7 @@ public actor TelegramMessenger: ChatMessaging {
         do {
             return Self.messageID(try await deliver("sendMessage", chatID: chatID, parameters))
         } catch let error where error.isEntityParseError {
+            // Our HTML should always parse; if Telegram disagrees, the plain text still gets through.
             logger.warning("HTML rejected, resending as plain text", metadata: ["chat": "\(chatID)", "error": "\(error)"])
             parameters["text"] = message.plain
             parameters["parse_mode"] = nil
@@ -124,33 +109,38 @@ public actor TelegramMessenger: ChatMessaging {
 
     @discardableResult
     public func sendDocument(chatID: Int64, fileName: String, contents: Data, caption: String) async -> Bool {
-        let deadline = ContinuousClock.now + deliveryDeadline
-        var backoff = Backoff(initial: backoffInitial)
-        while true {
-            await waitForChat(chatID)
-            do {
-                _ = try await client.upload("sendDocument", fields: ["chat_id": "\(chatID)", "caption": String(caption.prefix(1000))],
-                                            fileField: "document", fileName: fileName, contents: contents)
-                return true
-            } catch {
-                guard await shouldRetry(error, chatID: chatID, backoff: &backoff, deadline: deadline) else {
-                    logger.error("document not delivered", metadata: ["chat": "\(chatID)", "error": "\(error)"])
-                    return false
-                }
+        let client = self.client
+        let fields = ["chat_id": "\(chatID)", "caption": String(caption.prefix(1000))]
+        do {
+            _ = try await deliver(chatID: chatID) { () async throws(TelegramAPIError) -> Any in
+                try await client.upload("sendDocument", fields: fields, fileField: "document", fileName: fileName, contents: contents)
             }
+            return true
+        } catch {
+            logger.error("document not delivered", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+            return false
         }
     }
 
-    /// Calls `method` until it succeeds, the error is permanent, or the deadline passes.
+    /// Calls `method` with a JSON body until it succeeds, the error is permanent, or the deadline passes.
     private func deliver(_ method: String, chatID: Int64, _ parameters: [String: Any]) async throws(TelegramAPIError) -> Any {
         let body = BotAPIClient.encode(parameters)
+        let client = self.client
+        logger.trace("calling Telegram", metadata: ["method": "\(method)", "chat": "\(chatID)"])
+        return try await deliver(chatID: chatID) { () async throws(TelegramAPIError) -> Any in
+            try await client.call(method, json: body)
+        }
+    }
+
+    /// Runs `request` until it succeeds, the error is permanent, or the deadline passes, waiting out
+    /// the chat's rate limit before each attempt.
+    private func deliver(chatID: Int64, _ request: @Sendable () async throws(TelegramAPIError) -> Any) async throws(TelegramAPIError) -> Any {
         let deadline = ContinuousClock.now + deliveryDeadline
         var backoff = Backoff(initial: backoffInitial)
         while true {
             await waitForChat(chatID)
-            logger.trace("calling Telegram", metadata: ["method": "\(method)", "chat": "\(chatID)"])
             do {
-                return try await client.call(method, json: body)
+                return try await request()
             } catch {
                 guard await shouldRetry(error, chatID: chatID, backoff: &backoff, deadline: deadline) else { throw error }
             }

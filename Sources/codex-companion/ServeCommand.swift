@@ -14,9 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandSupport.run(defaultLogLevel: .info) {
             let context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
-            guard let telegram = context.config.telegram else {
-                throw UserFacingError("\(context.config.sourcePath): add a \"telegram\" section, e.g. \"telegram\": {\"allowed_user_ids\": [123456789]}.")
-            }
+            let telegram = try TelegramDaemon.telegramSettings(of: context)
             let token = try BotToken.load(config: telegram)
             var timing = TelegramDaemon.Timing()
             // Tests shorten the long poll; production keeps Telegram's recommended 50 s.

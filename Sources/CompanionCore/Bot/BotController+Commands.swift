@@ -31,7 +31,7 @@ extension BotController {
 
     func showDiff(chatID: Int64, active: Project?) async -> String {
         guard let project = active else {
-            await reply(chatID, "Pick a project first: /project <name>. Projects: \(projectNames).")
+            await reply(chatID, pickProjectFirst)
             return "refused"
         }
         do {
@@ -55,7 +55,7 @@ extension BotController {
 
     func showLast(chatID: Int64, active: Project?) async -> String {
         guard let project = active else {
-            await reply(chatID, "Pick a project first: /project <name>. Projects: \(projectNames).")
+            await reply(chatID, pickProjectFirst)
             return "refused"
         }
         do {

@@ -7,7 +7,7 @@ extension BotController {
     func startRun(_ prompt: String, mode: TaskMode, command: String?, message: TelegramMessage, active: Project?) async -> String {
         let chatID = message.chat.id
         guard let project = active else {
-            await reply(chatID, "Pick a project first: /project <name>. Projects: \(projectNames).")
+            await reply(chatID, pickProjectFirst)
             return "refused"
         }
         guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

@@ -198,6 +198,11 @@ public actor BotController {
         await messenger.send(chatID: chatID, text: text, style: .reply)
     }
 
+    /// The reply to a project command from a chat that has not picked one.
+    var pickProjectFirst: String {
+        "Pick a project first: /project <name>. Projects: \(projectNames)."
+    }
+
     var projectNames: String {
         settings.projects.isEmpty ? "none configured" : settings.projects.map(\.name).joined(separator: ", ")
     }

@@ -160,8 +160,7 @@ public struct ConfigLoader: Sendable {
                 throw ConfigError(.invalidValue, path: path, "\"telegram.allowed_user_ids\" must be a list of numbers")
             }
             for item in list {
-                // JSON booleans also arrive as NSNumber; their objCType is "c".
-                guard let number = item as? NSNumber, String(cString: number.objCType) != "c",
+                guard let number = Self.number(item),
                       number.doubleValue == Double(number.int64Value) else {
                     throw ConfigError(.invalidValue, path: path,
                                       "\"telegram.allowed_user_ids\" must hold whole numbers (Telegram user ids)")
@@ -188,7 +187,7 @@ public struct ConfigLoader: Sendable {
         var limits = CompanionConfig.Limits()
         func number(_ key: String, minimum: Double) throws(ConfigError) -> Double? {
             guard let raw = object[key] else { return nil }
-            guard let number = raw as? NSNumber, String(cString: number.objCType) != "c", number.doubleValue >= minimum else {
+            guard let number = Self.number(raw), number.doubleValue >= minimum else {
                 throw ConfigError(.invalidValue, path: path, "\"limits.\(key)\" must be a number of at least \(minimum.formatted())")
             }
             return number.doubleValue
@@ -197,6 +196,12 @@ public struct ConfigLoader: Sendable {
         if let minutes = try number("task_timeout_minutes", minimum: 0.01) { limits.taskTimeoutMinutes = minutes }
         if let minutes = try number("idle_timeout_minutes", minimum: 0.01) { limits.idleTimeoutMinutes = minutes }
         return limits
+    }
+
+    /// A JSON number, not a boolean: JSON booleans also arrive as NSNumber, with objCType "c".
+    private static func number(_ value: Any) -> NSNumber? {
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+        return number
     }
 
     private static func optionalString(_ value: Any?, key: String, path: String) throws(ConfigError) -> String? {
