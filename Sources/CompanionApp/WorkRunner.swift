@@ -25,16 +25,23 @@ public final class WorkRunner: Service, WorkLaunching {
 
     public func launch(_ work: @escaping @Sendable () async -> Void) {
         active.withLock { $0.count += 1 }
-        continuation.yield(work)
+        // After shutdown began nothing new starts; it must not count as running either.
+        if case .terminated = continuation.yield(work) { finishedOne() }
     }
 
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
-            for await work in stream.cancelOnGracefulShutdown() {
-                group.addTask { [self] in
-                    await work()
-                    finishedOne()
+            // On shutdown the stream is finished rather than abandoned, so work already handed over
+            // still starts (and is counted as ending); work launched later is turned away.
+            await withGracefulShutdownHandler {
+                for await work in stream {
+                    group.addTask { [self] in
+                        await work()
+                        finishedOne()
+                    }
                 }
+            } onGracefulShutdown: { [continuation] in
+                continuation.finish()
             }
             await onShutdown()
             let grace = shutdownGrace
