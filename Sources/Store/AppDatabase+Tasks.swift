@@ -48,12 +48,6 @@ extension AppDatabase: TaskStoring {
         }
     }
 
-    public func task(id: Int64) async throws -> StoredTask? {
-        try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id]).map(Self.storedTask)
-        }
-    }
-
     public func requesterOfFirstTask(threadID: String) async throws -> String? {
         try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT requester FROM tasks WHERE thread_id = ? ORDER BY id LIMIT 1", arguments: [threadID])
