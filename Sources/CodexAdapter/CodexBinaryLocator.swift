@@ -1,3 +1,4 @@
+import CompanionCore
 import Foundation
 
 /// Finds the real codex executable. `codex` on PATH may be a shim script (pyenv, npm, asdf): signals sent
@@ -31,7 +32,7 @@ public enum CodexBinaryLocator {
         }
         let text = String(decoding: FileManager.default.contents(atPath: resolved) ?? Data(), as: UTF8.self)
         guard text.contains("libexec/pyenv") else { return resolved }
-        let root = environment["PYENV_ROOT"] ?? (NSHomeDirectory() + "/.pyenv")
+        let root = environment["PYENV_ROOT"] ?? (UserEnvironment(environment).homeDirectory + "/.pyenv")
         let versionsDirectory = root + "/versions"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: versionsDirectory)) ?? []
         let preferred = environment["PYENV_VERSION"].map { [$0] } ?? []

@@ -13,7 +13,8 @@ import SystemPackage
 public struct CodexProcessRunner: CodexRunning {
     /// Absolute path of the real codex binary (see `CodexBinaryLocator`), so signals reach Codex itself.
     public var binaryPath: String
-    /// CODEX_HOME for the child; nil keeps the user's environment (Codex then uses ~/.codex).
+    /// CODEX_HOME for the child: the same resolved home the session lookup reads, so a session this
+    /// run creates is the one the next "continue" finds. nil only in tests that rely on the inherited one.
     public var codexHome: String?
     public var sandbox: String
     /// How long Codex gets to stop after SIGINT before it is killed.

@@ -9,8 +9,9 @@ import Foundation
 public struct RolloutSessionFinder: SessionLocating {
     public var codexHome: String
 
-    public init(codexHome: String?) {
-        self.codexHome = codexHome ?? (NSHomeDirectory() as NSString).appendingPathComponent(".codex")
+    /// `codexHome` is the resolved CODEX_HOME (see `CodexHome.resolve`), never a guess made here.
+    public init(codexHome: String) {
+        self.codexHome = codexHome
     }
 
     public func sessions(inRepository repoPath: String, limit: Int) throws -> [CodexSession] {
@@ -30,6 +31,11 @@ public struct RolloutSessionFinder: SessionLocating {
             return nil
         }
         return RolloutFile.read(file.url, modifiedAt: file.modifiedAt)
+    }
+
+    /// How many sessions this Codex home holds (rollout files), for `doctor`.
+    public func sessionCount() -> Int {
+        rolloutFiles().count
     }
 
     /// All rollout files, most recently used first.

@@ -11,12 +11,16 @@ public struct CompanionContext: Sendable {
     public let activityLog: ActivityLogFile
     public let sessions: RolloutSessionFinder
     public let codexBinary: String?
+    /// The user's environment the context was built from (`$HOME`, `$CODEX_HOME`, `$PATH`).
+    public let environment: UserEnvironment
 
-    /// Loads the config (handing its warnings to `warn`) and opens the state directory.
-    public static func load(configPath: String, warn: (String) -> Void) throws -> CompanionContext {
+    /// Loads the config (handing its warnings to `warn`) and opens the state directory. `environment` is
+    /// the user's shell environment: it decides `~`, the default state directory, CODEX_HOME and PATH.
+    public static func load(configPath: String, environment: UserEnvironment = UserEnvironment(),
+                            warn: (String) -> Void) throws -> CompanionContext {
         let loaded: ConfigLoader.Loaded
         do {
-            loaded = try ConfigLoader().load(path: configPath)
+            loaded = try ConfigLoader(environment: environment).load(path: configPath)
         } catch {
             throw UserFacingError(error.description)
         }
@@ -26,11 +30,11 @@ public struct CompanionContext: Sendable {
         let config = loaded.config
         let stateDirectory = config.stateDirectory
         do {
-            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try StatePermissions.createDirectory(stateDirectory)
         } catch {
             throw UserFacingError("Cannot create the state directory \(stateDirectory): \(error.localizedDescription)")
         }
+        StatePermissions.prepareFiles(in: stateDirectory)
         let database: AppDatabase
         do {
             database = try AppDatabase(path: (stateDirectory as NSString).appendingPathComponent("companion.sqlite"))
@@ -39,13 +43,14 @@ public struct CompanionContext: Sendable {
         }
         return CompanionContext(
             config: config, database: database, activityLog: ActivityLogFile(directory: stateDirectory),
-            sessions: RolloutSessionFinder(codexHome: config.codex.home),
-            codexBinary: CodexBinaryLocator.locate(configured: config.codex.binary))
+            sessions: RolloutSessionFinder(codexHome: config.codex.home.path),
+            codexBinary: CodexBinaryLocator.locate(configured: config.codex.binary, environment: environment.variables),
+            environment: environment)
     }
 
     public func bridge(logger: Logger = Logger(label: "companion.bridge")) -> CodexBridge {
         let runner = CodexProcessRunner(
-            binaryPath: codexBinary ?? config.codex.binary ?? "codex", codexHome: config.codex.home,
+            binaryPath: codexBinary ?? config.codex.binary ?? "codex", codexHome: config.codex.home.path,
             sandbox: config.codex.sandbox)
         return CodexBridge(runner: runner, sessions: sessions, store: database, activityLog: activityLog, logger: logger)
     }

@@ -16,5 +16,5 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Path of the config file (default: ~/.codex-companion/config.json).")
     var config: String?
 
-    var configPath: String { config ?? ConfigLoader.defaultConfigPath }
+    var configPath: String { config ?? UserEnvironment().defaultConfigPath }
 }

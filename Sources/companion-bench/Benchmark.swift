@@ -84,7 +84,8 @@ struct Benchmark {
         }
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: ["serve", "--config", config],
-            environment: .inherit.updating(["TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_LOG_LEVEL": "error"]),
+            environment: .inherit.updating(["TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_LOG_LEVEL": "error",
+                                            "CODEX_HOME": workspace.codexHome]),
             input: .none, output: .discarded, error: .discarded
         ) { execution -> (toStart: [Double], toResult: [Double], peakKiB: Int?) in
             telegram.sendMessage(from: owner, text: "/project bench")

@@ -18,7 +18,7 @@ struct CrashRecoveryTests {
     func config(_ workspace: CodexWorkspace, _ telegram: FakeTelegramServer) async throws -> String {
         let alpha = try await workspace.makeRepository("alpha")
         return try workspace.writeConfig(
-            projects: [("alpha", alpha)], codexBinary: try TestCodex.requireBinary(),
+            projects: [("alpha", alpha)],
             extra: ["telegram": ["allowed_user_ids": [Int(Self.owner)], "api_base_url": telegram.baseURL]])
     }
 
@@ -27,7 +27,7 @@ struct CrashRecoveryTests {
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram)
                 let database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
-                let first = try await CompanionProcess.serve(config: config, token: telegram.token) { process in
+                let first = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     try await telegram.waitForMessages(to: Self.owner, count: 1)
                     // Idle = the update is recorded as handled. (Between a reply's delivery and that record
@@ -38,7 +38,7 @@ struct CrashRecoveryTests {
                 #expect(first.output.exitCode == 128 + 9)
                 // Sent while the daemon is dead.
                 telegram.sendMessage(from: Self.owner, text: "/status")
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
                     try await telegram.waitForMessages(to: Self.owner, count: 2)
                     // One more round trip proves nothing else was going to be sent.
                     telegram.sendMessage(from: Self.owner, text: "/last")
@@ -51,7 +51,7 @@ struct CrashRecoveryTests {
                 #expect(texts[1].contains("Project: alpha"))
                 #expect(texts[2] == "No task has run in alpha yet.")
 
-                let audit = try await CompanionProcess.run(["audit", "--config", config, "--last", "10"])
+                let audit = try await CompanionProcess.run(["audit", "--config", config, "--last", "10"], environment: workspace.userEnvironment)
                 #expect(audit.exitCode == 0)
                 #expect(audit.stdout.contains("project"))
                 #expect(audit.stdout.contains("status"))
@@ -74,7 +74,7 @@ struct CrashRecoveryTests {
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram)
                 workspace.fake.script("big refactor", [.slowMessage("never seen", delay: .seconds(60))])
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     telegram.sendMessage(from: Self.owner, text: "big refactor please")
                     try await telegram.waitForMessage(to: Self.owner, "acknowledging the task") { $0.hasPrefix("⏳ alpha") }
@@ -85,7 +85,7 @@ struct CrashRecoveryTests {
                 let database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
                 let orphan = try #require(try await database.runningTasks().first?.codexPID)
                 #expect(kill(orphan, 0) == 0)
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
                     let notice = try await telegram.waitForMessage(to: Self.owner, "about the interruption") { $0.contains("Interrupted") }
                     #expect(notice.text.contains("\"big refactor please\""))
                     #expect(notice.text.contains("send the prompt again"))
@@ -95,7 +95,7 @@ struct CrashRecoveryTests {
                     try process.send(signal: .terminate)
                 }
                 #expect(kill(orphan, 0) != 0, "the orphaned codex process \(orphan) is still running")
-                let last = try await CompanionProcess.run(["last", "--config", config, "alpha"])
+                let last = try await CompanionProcess.run(["last", "--config", config, "alpha"], environment: workspace.userEnvironment)
                 #expect(last.stdout.contains("Interrupted"))
                 #expect(telegram.messages(to: Self.owner).filter { $0.text.contains("Interrupted") }.count == 1)
                 // The prompt never ran twice.
@@ -109,13 +109,13 @@ struct CrashRecoveryTests {
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram)
                 telegram.fail("sendMessage", times: 1, with: .status(429, description: "Too Many Requests: retry after 30", retryAfter: 30))
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     try await telegram.waitUntil("the rate-limited send") { $0.calls.contains("sendMessage") }
                     try process.send(signal: .kill)
                 }
                 #expect(telegram.messages(to: Self.owner).isEmpty)
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
                     try await telegram.waitForMessages(to: Self.owner, count: 1)
                     telegram.sendMessage(from: Self.owner, text: "/status")
                     try await telegram.waitForMessages(to: Self.owner, count: 2)
@@ -132,10 +132,10 @@ struct CrashRecoveryTests {
         try await withWorkspace { workspace in
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram)
-                let second = try await CompanionProcess.serve(config: config, token: telegram.token) { process in
+                let second = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
                     try await telegram.waitUntil("the first daemon to poll") { $0.calls.contains("getUpdates") }
                     let second = try await CompanionProcess.run(["serve", "--config", config],
-                                                                environment: ["TELEGRAM_BOT_TOKEN": telegram.token])
+                                                                environment: workspace.userEnvironment.merging(["TELEGRAM_BOT_TOKEN": telegram.token]) { $1 })
                     try process.send(signal: .terminate)
                     return second
                 }

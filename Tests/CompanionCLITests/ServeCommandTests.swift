@@ -15,18 +15,18 @@ struct ServeCommandTests {
     static let owner: Int64 = 777
 
     @Test func servesTheOwnerAndExitsCleanlyOnSIGTERM() async throws {
-        let binary = try TestCodex.requireBinary()
         try await withWorkspace { workspace in
         try await withFakeTelegram { telegram in
         let alpha = try await workspace.makeRepository("alpha")
         let config = try workspace.writeConfig(
-            projects: [("alpha", alpha)], codexBinary: binary,
+            projects: [("alpha", alpha)],
             extra: ["telegram": ["allowed_user_ids": [Int(Self.owner)], "api_base_url": telegram.baseURL]])
         workspace.fake.script("hello", [.message("Hello from Codex.")])
 
         let result = try await Subprocess.run(
             .path(FilePath(CompanionProcess.executablePath)), arguments: ["serve", "--config", config],
-            environment: .inherit.updating(["TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_POLL_TIMEOUT": "2"]),
+            environment: .inherit.updating(["TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_POLL_TIMEOUT": "2",
+                                            "CODEX_HOME": workspace.codexHome, "PATH": workspace.userEnvironment["PATH"]]),
             input: .none, output: .string(limit: 1 << 20), error: .string(limit: 1 << 20)
         ) { execution in
             telegram.sendMessage(from: Self.owner, text: "/project alpha")
@@ -56,7 +56,7 @@ struct ServeCommandTests {
         try "secret-in-file".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: tokenFile)
         let config = try workspace.writeConfig(
-            projects: [("alpha", alpha)], codexBinary: nil,
+            projects: [("alpha", alpha)],
             extra: ["telegram": ["allowed_user_ids": [1], "api_base_url": telegram.baseURL, "bot_token_file": tokenFile]])
 
         let wrong = try await CompanionProcess.run(["serve", "--config", config], environment: ["TELEGRAM_BOT_TOKEN": "55:WRONG-secret-value"])

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 
 @Suite struct ConfigLoaderTests {
-    let loader = ConfigLoader()
+    /// A user whose shell has HOME=/home/tester and no CODEX_HOME.
+    let loader = ConfigLoader(environment: UserEnvironment(["HOME": "/home/tester"]))
 
     /// A scratch folder with one existing repository folder and one plain file.
     final class Scratch {
@@ -43,8 +44,8 @@ import Testing
         #expect(loaded.warnings.isEmpty)
         #expect(loaded.config.projects.count == 1)
         #expect(loaded.config.project(named: "PrivSyn")?.notes == "n")
-        #expect(loaded.config.codex == CompanionConfig.Codex())
-        #expect(loaded.config.stateDirectory == ConfigLoader.defaultStateDirectory)
+        #expect(loaded.config.codex == CompanionConfig.Codex(home: CodexHome(path: "/home/tester/.codex", origin: .defaultLocation)))
+        #expect(loaded.config.stateDirectory == "/home/tester/.codex-companion")
         #expect(loaded.config.telegram == nil)
     }
 
@@ -139,10 +140,29 @@ import Testing
             """)
     }
 
-    @Test func tildeExpandsToHome() throws {
-        let home = NSHomeDirectory()
-        let loaded = try parse(#"{"projects": [{"name": "h", "repo_path": "~"}], "state_dir": "~/.state-x"}"#)
-        #expect(loaded.config.projects[0].repoPath == URL(fileURLWithPath: home).resolvingSymlinksInPath().path)
-        #expect(loaded.config.stateDirectory == home + "/.state-x")
+    /// `~` follows $HOME, as in a shell, even when HOME is not the account's home in the password database.
+    @Test func tildeFollowsHOME() throws {
+        let scratch = try Scratch()
+        let loader = ConfigLoader(environment: UserEnvironment(["HOME": scratch.root]))
+        let loaded = try loader.parse(Data(#"{"projects": [{"name": "h", "repo_path": "~/repo"}], "state_dir": "~/.state-x"}"#.utf8),
+                                      path: "/cfg.json")
+        #expect(loaded.config.projects[0].repoPath == URL(fileURLWithPath: scratch.repo).resolvingSymlinksInPath().path)
+        #expect(loaded.config.stateDirectory == scratch.root + "/.state-x")
+        #expect(loaded.config.codex.home.path == scratch.root + "/.codex")
+        let defaults = try loader.parse(Data(#"{"projects": []}"#.utf8), path: "/cfg.json")
+        #expect(defaults.config.stateDirectory == scratch.root + "/.codex-companion")
+    }
+
+    /// Codex's home is found the way Codex finds it: config, then CODEX_HOME, then ~/.codex.
+    @Test func codexHomeComesFromConfigThenEnvironmentThenDefault() throws {
+        let shell = UserEnvironment(["HOME": "/home/tester", "CODEX_HOME": "/data/codex"])
+        let fromShell = try ConfigLoader(environment: shell).parse(Data(#"{"projects": []}"#.utf8), path: "/cfg.json")
+        #expect(fromShell.config.codex.home == CodexHome(path: "/data/codex", origin: .environment))
+        let fromConfig = try ConfigLoader(environment: shell).parse(
+            Data(#"{"projects": [], "codex": {"home": "~/other-codex"}}"#.utf8), path: "/cfg.json")
+        #expect(fromConfig.config.codex.home == CodexHome(path: "/home/tester/other-codex", origin: .config))
+        let emptyVariable = UserEnvironment(["HOME": "/home/tester", "CODEX_HOME": ""])
+        let fallback = try ConfigLoader(environment: emptyVariable).parse(Data(#"{"projects": []}"#.utf8), path: "/cfg.json")
+        #expect(fallback.config.codex.home == CodexHome(path: "/home/tester/.codex", origin: .defaultLocation))
     }
 }

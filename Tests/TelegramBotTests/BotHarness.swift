@@ -30,20 +30,22 @@ final class BotHarness: Sendable {
     }
 
     static func make(limits: [String: Any]? = nil) async throws -> BotHarness {
-        let binary = try TestCodex.requireBinary()
+        _ = try TestCodex.requireBinary()
         let workspace = try await CodexWorkspace.make()
         let telegram = try await FakeTelegramServer.start()
         let alpha = try await workspace.makeRepository("alpha")
         let beta = try await workspace.makeRepository("beta")
         var extra: [String: Any] = ["telegram": ["allowed_user_ids": [Int(owner)], "api_base_url": telegram.baseURL]]
         if let limits { extra["limits"] = limits }
-        let config = try workspace.writeConfig(projects: [("alpha", alpha), ("beta", beta)], codexBinary: binary, extra: extra)
+        let config = try workspace.writeConfig(projects: [("alpha", alpha), ("beta", beta)], extra: extra)
         return BotHarness(workspace: workspace, telegram: telegram, configPath: config, alpha: alpha, beta: beta)
     }
 
     /// Starts the daemon; `stop` shuts it down gracefully (as SIGTERM would) and waits for it.
     func startDaemon(token: String? = nil) throws -> RunningDaemon {
-        let context = try CompanionContext.load(configPath: configPath, warn: { _ in })
+        // The user's shell: CODEX_HOME and PATH from the environment, nothing about Codex in the config.
+        let environment = UserEnvironment(ProcessInfo.processInfo.environment.merging(workspace.userEnvironment) { $1 })
+        let context = try CompanionContext.load(configPath: configPath, environment: environment, warn: { _ in })
         var timing = TelegramDaemon.Timing()
         timing.pollTimeout = 5
         timing.backoffInitial = .milliseconds(50)

@@ -68,16 +68,30 @@ public final class CodexWorkspace: Sendable {
         return path
     }
 
-    /// Writes a config file naming these projects, with this workspace's CODEX_HOME and state directory.
-    public func writeConfig(projects: [(name: String, path: String)], codexBinary: String?,
-                            extra: [String: Any] = [:]) throws -> String {
-        var codex: [String: Any] = ["home": codexHome]
+    /// The environment a Codex user's shell has: `CODEX_HOME` pointing at this workspace's Codex home and
+    /// the real codex on `PATH`. Tests start the companion with it, as a user would, instead of naming
+    /// every setting in the config (that is how a broken default once went unseen).
+    public var userEnvironment: [String: String] {
+        var path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        if let binary = TestCodex.binary {
+            path = (binary as NSString).deletingLastPathComponent + ":" + path
+        }
+        return ["CODEX_HOME": codexHome, "PATH": path]
+    }
+
+    /// Writes a config file naming these projects and this workspace's state directory: what a user
+    /// writes. `codexHomeInConfig` also names the Codex home there (most users leave it to CODEX_HOME);
+    /// `codexBinary` names the binary (most users leave it to PATH).
+    public func writeConfig(projects: [(name: String, path: String)], codexBinary: String? = nil,
+                            codexHomeInConfig: Bool = false, extra: [String: Any] = [:]) throws -> String {
+        var codex: [String: Any] = [:]
+        if codexHomeInConfig { codex["home"] = codexHome }
         if let codexBinary { codex["binary"] = codexBinary }
         var object: [String: Any] = [
             "projects": projects.map { ["name": $0.name, "repo_path": $0.path] },
-            "codex": codex,
             "state_dir": stateDirectory,
         ]
+        if !codex.isEmpty { object["codex"] = codex }
         for (key, value) in extra { object[key] = value }
         let path = root + "/config.json"
         try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
@@ -94,6 +108,16 @@ public final class CodexWorkspace: Sendable {
             input: .string(prompt), output: .string(limit: 16 << 20), error: .discarded)
         guard case .exited(let code) = result.terminationStatus else { return (-1, result.standardOutput) }
         return (code, result.standardOutput)
+    }
+
+    /// The thread id in `codex exec --json` output (its `thread.started` line).
+    public static func threadID(inJSONL output: String) -> String? {
+        for line in output.split(separator: "\n") {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  object["type"] as? String == "thread.started" else { continue }
+            return object["thread_id"] as? String
+        }
+        return nil
     }
 
     public func cleanUp() async {

@@ -5,12 +5,12 @@ public struct CompanionConfig: Sendable, Equatable {
     public struct Codex: Sendable, Equatable {
         /// Path to the codex binary; nil means "codex" on PATH.
         public var binary: String?
-        /// CODEX_HOME to use; nil means Codex's own default (~/.codex).
-        public var home: String?
+        /// The CODEX_HOME in use, and where that choice came from (config, environment or default).
+        public var home: CodexHome
         /// Sandbox mode passed to `codex exec -s`.
         public var sandbox: String
 
-        public init(binary: String? = nil, home: String? = nil, sandbox: String = "workspace-write") {
+        public init(binary: String? = nil, home: CodexHome, sandbox: String = "workspace-write") {
             self.binary = binary
             self.home = home
             self.sandbox = sandbox
@@ -50,7 +50,7 @@ public struct CompanionConfig: Sendable, Equatable {
     /// Where the config was read from, for messages.
     public var sourcePath: String
 
-    public init(projects: [Project], codex: Codex = Codex(), stateDirectory: String,
+    public init(projects: [Project], codex: Codex, stateDirectory: String,
                 telegram: Telegram? = nil, sourcePath: String = "") {
         self.projects = projects
         self.codex = codex

@@ -11,13 +11,8 @@ public struct ConfigLoader: Sendable {
         public var warnings: [String]
     }
 
-    public static var defaultStateDirectory: String {
-        (NSHomeDirectory() as NSString).appendingPathComponent(".codex-companion")
-    }
-
-    public static var defaultConfigPath: String {
-        (defaultStateDirectory as NSString).appendingPathComponent("config.json")
-    }
+    /// `$HOME` (for `~` and the default state directory) and `$CODEX_HOME`, as the user's shell has them.
+    public let environment: UserEnvironment
 
     public static let starterConfig = """
     {
@@ -37,10 +32,12 @@ public struct ConfigLoader: Sendable {
     private static let telegramKeys: Set<String> = ["allowed_user_ids", "api_base_url", "bot_token_file"]
     private static let sandboxModes: Set<String> = ["read-only", "workspace-write", "danger-full-access"]
 
-    public init() {}
+    public init(environment: UserEnvironment = UserEnvironment()) {
+        self.environment = environment
+    }
 
     public func load(path: String) throws(ConfigError) -> Loaded {
-        let expanded = Self.expandTilde(path)
+        let expanded = environment.expandingTilde(path)
         guard FileManager.default.fileExists(atPath: expanded) else {
             throw ConfigError(.missingFile, path: expanded,
                               "config file not found. Create it, for example:\n\(Self.starterConfig)")
@@ -71,7 +68,7 @@ public struct ConfigLoader: Sendable {
         let projects = try parseProjects(root["projects"], path: path, warnings: &warnings)
         let codex = try parseCodex(root["codex"], path: path, warnings: &warnings)
         let stateDirectory = try Self.optionalString(root["state_dir"], key: "state_dir", path: path)
-            .map(Self.expandTilde) ?? Self.defaultStateDirectory
+            .map(environment.expandingTilde) ?? environment.defaultStateDirectory
         guard stateDirectory.hasPrefix("/") else {
             throw ConfigError(.invalidValue, path: path, "\"state_dir\" must be an absolute path, got \"\(stateDirectory)\"")
         }
@@ -112,7 +109,7 @@ public struct ConfigLoader: Sendable {
                   !rawRepo.isEmpty else {
                 throw ConfigError(.badRepoPath, path: path, "\"\(key).repo_path\" is missing")
             }
-            let repo = Self.expandTilde(rawRepo)
+            let repo = environment.expandingTilde(rawRepo)
             guard repo.hasPrefix("/") else {
                 throw ConfigError(.badRepoPath, path: path, "\"\(key).repo_path\" must be an absolute path, got \"\(rawRepo)\"")
             }
@@ -133,13 +130,14 @@ public struct ConfigLoader: Sendable {
     }
 
     private func parseCodex(_ value: Any?, path: String, warnings: inout [String]) throws(ConfigError) -> CompanionConfig.Codex {
-        guard let value else { return CompanionConfig.Codex() }
+        guard let value else { return CompanionConfig.Codex(home: CodexHome.resolve(configured: nil, environment: environment)) }
         guard let object = value as? [String: Any] else {
             throw ConfigError(.invalidValue, path: path, "\"codex\" must be an object")
         }
         warnings += Self.unknownKeys(in: object, allowed: Self.codexKeys, context: "codex.")
-        let binary = try Self.optionalString(object["binary"], key: "codex.binary", path: path).map(Self.expandTilde)
-        let home = try Self.optionalString(object["home"], key: "codex.home", path: path).map(Self.expandTilde)
+        let binary = try Self.optionalString(object["binary"], key: "codex.binary", path: path).map(environment.expandingTilde)
+        let home = CodexHome.resolve(configured: try Self.optionalString(object["home"], key: "codex.home", path: path),
+                                     environment: environment)
         let sandbox = try Self.optionalString(object["sandbox"], key: "codex.sandbox", path: path) ?? "workspace-write"
         guard Self.sandboxModes.contains(sandbox) else {
             throw ConfigError(.invalidValue, path: path,
@@ -174,7 +172,7 @@ public struct ConfigLoader: Sendable {
             throw ConfigError(.invalidValue, path: path, "\"telegram.api_base_url\" must start with http:// or https://")
         }
         let tokenFile = try Self.optionalString(object["bot_token_file"], key: "telegram.bot_token_file", path: path)
-            .map(Self.expandTilde)
+            .map(environment.expandingTilde)
         return CompanionConfig.Telegram(allowedUserIDs: ids, apiBaseURL: base, botTokenFile: tokenFile)
     }
 
@@ -216,12 +214,6 @@ public struct ConfigLoader: Sendable {
         object.keys.filter { !allowed.contains($0) }.sorted().map { key in
             "unknown key \"\(context)\(key)\" is ignored (known: \(allowed.sorted().joined(separator: ", ")))"
         }
-    }
-
-    static func expandTilde(_ path: String) -> String {
-        if path == "~" { return NSHomeDirectory() }
-        if path.hasPrefix("~/") { return NSHomeDirectory() + String(path.dropFirst(1)) }
-        return path
     }
 
     /// "at line L, column C", computed from the character offset Foundation puts in its message.

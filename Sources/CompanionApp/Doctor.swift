@@ -1,0 +1,146 @@
+import AsyncHTTPClient
+import CodexAdapter
+import CompanionCore
+import Foundation
+import TelegramAdapter
+
+/// Checks what a new user gets wrong in the first five minutes: each repository, codex and its login,
+/// the Codex home in use (and sessions left in another one), the state directory's privacy, and, when
+/// Telegram is configured, the token and the allowlist. `codex-companion doctor` prints the findings.
+public struct Doctor: Sendable {
+    public enum Level: Sendable, Equatable {
+        case ok, warning, problem
+
+        public var mark: String {
+            switch self {
+            case .ok: "✓"
+            case .warning: "!"
+            case .problem: "✗"
+            }
+        }
+    }
+
+    public struct Finding: Sendable, Equatable {
+        public var level: Level
+        public var text: String
+    }
+
+    let context: CompanionContext
+
+    public init(context: CompanionContext) {
+        self.context = context
+    }
+
+    public func run() async -> [Finding] {
+        var findings: [Finding] = []
+        let config = context.config
+        for project in config.projects {
+            let isGit = GitRepository.contains(project.repoPath)
+            findings.append(Finding(level: isGit ? .ok : .problem, text: "\(project.name): \(project.repoPath)"
+                + (isGit ? " is a git repository" : " is not a git repository (run `git init` there)")))
+        }
+        let home = context.config.codex.home
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: home.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            findings += await codexFindings()
+            findings += codexHomeFindings()
+        } else {
+            findings.append(Finding(level: .problem, text: "Codex home \(home.path) (\(home.origin.explanation)) does not exist, "
+                + "and Codex will not start without it: create it, or point CODEX_HOME (or codex.home) at your Codex folder"))
+        }
+        findings += stateFindings()
+        if let telegram = config.telegram {
+            findings += await telegramFindings(telegram)
+        }
+        return findings
+    }
+
+    private func codexFindings() async -> [Finding] {
+        guard let binary = context.codexBinary else {
+            return [Finding(level: .problem, text: CodexBinaryLocator.notFoundMessage(context.config.codex.binary ?? "codex on PATH"))]
+        }
+        let probe = CodexCLIProbe(binaryPath: binary, codexHome: context.config.codex.home.path)
+        guard let version = await probe.version() else {
+            return [Finding(level: .problem, text: "codex \(binary) does not answer --version")]
+        }
+        var findings = [Finding(level: .ok, text: "codex \(binary): \(version)")]
+        switch await probe.loginStatus() {
+        case .loggedIn(let status):
+            findings.append(Finding(level: .ok, text: "Codex login: \(status)"))
+        case .customProvider(let provider):
+            findings.append(Finding(level: .ok, text: "Codex uses the model provider \"\(provider)\" from its config.toml (no login needed)"))
+        case .notLoggedIn:
+            findings.append(Finding(level: .problem, text: "Codex is not logged in: run `codex login` in a terminal"))
+        case .unknown(let output):
+            findings.append(Finding(level: .warning, text: "Codex login status unclear: \(output.prefix(200))"))
+        }
+        return findings
+    }
+
+    private func codexHomeFindings() -> [Finding] {
+        let home = context.config.codex.home
+        let count = context.sessions.sessionCount()
+        var findings = [Finding(level: .ok, text: "Codex home \(home.path) (\(home.origin.explanation)): \(count) session\(count == 1 ? "" : "s")")]
+        // Sessions of a repository in a Codex home the companion does not read would never be continued.
+        let environment = context.environment
+        let others = [environment.defaultCodexHome, environment.variables["CODEX_HOME"].map(environment.expandingTilde)]
+            .compactMap { $0 }.filter { !$0.isEmpty && $0 != home.path }
+        for other in Set(others).sorted() where FileManager.default.fileExists(atPath: other + "/sessions") {
+            let finder = RolloutSessionFinder(codexHome: other)
+            for project in context.config.projects {
+                let here = (try? context.sessions.sessions(inRepository: project.repoPath, limit: 1)) ?? []
+                let there = (try? finder.sessions(inRepository: project.repoPath, limit: 1)) ?? []
+                guard here.isEmpty, !there.isEmpty else { continue }
+                findings.append(Finding(level: .warning, text:
+                    "\(project.name) has Codex sessions in \(other) but none in \(home.path), the home in use: "
+                    + "set \"codex\": {\"home\": \"\(other)\"} in the config if that is where you work"))
+            }
+        }
+        return findings
+    }
+
+    private func stateFindings() -> [Finding] {
+        let directory = context.config.stateDirectory
+        let writable = FileManager.default.isWritableFile(atPath: directory)
+        var findings = [Finding(level: writable ? .ok : .problem,
+                                text: "state directory \(directory)\(writable ? " is writable" : " is not writable")")]
+        for (path, mode) in StatePermissions.problems(stateDirectory: directory, tokenFile: context.config.telegram?.botTokenFile) {
+            let wanted = path == directory ? "700" : "600"
+            findings.append(Finding(level: .warning, text:
+                "\(path) is readable by other users (mode \(String(mode & 0o777, radix: 8))): run `chmod \(wanted) \(path)`"))
+        }
+        return findings
+    }
+
+    private func telegramFindings(_ telegram: CompanionConfig.Telegram) async -> [Finding] {
+        var findings: [Finding] = []
+        if telegram.allowedUserIDs.isEmpty {
+            findings.append(Finding(level: .problem, text:
+                "telegram.allowed_user_ids is empty, so nobody can use the bot: add your Telegram user id"))
+        } else {
+            findings.append(Finding(level: .ok, text: "Telegram allowlist: \(telegram.allowedUserIDs.count) user(s)"))
+        }
+        let token: String
+        do {
+            token = try BotToken.load(config: telegram, environment: context.environment.variables)
+        } catch {
+            findings.append(Finding(level: .problem, text: "\(error)"))
+            return findings
+        }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = BotAPIClient(baseURL: telegram.apiBaseURL, token: token, http: http)
+        do {
+            let me = try await client.call("getMe", timeout: .seconds(10))
+            let username = (me as? [String: Any])?["username"] as? String ?? "?"
+            findings.append(Finding(level: .ok, text: "Telegram bot @\(username): the token is accepted"))
+        } catch {
+            if error.isBadToken {
+                findings.append(Finding(level: .problem, text: "Telegram rejected the bot token: check it with @BotFather"))
+            } else {
+                findings.append(Finding(level: .warning, text: "Telegram could not be reached to check the token: \(error)"))
+            }
+        }
+        try? await http.shutdown()
+        return findings
+    }
+}
