@@ -41,12 +41,13 @@ public struct Doctor: Sendable {
         }
         let home = context.config.codex.home
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: home.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            findings += await codexFindings()
+        let homeExists = FileManager.default.fileExists(atPath: home.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        findings += await codexFindings(checkLogin: homeExists)
+        if homeExists {
             findings += codexHomeFindings()
         } else {
             findings.append(Finding(level: .problem, text: "Codex home \(home.path) (\(home.origin.explanation)) does not exist, "
-                + "and Codex will not start without it: create it, or point CODEX_HOME (or codex.home) at your Codex folder"))
+                + "and Codex will not start without it: run `codex login` once, or point CODEX_HOME (or codex.home) at your Codex folder"))
         }
         findings += stateFindings()
         if let telegram = config.telegram {
@@ -55,7 +56,7 @@ public struct Doctor: Sendable {
         return findings
     }
 
-    private func codexFindings() async -> [Finding] {
+    private func codexFindings(checkLogin: Bool) async -> [Finding] {
         guard let binary = context.codexBinary else {
             return [Finding(level: .problem, text: CodexBinaryLocator.notFoundMessage(context.config.codex.binary ?? "codex on PATH"))]
         }
@@ -64,6 +65,7 @@ public struct Doctor: Sendable {
             return [Finding(level: .problem, text: "codex \(binary) does not answer --version")]
         }
         var findings = [Finding(level: .ok, text: "codex \(binary): \(version)")]
+        guard checkLogin else { return findings }
         switch await probe.loginStatus() {
         case .loggedIn(let status):
             findings.append(Finding(level: .ok, text: "Codex login: \(status)"))
