@@ -93,6 +93,18 @@ public final class AppDatabase: Sendable {
                 table.add(column: "codex_pid", .integer)
             }
         }
+        migrator.registerMigration("v4: session facts and line counts") { db in
+            // The facts the result card is rendered from, so /last shows the card the user saw live;
+            // no rendered text is stored any more (the old `summary` column is left empty).
+            try db.alter(table: "tasks") { table in
+                table.add(column: "session_kind", .text)
+                table.add(column: "session_origin", .text)
+                table.add(column: "session_first_prompt", .text)
+                table.add(column: "session_last_used_at", .datetime)
+                table.add(column: "reasoning_output_tokens", .integer)
+                table.add(column: "line_counts", .text)
+            }
+        }
         return migrator
     }
 }

@@ -19,21 +19,8 @@ struct LastCommand: AsyncParsableCommand {
                 Terminal.out("No task has run in \(project.name) yet.")
                 return
             }
-            Terminal.out(LastTaskText.render(task))
+            Terminal.out(LastTaskView().plainText(task, project: project, now: Date()))
         }
     }
 }
 
-enum LastTaskText {
-    static func render(_ task: StoredTask, now: Date = Date()) -> String {
-        let header = "Task #\(task.id) · \(task.mode.rawValue) · \"\(PromptPreview.firstLine(task.prompt, limit: 60))\""
-        switch task.status {
-        case .running:
-            return "\(header)\nRunning for \(Durations.short(now.timeIntervalSince(task.startedAt))) (or interrupted if the companion stopped)."
-        case .queued:
-            return "\(header)\nQueued."
-        default:
-            return "\(header)\n\n\(task.summary ?? "Ended: \(task.status.rawValue).")"
-        }
-    }
-}

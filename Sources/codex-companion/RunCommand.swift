@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
                 time: report.startedAt, userID: nil, chatID: nil, command: new ? "run --new" : "run", project: project.name,
                 outcome: report.status.rawValue, duration: report.duration))
             Terminal.out("")
-            Terminal.out(SummaryRenderer().render(report))
+            Terminal.out(ResultCard().plainText(report))
             if report.status != .done { throw ExitCode(1) }
         }
     }

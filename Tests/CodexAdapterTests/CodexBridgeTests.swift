@@ -34,7 +34,7 @@ struct CodexBridgeTests {
             let stored = try #require(try await harness.database.lastTask(project: "alpha"))
             #expect(stored.status == .done)
             #expect(stored.threadID == report.threadID)
-            let summary = SummaryRenderer().render(report)
+            let summary = ResultCard().plainText(report)
             #expect(summary.contains("✓ echo remember > notes.txt && ls"))
             let log = try String(contentsOfFile: workspace.stateDirectory + "/activity.log", encoding: .utf8)
             #expect(log.contains("cli new project=alpha ok"))
@@ -104,7 +104,7 @@ struct CodexBridgeTests {
             #expect(report.status == .done)
             #expect(note == .newBecauseNoneFound)
             #expect(report.session == .newBecauseNoneFound)
-            #expect(SummaryRenderer().render(report).contains("no earlier session in this repository"))
+            #expect(ResultCard().plainText(report).contains("no earlier session in this repository"))
             #expect(workspace.fake.requests.last?.userPrompts == ["hello"])
         }
     }
@@ -119,7 +119,7 @@ struct CodexBridgeTests {
             #expect(report.exitCode == 1)
             let reason = try #require(report.failureReason)
             #expect(reason.contains("high demand"), "\(reason)")
-            #expect(SummaryRenderer().render(report).contains("Codex said: "))
+            #expect(ResultCard().plainText(report).contains("Codex said: "))
             let stored = try #require(try await harness.database.lastTask(project: "alpha"))
             #expect(stored.status == .failed)
         }

@@ -29,7 +29,7 @@ import Testing
         let path = try temporaryDatabasePath()
         let database = try AppDatabase(path: path)
         let id = try await database.startTask(NewTask(chatID: nil, requester: "cli", project: "alpha", prompt: "do it",
-                                                      mode: .new, threadID: nil, startedAt: Date()))
+                                                      mode: .new, session: nil, startedAt: Date()))
         let running = try #require(try await database.lastTask(project: "alpha"))
         #expect(running.id == id)
         #expect(running.status == .running)
@@ -42,7 +42,15 @@ import Testing
         #expect(done.status == .done)
         #expect(done.threadID == "thread-9")
         #expect(done.endedAt != nil)
-        #expect(done.summary?.contains("answer") == true)
+        // The facts the result card is rendered from come back as they went in.
+        #expect(done.finalMessage == "answer")
+        #expect(done.filesChanged == [FileChange(path: "/code/alpha/a.txt", kind: "add")])
+        #expect(done.commands == [CommandExecution(command: "ls", exitCode: 0, status: "completed")])
+        #expect(done.turnUsage == TokenUsage(inputTokens: 10, outputTokens: 2))
+        #expect(done.session == .new)
+        #expect(done.exitCode == 0)
+        try await reopened.recordLineCounts(id: id, counts: ["/code/alpha/a.txt": LineCounts(added: 3, removed: 0)])
+        #expect(try await reopened.lastTask(project: "alpha")?.lineCounts == ["/code/alpha/a.txt": LineCounts(added: 3, removed: 0)])
         #expect(try await reopened.requesterOfFirstTask(threadID: "thread-9") == "cli")
         #expect(try await reopened.requesterOfFirstTask(threadID: "other") == nil)
         #expect(try await reopened.lastTask(project: "beta") == nil)
@@ -51,16 +59,28 @@ import Testing
     @Test func theLatestTaskWinsAndFailuresAreKept() async throws {
         let database = try AppDatabase.inMemory()
         let first = try await database.startTask(NewTask(chatID: 5, requester: "telegram:5", project: "alpha", prompt: "one",
-                                                         mode: .new, threadID: nil, startedAt: Date()))
+                                                         mode: .new, session: nil, startedAt: Date()))
         try await database.finishTask(id: first, report: finishedReport(taskID: first, status: .done, threadID: "t1"))
+        let earlier = CodexSession(id: "t1", cwd: "/code/alpha", startedAt: nil, lastUsedAt: Date(timeIntervalSince1970: 1_700_000_000),
+                                   firstPrompt: "one", source: "exec", cumulativeUsage: nil)
+        let continued = SessionNote.continued(earlier, origin: "from Telegram")
         let second = try await database.startTask(NewTask(chatID: 5, requester: "telegram:5", project: "alpha", prompt: "two",
-                                                          mode: .continue, threadID: "t1", startedAt: Date()))
-        try await database.finishTask(id: second, report: finishedReport(taskID: second, status: .failed, threadID: "t1"))
+                                                          mode: .continue, session: continued, startedAt: Date()))
+        #expect(try await database.lastTask(project: "alpha")?.threadID == "t1")
+        var report = finishedReport(taskID: second, status: .failed, threadID: "t1")
+        report.session = continued
+        try await database.finishTask(id: second, report: report)
         let last = try #require(try await database.lastTask(project: "alpha"))
         #expect(last.id == second)
         #expect(last.status == .failed)
         #expect(last.mode == .continue)
-        #expect(last.summary?.contains("Codex said: boom") == true)
+        #expect(last.failureReason == "boom")
+        guard case .continued(let session, let origin) = last.session else {
+            Issue.record("expected a continued session, got \(String(describing: last.session))")
+            return
+        }
+        #expect(session.id == "t1" && session.firstPrompt == "one" && origin == "from Telegram")
+        #expect(session.lastUsedAt == Date(timeIntervalSince1970: 1_700_000_000))
         #expect(try await database.requestersByThread() == ["t1": "telegram:5"])
     }
 }

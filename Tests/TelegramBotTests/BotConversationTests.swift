@@ -43,7 +43,12 @@ struct BotConversationTests {
 
             let idle = try await harness.ownerSays("/status")
             #expect(idle[0].text.contains("Idle"))
+            // /last: what was asked, how it ended, then the card seen live (answer, session).
             let last = try await harness.ownerSays("/last")
+            #expect(last[0].text.hasPrefix("Last task in alpha (#2):\n\"and now the second step\"\nasked "), "\(last[0].text)")
+            #expect(last[0].text.contains(" · continued session \(session) · took "))
+            #expect(last[0].text.contains("✅ Done · alpha"))
+            #expect(last[0].text.contains("Continued session \(session) (started from Telegram, last used "))
             #expect(last[0].text.contains("Second answer."))
             #expect(harness.telegram.rejectedSends == 0)
             #expect(harness.telegram.calls.contains("sendChatAction"))
@@ -66,7 +71,11 @@ struct BotConversationTests {
             #expect(try await harness.ownerSays("/deploy now")[0].text == "Unknown command /deploy. Send /help for the list.")
             #expect(try await harness.ownerSays("/last")[0].text == "No task has run in beta yet.")
             let help = try await harness.ownerSays("/start")
-            #expect(help[0].text.contains("/new <prompt>"))
+            #expect(help[0].text.contains("Active project: beta"))
+            for command in ["/project:", "/project <name>:", "/new <prompt>:", "/continue <prompt>:", "/last:", "/diff:", "/status:",
+                            "/cancel:", "/cancel queued:", "/cancel all:", "/help:", "/start:"] {
+                #expect(help[0].text.contains("\n\(command) "), "missing \(command)")
+            }
             // Editing an old prompt never re-runs it.
             harness.telegram.sendMessage(from: BotHarness.owner, text: "edited prompt", edited: true)
             let edited = try await harness.telegram.waitForMessages(to: BotHarness.owner, count: 11)

@@ -63,15 +63,9 @@ extension BotController {
                 await reply(chatID, "No task has run in \(project.name) yet.")
                 return "ok"
             }
-            let header = "Task #\(task.id) · \"\(String(task.prompt.prefix(80)))\""
-            switch task.status {
-            case .running:
-                let elapsed = Durations.short(now().timeIntervalSince(task.startedAt))
-                await reply(chatID, "\(header)\nStill running (\(elapsed)). The result will arrive here.")
-            case .queued:
-                await reply(chatID, "\(header)\nQueued.")
-            default:
-                await messenger.send(chatID: chatID, text: task.summary ?? "\(header)\nEnded: \(task.status.rawValue).", style: .result)
+            let project = settings.projects.first { $0.name == task.project } ?? project
+            for message in LastTaskView().render(task, project: project, now: now()) {
+                await messenger.post(chatID: chatID, message: message, silent: true)
             }
             return "ok"
         } catch {
@@ -133,14 +127,21 @@ extension BotController {
     func helpText(active: Project?) -> String {
         """
         Codex Remote Companion: drive Codex on your computer from here.
+        Active project: \(active?.name ?? "none yet, pick one with /project <name>")
 
-        /project <name>: pick the project (now: \(active?.name ?? "none"))
+        /project: list the projects
+        /project <name>: pick the project for this chat
         /new <prompt>: start a new Codex session
-        /continue <prompt>, or just type: continue the project's latest session, even one started in the terminal
-        /last: the last task's result
+        /continue <prompt>: continue the project's latest session, even one started in the terminal
+        Plain text: the same as /continue
+        /last: the last task: what was asked, how it ended, its result
         /diff: the project's uncommitted changes as a .patch file
         /status: what is running and queued
-        /cancel: stop the running task (/cancel all: also drop queued ones)
+        /cancel: stop the running task (the session is kept)
+        /cancel queued: drop your queued tasks
+        /cancel all: stop the running task and drop the queued ones
+        /help: this list
+        /start: this list
 
         Projects: \(projectNames)
         """

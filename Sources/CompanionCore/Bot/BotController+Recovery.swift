@@ -35,17 +35,13 @@ extension BotController {
             if !interrupted.isEmpty { logger.warning("tasks interrupted by a restart", metadata: ["count": "\(interrupted.count)"]) }
             for task in try await tasks.undeliveredResults() {
                 guard let chatID = task.chatID else { continue }
-                let header = "Task #\(task.id) in \(task.project): \"\(Self.clip(task.prompt, 80))\""
-                let body: String
-                if task.status == .interrupted {
-                    body = "⚠️ Interrupted: the companion stopped while this task ran. The session is kept; send the prompt again (or /continue) to retry."
-                } else {
-                    body = task.summary ?? "Ended: \(task.status.rawValue)."
+                let project = settings.projects.first { $0.name == task.project } ?? Project(name: task.project, repoPath: "")
+                var delivered = true
+                let title = "Task #\(task.id) in \(task.project), which ended while the companion was stopped:"
+                for message in LastTaskView().render(task, project: project, now: now(), title: title) {
+                    delivered = await messenger.post(chatID: chatID, message: message, silent: false) != nil && delivered
                 }
-                if await messenger.send(chatID: chatID, text: task.status == .interrupted ? "\(header)\n\(body)" : body,
-                                        style: task.status == .interrupted ? .reply : .result) {
-                    await markDelivered(task.id)
-                }
+                if delivered { await markDelivered(task.id) }
             }
             for task in try await tasks.queuedTasks() {
                 guard let chatID = task.chatID, let project = settings.projects.first(where: { $0.name == task.project }) else {

@@ -23,7 +23,7 @@ extension BotController {
         let taskID: Int64
         do {
             taskID = try await tasks.queueTask(NewTask(chatID: chatID, requester: request.requester, project: project.name,
-                                                      prompt: prompt, mode: mode, threadID: nil, startedAt: now()))
+                                                      prompt: prompt, mode: mode, session: nil, startedAt: now()))
         } catch {
             logger.error("recording a task failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
             await reply(chatID, "I could not record the task (database error), so it did not run. Please try again.")
@@ -88,7 +88,7 @@ extension BotController {
                 // frozen as a one-line record (its edit may have to wait for the per-chat edit spacing).
                 await deliver(report, chatID: chatID)
                 if let messageID = progress.messageID {
-                    let line = "\(SummaryRenderer.headline(report.status)) · \(project.name) · \(Durations.short(report.duration)) · \(progress.steps) steps: result below"
+                    let line = "\(ReportText.headline(report.status)) · \(project.name) · \(Durations.short(report.duration)) · \(progress.steps) steps: result below"
                     // In the background, so the project's next task does not wait for the edit spacing.
                     launcher.launch {
                         await messenger.edit(chatID: chatID, messageID: messageID, message: RenderedMessage(plain: line))
@@ -116,8 +116,15 @@ extension BotController {
                 + "\n\n… (the full answer is in the attached file)"
         }
         let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))
+        if !counts.isEmpty {
+            do {
+                try await tasks.recordLineCounts(id: report.taskID, counts: counts)
+            } catch {
+                logger.error("recording line counts failed", metadata: ["task": "\(report.taskID)", "error": "\(error)"])
+            }
+        }
         var delivered = true
-        for message in ResultCard(now: now).render(shown, lineCounts: counts) {
+        for message in ResultCard().render(shown, lineCounts: counts) {
             delivered = await messenger.post(chatID: chatID, message: message, silent: false) != nil && delivered
         }
         if delivered { await markDelivered(report.taskID) }

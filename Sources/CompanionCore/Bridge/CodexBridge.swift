@@ -60,12 +60,12 @@ public struct CodexBridge: Sendable {
         let startedAt = now()
         let taskID: Int64
         if let queuedTaskID {
-            try await store.markTaskRunning(id: queuedTaskID, threadID: resumeID, startedAt: startedAt)
+            try await store.markTaskRunning(id: queuedTaskID, session: session, startedAt: startedAt)
             taskID = queuedTaskID
         } else {
             taskID = try await store.startTask(NewTask(
                 chatID: request.chatID, requester: request.requester, project: request.project.name, prompt: prompt,
-                mode: request.mode, threadID: resumeID, startedAt: startedAt))
+                mode: request.mode, session: session, startedAt: startedAt))
         }
         let metadata: Logger.Metadata = ["task": "\(taskID)", "project": "\(request.project.name)"]
         logger.info("task started", metadata: metadata.merging(["resume": "\(resumeID ?? "-")"]) { $1 })
@@ -88,6 +88,12 @@ public struct CodexBridge: Sendable {
                 })
             var status: TaskStatus = result.succeeded ? .done : .failed
             var failureReason = result.failureReason
+            if let raw = result.rawFailure {
+                // The user gets one line; the log keeps Codex's own words and the end of its stderr.
+                logger.error("codex turn failed", metadata: metadata.merging([
+                    "codex_error": "\(raw)", "exit_code": "\(result.exitCode.map(String.init) ?? "-")",
+                    "stderr_tail": "\(result.stderrTail.suffix(2000))"]) { $1 })
+            }
             // A run we stopped ended because of us, not because Codex failed: say why.
             switch control?.stopReason {
             case .cancelledByUser where !result.succeeded:

@@ -11,6 +11,24 @@ public enum CodexErrorText {
         }
     }
 
+    /// A turn's failure message (`turn.failed`): one actionable line for the failures a user can fix,
+    /// else Codex's own words, marked as such.
+    public static func explain(failure message: String) -> String {
+        let lowered = message.lowercased()
+        if ["stream disconnected before completion", "error sending request for url", "failed to lookup address",
+            "connection refused", "dns error", "network is unreachable"].contains(where: lowered.contains) {
+            return "Codex could not reach the model (no network, or never logged in). Check the connection, "
+                + "and run `codex login` in a terminal if `codex login status` says you are not logged in."
+        }
+        if lowered.contains("401 unauthorized") || lowered.contains("not logged in") {
+            return "The model service refused Codex's credentials: run `codex login` in a terminal, then send it again."
+        }
+        if lowered.contains("last status: 429") || lowered.contains("429 too many requests") {
+            return "The model service is rate limiting Codex (429). Wait a few minutes, then send it again."
+        }
+        return "Codex said: \(message)"
+    }
+
     /// A short, actionable explanation of a fatal error in stderr, or the raw error line.
     public static func explain(stderr: String) -> String? {
         guard let line = errorLine(in: stderr) else { return nil }
@@ -23,7 +41,10 @@ public enum CodexErrorText {
         if line.contains("Not inside a trusted directory") {
             return "Codex only works inside a git repository: run `git init` in the project folder."
         }
-        return line
+        if line.contains("CODEX_HOME points to") {
+            return "Codex's home folder (CODEX_HOME) does not exist: fix CODEX_HOME or codex.home (`codex-companion doctor` shows it)."
+        }
+        return "Codex said: \(line)"
     }
 
     /// Removes the backtrace block Codex prints after a fatal error.

@@ -23,12 +23,19 @@ public struct CodexRunResult: Sendable, Equatable {
         self.stderrTail = stderrTail
     }
 
+    /// The raw failure text from Codex (turn.failed, or the stderr error line), for the log.
+    public var rawFailure: String? {
+        guard !succeeded else { return nil }
+        return turn.failureMessage ?? CodexErrorText.errorLine(in: stderrTail)
+    }
+
     public var succeeded: Bool { exitCode == 0 && turn.completed && turn.failureMessage == nil }
 
-    /// Codex's own explanation of a failure, phrased for the user.
+    /// Why the turn failed, phrased for the user: our explanation when we know what to do about it,
+    /// else Codex's own words, marked as such.
     public var failureReason: String? {
         guard !succeeded else { return nil }
-        if let message = turn.failureMessage { return message }
+        if let message = turn.failureMessage { return CodexErrorText.explain(failure: message) }
         if let known = CodexErrorText.explain(stderr: stderrTail) { return known }
         if let signal { return "Codex was stopped by signal \(signal)." }
         if let exitCode, exitCode != 0 { return "Codex exited with code \(exitCode)." }

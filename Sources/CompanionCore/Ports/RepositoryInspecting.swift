@@ -6,7 +6,7 @@ public protocol RepositoryInspecting: Sendable {
     func uncommittedChanges(repoPath: String) async throws -> RepositoryChanges
 }
 
-public struct LineCounts: Sendable, Equatable {
+public struct LineCounts: Sendable, Equatable, Codable {
     public var added: Int
     public var removed: Int
 

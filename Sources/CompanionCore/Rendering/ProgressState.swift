@@ -30,7 +30,7 @@ public struct ProgressState: Sendable, Equatable {
             case .commandExecution(let command):
                 current = "running \(Self.code(CommandText.display(command.command)))"
             case .fileChange(let changes, _):
-                current = "editing " + changes.map { SummaryRenderer.relative($0.path, to: repoPath) }.joined(separator: ", ")
+                current = "editing " + changes.map { ReportText.relative($0.path, to: repoPath) }.joined(separator: ", ")
             case .mcpToolCall(let server, let tool, _, _):
                 current = "calling \(server).\(tool)"
             case .webSearch(let query):
@@ -53,7 +53,7 @@ public struct ProgressState: Sendable, Equatable {
                 current = nil
             case .fileChange(let changes, let status):
                 steps += 1
-                let paths = changes.map { SummaryRenderer.relative($0.path, to: repoPath) }.joined(separator: ", ")
+                let paths = changes.map { ReportText.relative($0.path, to: repoPath) }.joined(separator: ", ")
                 remember("\(status == "failed" ? "✗" : "✓") edited \(paths)")
                 current = nil
             case .mcpToolCall(let server, let tool, _, let error):
@@ -108,7 +108,7 @@ public struct ProgressState: Sendable, Equatable {
 
     /// Inline code in the plain text (rendered as <code> in HTML), shortened for a phone.
     static func code(_ text: String) -> String {
-        let short = SummaryRenderer.shorten(text, to: 60).replacingOccurrences(of: "`", with: "'")
+        let short = ReportText.shorten(text, to: 60).replacingOccurrences(of: "`", with: "'")
         return "`\(short)`"
     }
 }

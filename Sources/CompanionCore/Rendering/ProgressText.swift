@@ -7,9 +7,9 @@ public enum ProgressText {
         case .itemStarted(let item):
             switch item.kind {
             case .commandExecution(let command):
-                return "running \(SummaryRenderer.shorten(CommandText.display(command.command), to: 70))"
+                return "running \(ReportText.shorten(CommandText.display(command.command), to: 70))"
             case .fileChange(let changes, _):
-                return "editing " + changes.map { SummaryRenderer.relative($0.path, to: repoPath) }.joined(separator: ", ")
+                return "editing " + changes.map { ReportText.relative($0.path, to: repoPath) }.joined(separator: ", ")
             case .mcpToolCall(let server, let tool, _, _):
                 return "calling \(server).\(tool)"
             case .webSearch(let query):
@@ -22,9 +22,9 @@ public enum ProgressText {
             case .commandExecution(let command):
                 let mark = command.failed ? "✗" : "✓"
                 let code = command.exitCode.map { " (exit \($0))" } ?? ""
-                return "\(mark) \(SummaryRenderer.shorten(CommandText.display(command.command), to: 70))\(code)"
+                return "\(mark) \(ReportText.shorten(CommandText.display(command.command), to: 70))\(code)"
             case .fileChange(let changes, _):
-                return "✓ edited " + changes.map { SummaryRenderer.relative($0.path, to: repoPath) }.joined(separator: ", ")
+                return "✓ edited " + changes.map { ReportText.relative($0.path, to: repoPath) }.joined(separator: ", ")
             case .todoList(let items):
                 return "plan \(items.filter(\.completed).count)/\(items.count) done"
             case .agentMessage:

@@ -1,31 +1,43 @@
 import Foundation
 
-/// The result of a task as Telegram messages: outcome, duration, session, Codex's answer rendered from
-/// Markdown, files with line counts, commands with exit codes (failures stand out), tokens. Long answers
-/// are split across messages, each within Telegram's limit.
+/// The result of a task, rendered from its facts: outcome, duration, session, Codex's answer rendered from
+/// Markdown, files with line counts, commands with exit codes (failures stand out), tokens. The one
+/// renderer of a task report: the live card, /last, re-delivery after a restart and the CLI all use it.
+/// For Telegram the blocks are packed into messages within the length limit.
 public struct ResultCard: Sendable {
     /// Visible characters per message, below Telegram's 4096 with room for the "(2/3)" label.
     public var budget = 3800
-    private let summary: SummaryRenderer
+    public var maxCommands = 8
+    public var maxFiles = 12
 
-    public init(now: @escaping @Sendable () -> Date = { Date() }) {
-        summary = SummaryRenderer(now: now)
+    public init() {}
+
+    /// Telegram messages; `header` (e.g. /last's "what was asked") comes first.
+    public func render(_ report: TaskReport, lineCounts: [String: LineCounts] = [:],
+                       header: RenderedMessage? = nil) -> [RenderedMessage] {
+        pack((header.map { [$0] } ?? []) + blocks(report, lineCounts: lineCounts))
     }
 
-    public func render(_ report: TaskReport, lineCounts: [String: LineCounts] = [:]) -> [RenderedMessage] {
+    /// The same card as plain text, for the terminal.
+    public func plainText(_ report: TaskReport, lineCounts: [String: LineCounts] = [:]) -> String {
+        blocks(report, lineCounts: lineCounts).map(\.plain).joined(separator: "\n\n")
+    }
+
+    public func blocks(_ report: TaskReport, lineCounts: [String: LineCounts]) -> [RenderedMessage] {
         var blocks: [RenderedMessage] = []
-        let headline = "\(SummaryRenderer.headline(report.status)) · \(report.project.name) · \(Durations.short(report.duration))"
-        let session = summary.sessionLine(report)
+        let headline = "\(ReportText.headline(report.status)) · \(report.project.name) · \(Durations.short(report.duration))"
+        let session = Self.sessionLine(report)
         blocks.append(RenderedMessage(html: "<b>\(TelegramHTML.escape(headline))</b>\n\(TelegramHTML.escape(session))",
                                       plain: "\(headline)\n\(session)"))
         if report.status != .done, let reason = report.failureReason {
-            let text = report.status == .failed && !reason.hasPrefix("Timed out") ? "Codex said: \(reason)" : reason
-            blocks.append(RenderedMessage(html: "<i>\(TelegramHTML.escape(text))</i>", plain: text))
+            blocks.append(RenderedMessage(html: "<i>\(TelegramHTML.escape(reason))</i>", plain: reason))
         }
         if let answer = report.turn.finalMessage?.trimmingCharacters(in: .whitespacesAndNewlines), !answer.isEmpty {
             for part in MessageSplitter(budget: budget - 200, labelled: false).split(answer) {
                 blocks.append(RenderedMessage(html: TelegramMarkdown.html(from: part), plain: part))
             }
+        } else if report.status == .done {
+            blocks.append(RenderedMessage(plain: "(Codex finished without writing an answer.)"))
         }
         if !report.turn.filesChanged.isEmpty {
             blocks.append(files(report, lineCounts: lineCounts))
@@ -34,26 +46,42 @@ public struct ResultCard: Sendable {
             blocks.append(commands(report.turn.commands))
         }
         if let usage = report.turnUsage {
-            let text = "Tokens: \(SummaryRenderer.grouped(usage.inputTokens)) in · \(SummaryRenderer.grouped(usage.outputTokens)) out"
+            let text = "Tokens: \(ReportText.grouped(usage.inputTokens)) in · \(ReportText.grouped(usage.outputTokens)) out"
             blocks.append(RenderedMessage(plain: text))
         }
-        return pack(blocks)
+        return blocks
+    }
+
+    /// Which session the task ran in. The age of a continued session is taken at the task's start, so the
+    /// line reads the same live and in /last a day later.
+    static func sessionLine(_ report: TaskReport) -> String {
+        let id = report.threadID.map { String($0.suffix(8)) } ?? "none"
+        switch report.session {
+        case .new:
+            return "New session \(id)"
+        case .newBecauseNoneFound:
+            return "New session \(id) (no earlier session in this repository)"
+        case .continued(let session, let origin):
+            guard session.lastUsedAt > .distantPast else { return "Continued session \(session.shortID) (started \(origin))" }
+            let idle = Durations.short(max(0, report.startedAt.timeIntervalSince(session.lastUsedAt)))
+            return "Continued session \(session.shortID) (started \(origin), last used \(idle) before)"
+        }
     }
 
     private func files(_ report: TaskReport, lineCounts: [String: LineCounts]) -> RenderedMessage {
         let files = report.turn.filesChanged
         var html = ["<b>Files changed (\(files.count))</b>"]
         var plain = ["Files changed (\(files.count)):"]
-        for change in files.prefix(summary.maxFiles) {
+        for change in files.prefix(maxFiles) {
             let marker = change.marker
-            let path = SummaryRenderer.relative(change.path, to: report.project.repoPath)
+            let path = ReportText.relative(change.path, to: report.project.repoPath)
             let counts = lineCounts[change.path].map { " (+\($0.added) −\($0.removed))" } ?? ""
             html.append("\(marker) <code>\(TelegramHTML.escape(path))</code>\(counts)")
             plain.append("\(marker) \(path)\(counts)")
         }
-        if files.count > summary.maxFiles {
-            html.append("… and \(files.count - summary.maxFiles) more")
-            plain.append("… and \(files.count - summary.maxFiles) more")
+        if files.count > maxFiles {
+            html.append("… and \(files.count - maxFiles) more")
+            plain.append("… and \(files.count - maxFiles) more")
         }
         return RenderedMessage(html: html.joined(separator: "\n"), plain: plain.joined(separator: "\n"))
     }
@@ -63,9 +91,9 @@ public struct ResultCard: Sendable {
         let title = "Commands (\(commands.count)\(failed > 0 ? ", \(failed) failed" : ""))"
         var html = ["<b>\(title)</b>"]
         var plain = [title + ":"]
-        let shown = SummaryRenderer.visibleCommands(commands, limit: summary.maxCommands)
+        let shown = ReportText.visibleCommands(commands, limit: maxCommands)
         for command in shown {
-            let text = SummaryRenderer.shorten(CommandText.display(command.command), to: 80)
+            let text = ReportText.shorten(CommandText.display(command.command), to: 80)
             if command.failed {
                 let code = command.exitCode.map { "exit \($0)" } ?? command.status
                 html.append("<b>✗</b> <code>\(TelegramHTML.escape(text))</code> <b>(\(code))</b>")
