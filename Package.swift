@@ -18,13 +18,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // No I/O: models, parsing, routing policy, event decoding, rendering, and the ports.
         .target(
             name: "CompanionCore",
-            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "Ink", package: "Ink")]
+            dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "CodexAdapter",

@@ -75,3 +75,106 @@ import Testing
         #expect(messages.filter { $0.html.contains("<pre><code class=\"language-swift\">") }.count >= 3)
     }
 }
+
+/// Where CommonMark keeps text literal, the phone shows it exactly as Codex wrote it.
+@Suite struct MarkdownLiteralTextTests {
+    /// What the user sees: tags removed, the four entities decoded.
+    func visible(_ html: String) -> String {
+        var text = ""
+        var inTag = false
+        for character in html {
+            if character == "<" { inTag = true; continue }
+            if character == ">" { inTag = false; continue }
+            if !inTag { text.append(character) }
+        }
+        return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    func shown(_ markdown: String) -> String { visible(TelegramMarkdown.html(from: markdown)) }
+
+    @Test func identifiersKeepTheirUnderscoresAndStars() {
+        for identifier in ["my_var_name", "__init__.py", "kw_perf_2", "snake_case_name", "path/__init__.py", "_private_thing_x",
+                           "a*b*c", "2*3*4", "src/*.swift and tests/*.swift", "**kwargs and *args", "foo__bar__baz", "x_1 and y_2",
+                           "__dunder__ methods", "file_name_.txt"] {
+            let html = TelegramMarkdown.html(from: identifier)
+            #expect(visible(html) == identifier, "\(identifier) → \(html)")
+            #expect(!html.contains("<i>") && !html.contains("<b>"), "\(identifier) → \(html)")
+        }
+        #expect(shown("Call `my_func` then set MY_ENV_VAR=1 in config_file.toml.") == "Call my_func then set MY_ENV_VAR=1 in config_file.toml.")
+    }
+
+    @Test func realEmphasisStillWorks() {
+        #expect(TelegramMarkdown.html(from: "_italic_ and *also*, **bold**; ***both***.") ==
+                "<i>italic</i> and <i>also</i>, <b>bold</b>; <i><b>both</b></i>.")
+        #expect(TelegramMarkdown.html(from: "(_see_ the **note**!)") == "(<i>see</i> the <b>note</b>!)")
+        #expect(TelegramMarkdown.html(from: "~~old~~ new, ~/path stays") == "<s>old</s> new, ~/path stays")
+        #expect(TelegramMarkdown.html(from: "**Note:** read `a_b`") == "<b>Note:</b> read <code>a_b</code>")
+        // CommonMark pairs these as em(unbalanced em(em(nesting) here)); Telegram gets one <i>, no word lost.
+        #expect(TelegramMarkdown.html(from: "*unbalanced **nesting* here**") == "<i>unbalanced nesting here</i>")
+        #expect(TelegramMarkdown.html(from: "__two words__ and __init__") == "<b>two words</b> and __init__")
+    }
+
+    @Test func codeIsShownByteForByte() {
+        #expect(TelegramMarkdown.html(from: "Use `a <b> & c` and `` x ` y ``.") == "Use <code>a &lt;b&gt; &amp; c</code> and <code>x ` y</code>.")
+        let fenced = TelegramMarkdown.html(from: "```rust\nfn main() { let v: Vec<String> = vec![]; if a && b {} }\n  _x_ *y* \\n\n```")
+        #expect(fenced == "<pre><code class=\"language-rust\">fn main() { let v: Vec&lt;String&gt; = vec![]; if a &amp;&amp; b {} }\n  _x_ *y* \\n</code></pre>")
+        #expect(shown("~~~\n**not bold**\n~~~") == "**not bold**")
+        #expect(shown("Unclosed:\n\n```python\nprint('<hi>')\n# __main__") == "Unclosed:\n\nprint('<hi>')\n# __main__")
+        #expect(shown("    indented_code <x>\n    second *line*") == "indented_code <x>\nsecond *line*")
+        #expect(shown("`unclosed code span <x>") == "`unclosed code span <x>")
+    }
+
+    @Test func escapesEntitiesAndHTMLLookalikesAreText() {
+        #expect(shown(#"\*not emphasis\*, \_x\_, \\ and C:\Users\me"#) == #"*not emphasis*, _x_, \ and C:\Users\me"#)
+        #expect(shown("<stdin>:1:5: error: expected `;`") == "<stdin>:1:5: error: expected ;")
+        #expect(shown("Vec<String> and a <= b && c > d") == "Vec<String> and a <= b && c > d")
+        #expect(shown("<div class=\"x\">raw</div> <!-- note --> <br/>") == "<div class=\"x\">raw</div> <!-- note --> <br/>")
+        #expect(shown("&amp; &copy; &#35; &#x1F600; &bogus; & alone") == "& © # 😀 &bogus; & alone")
+        #expect(TelegramMarkdown.html(from: "[docs](https://x.dev/a?b=1&c=\"2\") <https://y.dev/p_q_r>")
+                == "<a href=\"https://x.dev/a?b=1&amp;c=&quot;2&quot;\">docs</a> <a href=\"https://y.dev/p_q_r\">https://y.dev/p_q_r</a>")
+        #expect(TelegramMarkdown.html(from: "[`code` link](https://x.dev)") == "<a href=\"https://x.dev\">code link</a>")
+    }
+
+    @Test func blocksKeepEveryWord() {
+        let markdown = """
+            ## Plan for `parse_args`
+
+            1. Read the *config*
+               - nested item with `code_path`
+               - another
+
+                 ```sh
+                 make test_all
+                 ```
+            2. Second step
+            > quoted **advice**
+            > > nested quote
+            lazy continuation
+
+            | name | value_x |
+            |------|:-------:|
+            | a_b  | `1 | 2` |
+
+            Setext heading
+            ---
+            ***
+            """
+        let html = TelegramMarkdown.html(from: markdown)
+        let text = visible(html)
+        #expect(html.hasPrefix("<b>Plan for <code>parse_args</code></b>"))
+        #expect(text.contains("1. Read the config\n  • nested item with code_path\n  • another\nmake test_all\n2. Second step"), "\(text)")
+        #expect(html.contains("<blockquote>quoted <b>advice</b>\nnested quote\nlazy continuation</blockquote>"), "\(html)")
+        #expect(text.contains("name | value_x\na_b | 1 | 2"), "\(text)")
+        #expect(html.contains("<b>Setext heading</b>\n\n———"))
+        #expect(!html.contains("<blockquote><blockquote>"))
+    }
+
+    @Test func lineEndingsTabsAndUnicodeSurvive() {
+        #expect(shown("one\r\ntwo\rthree") == "one\ntwo\nthree")
+        #expect(shown("a\tb_c\td") == "a\tb_c\td")
+        let family = "👨‍👩‍👧 שלום \u{200F}abc e\u{301}_x_\u{301}"
+        #expect(shown(family) == family)
+        #expect(shown("trailing hard break  \nnext") == "trailing hard break\nnext")
+    }
+}

@@ -7,6 +7,21 @@ enum TelegramHTMLValidator {
         "blockquote", "tg-emoji",
     ]
 
+    /// Telegram's nesting rules: bold, italic, underline, strike and spoiler nest with anything but pre and
+    /// code; block quotes do not nest; the other entities (a, code, pre) contain none of each other, except
+    /// the `<pre><code class="language-…">` form.
+    static func nestingProblem(_ name: String, inside stack: [String]) -> String? {
+        let styles: Set<String> = ["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "tg-spoiler", "span"]
+        if let code = stack.last(where: { $0 == "pre" || $0 == "code" }) {
+            if !(name == "code" && stack.last == "pre") { return "<\(name)> inside <\(code)>" }
+        }
+        if name == "blockquote" && stack.contains("blockquote") { return "nested <blockquote>" }
+        if !styles.contains(name) && name != "blockquote", let outer = stack.last(where: { $0 == "a" }) {
+            return "<\(name)> inside <\(outer)>"
+        }
+        return nil
+    }
+
     static func validate(_ html: String) -> (error: String?, visible: String) {
         var visible = ""
         var stack: [String] = []
@@ -29,6 +44,9 @@ enum TelegramHTMLValidator {
                     let name = String(inside.prefix { $0 != " " }).lowercased()
                     guard allowedTags.contains(name) else {
                         return ("Bad Request: can't parse entities: Unsupported start tag \"\(name)\" at byte offset \(byteOffset)", visible)
+                    }
+                    if let problem = nestingProblem(name, inside: stack) {
+                        return ("Bad Request: can't parse entities: \(problem) at byte offset \(byteOffset)", visible)
                     }
                     stack.append(name)
                 }
