@@ -46,8 +46,10 @@ public actor TelegramMessenger: ChatMessaging {
         do {
             return Self.messageID(try await deliver("sendMessage", chatID: chatID, parameters))
         } catch let error where error.isEntityParseError {
-            // Our HTML should always parse; if Telegram disagrees, the plain text still gets through.
-            logger.warning("HTML rejected, resending as plain text", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+            // Our HTML should always parse: a rejection is a defect in the renderer. The plain text is the last
+            // resort, so the user still gets every word.
+            logger.error("DEFECT: Telegram rejected our HTML; resending as plain text (please report)",
+                         metadata: ["chat": "\(chatID)", "error": "\(error)", "html_prefix": "\(message.html.prefix(300))"])
             parameters["text"] = message.plain
             parameters["parse_mode"] = nil
             return (try? await deliver("sendMessage", chatID: chatID, parameters)).flatMap(Self.messageID)
@@ -84,6 +86,8 @@ public actor TelegramMessenger: ChatMessaging {
                     logger.debug("edit failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
                     return false
                 }
+                logger.error("DEFECT: Telegram rejected our HTML in an edit; sending it as plain text (please report)",
+                             metadata: ["chat": "\(chatID)", "error": "\(error)"])
                 parameters["text"] = message.plain
                 parameters["parse_mode"] = nil
             }

@@ -96,7 +96,7 @@ import Testing
     @Test func identifiersKeepTheirUnderscoresAndStars() {
         for identifier in ["my_var_name", "__init__.py", "kw_perf_2", "snake_case_name", "path/__init__.py", "_private_thing_x",
                            "a*b*c", "2*3*4", "src/*.swift and tests/*.swift", "**kwargs and *args", "foo__bar__baz", "x_1 and y_2",
-                           "__dunder__ methods", "file_name_.txt"] {
+                           "__dunder__ methods", "file_name_.txt", "Edit __init__.py and the __main__ block"] {
             let html = TelegramMarkdown.html(from: identifier)
             #expect(visible(html) == identifier, "\(identifier) → \(html)")
             #expect(!html.contains("<i>") && !html.contains("<b>"), "\(identifier) → \(html)")

@@ -285,6 +285,12 @@ struct MarkdownInlineParser {
         for closer in runs.indices where runs[closer].canClose {
             while runs[closer].remaining > 0 {
                 guard let opener = opener(for: closer) else { break }
+                if isDunderName(opener: opener, closer: closer) {
+                    // `__name__` is a name, not emphasis: both runs stay text, and nothing earlier pairs across it.
+                    runs[opener].canOpen = false
+                    runs[closer].canClose = false
+                    break
+                }
                 let use = runs[closer].character == "~" ? 2 : (runs[opener].remaining >= 2 && runs[closer].remaining >= 2 ? 2 : 1)
                 let wrap: Wrap = runs[closer].character == "~" ? .strikethrough : (use == 2 ? .strong : .emphasis)
                 runs[opener].opens.append((wrap, nextID))
@@ -306,7 +312,7 @@ struct MarkdownInlineParser {
         var candidate = closer - 1
         while candidate >= 0 {
             let run = runs[candidate]
-            if run.character == closing.character, run.canOpen, run.remaining > 0, !isDunderName(opener: candidate, closer: closer) {
+            if run.character == closing.character, run.canOpen, run.remaining > 0 {
                 if run.character == "~" {
                     if run.remaining == 2 { return candidate }
                 } else {
