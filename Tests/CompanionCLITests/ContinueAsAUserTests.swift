@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The product's main story, run as a user runs it: the built `serve` binary with CODEX_HOME and PATH
-/// only in its environment (no `codex` section in the config), the REAL codex, the fake Bot API. Every
-/// "continue" is checked against the thread id the model server sees.
+/// The product's main story, run as a user runs it: the built `serve` binary with HOME, CODEX_HOME and
+/// PATH only in its environment (no `codex` section and no `state_dir` in the config), the REAL codex, the
+/// fake Bot API. Every "continue" is checked against the thread id the model server sees.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
 struct ContinueAsAUserTests {
     static let owner: Int64 = 5150
@@ -14,13 +14,13 @@ struct ContinueAsAUserTests {
             try await withFakeTelegram { telegram in
                 let alpha = try await workspace.makeRepository("alpha")
                 let config = try workspace.writeConfig(
-                    projects: [("alpha", alpha)],
+                    projects: [("alpha", alpha)], stateDirectoryInConfig: false,
                     extra: ["telegram": ["allowed_user_ids": [Int(Self.owner)], "api_base_url": telegram.baseURL]])
                 let fake = workspace.fake
                 for prompt in ["first task", "second task", "third task", "terminal task", "phone follow-up"] {
                     fake.script(prompt, [.message("Did: \(prompt)")])
                 }
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.homeEnvironment) { process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     try await telegram.waitForMessage(to: Self.owner, "the project choice") { $0.hasPrefix("Active project: alpha.") }
 
@@ -53,6 +53,8 @@ struct ContinueAsAUserTests {
                     try process.send(signal: .terminate)
                 }
                 #expect(telegram.rejectedSends == 0)
+                // The state went where a user's default puts it: under $HOME.
+                #expect(FileManager.default.fileExists(atPath: workspace.root + "/home/.codex-companion/companion.sqlite"))
             }
         }
     }

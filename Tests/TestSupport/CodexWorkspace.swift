@@ -79,18 +79,25 @@ public final class CodexWorkspace: Sendable {
         return ["CODEX_HOME": codexHome, "PATH": path]
     }
 
+    /// `userEnvironment` with HOME pointing at this workspace's own home folder (created on first use).
+    public var homeEnvironment: [String: String] {
+        try? FileManager.default.createDirectory(atPath: root + "/home", withIntermediateDirectories: true)
+        return userEnvironment.merging(["HOME": root + "/home"]) { $1 }
+    }
+
     /// Writes a config file naming these projects and this workspace's state directory: what a user
     /// writes. `codexHomeInConfig` also names the Codex home there (most users leave it to CODEX_HOME);
     /// `codexBinary` names the binary (most users leave it to PATH).
+    /// `stateDirectoryInConfig: false` leaves `state_dir` out, as most users do: the state then lives in
+    /// `$HOME/.codex-companion`, so run the companion with `homeEnvironment` merged in.
     public func writeConfig(projects: [(name: String, path: String)], codexBinary: String? = nil,
-                            codexHomeInConfig: Bool = false, extra: [String: Any] = [:]) throws -> String {
+                            codexHomeInConfig: Bool = false, stateDirectoryInConfig: Bool = true,
+                            extra: [String: Any] = [:]) throws -> String {
         var codex: [String: Any] = [:]
         if codexHomeInConfig { codex["home"] = codexHome }
         if let codexBinary { codex["binary"] = codexBinary }
-        var object: [String: Any] = [
-            "projects": projects.map { ["name": $0.name, "repo_path": $0.path] },
-            "state_dir": stateDirectory,
-        ]
+        var object: [String: Any] = ["projects": projects.map { ["name": $0.name, "repo_path": $0.path] }]
+        if stateDirectoryInConfig { object["state_dir"] = stateDirectory }
         if !codex.isEmpty { object["codex"] = codex }
         for (key, value) in extra { object[key] = value }
         let path = root + "/config.json"
