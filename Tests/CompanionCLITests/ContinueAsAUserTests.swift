@@ -15,7 +15,7 @@ struct ContinueAsAUserTests {
                 let alpha = try await workspace.makeRepository("alpha")
                 let config = try workspace.writeConfig(
                     projects: [("alpha", alpha)], stateDirectoryInConfig: false,
-                    extra: ["telegram": ["allowed_user_ids": [Int(Self.owner)], "api_base_url": telegram.baseURL]])
+                    extra: telegram.configSection(allowing: Self.owner))
                 let fake = workspace.fake
                 for prompt in ["first task", "second task", "third task", "terminal task", "phone follow-up"] {
                     fake.script(prompt, [.message("Did: \(prompt)")])

@@ -19,7 +19,7 @@ struct CrashRecoveryTests {
         let alpha = try await workspace.makeRepository("alpha")
         return try workspace.writeConfig(
             projects: [("alpha", alpha)],
-            extra: ["telegram": ["allowed_user_ids": [Int(Self.owner)], "api_base_url": telegram.baseURL]])
+            extra: telegram.configSection(allowing: Self.owner))
     }
 
     @Test func killedWhileIdleNothingIsLostOrRepeated() async throws {

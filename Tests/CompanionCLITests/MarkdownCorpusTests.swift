@@ -93,7 +93,7 @@ struct MarkdownCorpusTests {
                 let alpha = try await workspace.makeRepository("alpha")
                 let config = try workspace.writeConfig(
                     projects: [("alpha", alpha)],
-                    extra: ["telegram": ["allowed_user_ids": [Int(Self.owner)], "api_base_url": telegram.baseURL]])
+                    extra: telegram.configSection(allowing: Self.owner))
                 for (index, answer) in Self.corpus.enumerated() {
                     workspace.fake.script("corpus answer \(index) please", [.message(answer.markdown)])
                 }

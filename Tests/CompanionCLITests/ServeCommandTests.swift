@@ -20,7 +20,7 @@ struct ServeCommandTests {
         let alpha = try await workspace.makeRepository("alpha")
         let config = try workspace.writeConfig(
             projects: [("alpha", alpha)],
-            extra: ["telegram": ["allowed_user_ids": [Int(Self.owner)], "api_base_url": telegram.baseURL]])
+            extra: telegram.configSection(allowing: Self.owner))
         workspace.fake.script("hello", [.message("Hello from Codex.")])
 
         let result = try await Subprocess.run(

@@ -35,7 +35,7 @@ final class BotHarness: Sendable {
         let telegram = try await FakeTelegramServer.start()
         let alpha = try await workspace.makeRepository("alpha")
         let beta = try await workspace.makeRepository("beta")
-        var extra: [String: Any] = ["telegram": ["allowed_user_ids": [Int(owner)], "api_base_url": telegram.baseURL]]
+        var extra = telegram.configSection(allowing: owner)
         if let limits { extra["limits"] = limits }
         let config = try workspace.writeConfig(projects: [("alpha", alpha), ("beta", beta)], extra: extra)
         return BotHarness(workspace: workspace, telegram: telegram, configPath: config, alpha: alpha, beta: beta)

@@ -88,6 +88,11 @@ public final class FakeTelegramServer: Sendable {
 
     public var baseURL: String { server.baseURL }
 
+    /// The config's `telegram` section for a bot that talks to this fake and allows `owner`.
+    public func configSection(allowing owner: Int64) -> [String: Any] {
+        ["telegram": ["allowed_user_ids": [Int(owner)], "api_base_url": baseURL]]
+    }
+
     /// Ends long polls at once (they would hold the graceful shutdown), then stops.
     public func stop() async {
         mutate { $0.stopping = true }
