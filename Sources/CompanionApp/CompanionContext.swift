@@ -9,7 +9,7 @@ public struct CompanionContext: Sendable {
     public let config: CompanionConfig
     public let database: AppDatabase
     public let activityLog: ActivityLogFile
-    public let sessions: RolloutSessionFinder
+    public let sessions: RolloutIndex
     public let codexBinary: String?
     /// The user's environment the context was built from (`$HOME`, `$CODEX_HOME`, `$PATH`).
     public let environment: UserEnvironment
@@ -43,7 +43,7 @@ public struct CompanionContext: Sendable {
         }
         return CompanionContext(
             config: config, database: database, activityLog: ActivityLogFile(directory: stateDirectory),
-            sessions: RolloutSessionFinder(codexHome: config.codex.home.path),
+            sessions: RolloutIndex(codexHome: config.codex.home.path, index: database),
             codexBinary: CodexBinaryLocator.locate(configured: config.codex.binary, environment: environment.variables),
             environment: environment)
     }

@@ -44,7 +44,7 @@ public struct Doctor: Sendable {
         let homeExists = FileManager.default.fileExists(atPath: home.path, isDirectory: &isDirectory) && isDirectory.boolValue
         findings += await codexFindings(checkLogin: homeExists)
         if homeExists {
-            findings += codexHomeFindings()
+            findings += await codexHomeFindings()
         } else {
             findings.append(Finding(level: .problem, text: "Codex home \(home.path) (\(home.origin.explanation)) does not exist, "
                 + "and Codex will not start without it: run `codex login` once, or point CODEX_HOME (or codex.home) at your Codex folder"))
@@ -79,19 +79,19 @@ public struct Doctor: Sendable {
         return findings
     }
 
-    private func codexHomeFindings() -> [Finding] {
+    private func codexHomeFindings() async -> [Finding] {
         let home = context.config.codex.home
-        let count = context.sessions.sessionCount()
+        let count = (try? await context.sessions.sessionCount()) ?? 0
         var findings = [Finding(level: .ok, text: "Codex home \(home.path) (\(home.origin.explanation)): \(count) session\(count == 1 ? "" : "s")")]
         // Sessions of a repository in a Codex home the companion does not read would never be continued.
         let environment = context.environment
         let others = [environment.defaultCodexHome, environment.variables["CODEX_HOME"].map(environment.expandingTilde)]
             .compactMap { $0 }.filter { !$0.isEmpty && $0 != home.path }
         for other in Set(others).sorted() where FileManager.default.fileExists(atPath: other + "/sessions") {
-            let finder = RolloutSessionFinder(codexHome: other)
+            let finder = RolloutIndex(codexHome: other, index: context.database)
             for project in context.config.projects {
-                let here = (try? context.sessions.sessions(inRepository: project.repoPath, limit: 1)) ?? []
-                let there = (try? finder.sessions(inRepository: project.repoPath, limit: 1)) ?? []
+                let here = (try? await context.sessions.sessions(inRepository: project.repoPath, limit: 1)) ?? []
+                let there = (try? await finder.sessions(inRepository: project.repoPath, limit: 1)) ?? []
                 guard here.isEmpty, !there.isEmpty else { continue }
                 findings.append(Finding(level: .warning, text:
                     "\(project.name) has Codex sessions in \(other) but none in \(home.path), the home in use: "

@@ -105,6 +105,28 @@ public final class AppDatabase: Sendable {
                 table.add(column: "line_counts", .text)
             }
         }
+        migrator.registerMigration("v5: rollout index") { db in
+            // The index of Codex's rollout files (see RolloutIndex): one row per file, looked up by the
+            // repository's canonical path, newest use first.
+            try db.create(table: "codex_rollouts") { table in
+                table.primaryKey("path", .text)
+                table.column("codex_home", .text).notNull()
+                table.column("size", .integer).notNull()
+                table.column("modified_ns", .integer).notNull()
+                table.column("read_offset", .integer).notNull()
+                table.column("thread_id", .text)
+                table.column("cwd", .text)
+                table.column("source", .text).notNull()
+                table.column("started_at", .datetime)
+                table.column("first_prompt", .text)
+                table.column("input_tokens", .integer)
+                table.column("cached_input_tokens", .integer)
+                table.column("output_tokens", .integer)
+                table.column("reasoning_output_tokens", .integer)
+            }
+            try db.create(index: "rollouts_by_cwd", on: "codex_rollouts", columns: ["codex_home", "cwd", "modified_ns"])
+            try db.create(index: "rollouts_by_thread", on: "codex_rollouts", columns: ["codex_home", "thread_id"])
+        }
         return migrator
     }
 }

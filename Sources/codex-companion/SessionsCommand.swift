@@ -19,7 +19,7 @@ struct SessionsCommand: AsyncParsableCommand {
         try await CommandSupport.run {
             let context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
             let project = try context.project(named: self.project)
-            let sessions = try context.sessions.sessions(inRepository: project.repoPath, limit: max(1, limit))
+            let sessions = try await context.sessions.sessions(inRepository: project.repoPath, limit: max(1, limit))
             guard !sessions.isEmpty else {
                 Terminal.out("No Codex sessions in \(project.name) yet. `codex-companion run \(project.name) \"…\"` starts one.")
                 return

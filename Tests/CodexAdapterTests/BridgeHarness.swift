@@ -10,12 +10,12 @@ struct BridgeHarness {
     let workspace: CodexWorkspace
     let database: AppDatabase
     let bridge: CodexBridge
-    let sessions: RolloutSessionFinder
+    let sessions: RolloutIndex
 
     init(workspace: CodexWorkspace, binary: String) throws {
         self.workspace = workspace
         database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
-        sessions = RolloutSessionFinder(codexHome: workspace.codexHome)
+        sessions = RolloutIndex(codexHome: workspace.codexHome, index: database)
         let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
         bridge = CodexBridge(runner: runner, sessions: sessions, store: database,
                              activityLog: ActivityLogFile(directory: workspace.stateDirectory))

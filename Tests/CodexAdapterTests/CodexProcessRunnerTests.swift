@@ -1,4 +1,5 @@
 import CodexAdapter
+import Store
 import CompanionCore
 import Foundation
 import Testing
@@ -69,13 +70,13 @@ struct CodexProcessRunnerTests {
                 #expect(try await workspace.runCodexDirectly(prompt: prompt, in: alpha).exitCode == 0)
             }
             #expect(try await workspace.runCodexDirectly(prompt: "beta one", in: beta).exitCode == 0)
-            let finder = RolloutSessionFinder(codexHome: workspace.codexHome)
-            let sessions = try finder.sessions(inRepository: alpha, limit: 10)
+            let finder = RolloutIndex(codexHome: workspace.codexHome, index: try AppDatabase.inMemory())
+            let sessions = try await finder.sessions(inRepository: alpha, limit: 10)
             #expect(sessions.map(\.firstPrompt) == ["alpha two", "alpha one"])
-            #expect(try finder.sessions(inRepository: alpha, limit: 1).count == 1)
-            #expect(try finder.sessions(inRepository: beta, limit: 10).map(\.firstPrompt) == ["beta one"])
+            #expect(try await finder.sessions(inRepository: alpha, limit: 1).count == 1)
+            #expect(try await finder.sessions(inRepository: beta, limit: 10).map(\.firstPrompt) == ["beta one"])
             let first = try #require(sessions.first)
-            #expect(try finder.session(id: first.id)?.firstPrompt == "alpha two")
+            #expect(try await finder.session(id: first.id)?.firstPrompt == "alpha two")
             #expect(first.cumulativeUsage == TokenUsage(inputTokens: 100, cachedInputTokens: 20, outputTokens: 10))
         }
     }
@@ -91,10 +92,10 @@ struct ActiveWriterTests {
             let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
             let holder = RunControl()
             async let first = runner.run(CodexRunRequest(repoPath: repo, prompt: "hold the session"), control: holder, onEvent: { _ in })
-            let finder = RolloutSessionFinder(codexHome: workspace.codexHome)
+            let finder = RolloutIndex(codexHome: workspace.codexHome, index: try AppDatabase.inMemory())
             // Once the first turn reached the model, its session is on disk and busy.
             await workspace.fake.waitForRequests(1)
-            let busy = try #require(try finder.sessions(inRepository: repo, limit: 1).first)
+            let busy = try #require(try await finder.sessions(inRepository: repo, limit: 1).first)
             let second = try await runner.run(CodexRunRequest(repoPath: repo, prompt: "me too", resumeThreadID: busy.id), onEvent: { _ in })
             holder.stop(.cancelledByUser)
             _ = try await first

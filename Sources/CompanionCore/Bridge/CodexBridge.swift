@@ -26,7 +26,7 @@ public struct CodexBridge: Sendable {
     public func resolveSession(for request: BridgeRequest) async -> SessionNote {
         guard request.mode == .continue else { return .new }
         do {
-            guard let latest = try sessions.sessions(inRepository: request.project.repoPath, limit: 1).first else {
+            guard let latest = try await sessions.sessions(inRepository: request.project.repoPath, limit: 1).first else {
                 return .newBecauseNoneFound
             }
             let requester = try await store.requesterOfFirstTask(threadID: latest.id)

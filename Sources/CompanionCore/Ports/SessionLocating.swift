@@ -3,9 +3,9 @@ import Foundation
 /// Finds Codex sessions on disk, whoever started them (terminal, IDE, or the companion).
 public protocol SessionLocating: Sendable {
     /// Sessions whose working directory is `repoPath`, most recently used first, at most `limit`.
-    func sessions(inRepository repoPath: String, limit: Int) throws -> [CodexSession]
+    func sessions(inRepository repoPath: String, limit: Int) async throws -> [CodexSession]
     /// The session with this thread id, if Codex has it on disk.
-    func session(id: String) throws -> CodexSession?
+    func session(id: String) async throws -> CodexSession?
 }
 
 /// A Codex session (a thread) as recorded in its rollout file.

@@ -1,0 +1,166 @@
+import CompanionCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+private typealias FileStatus = stat
+private func readStatus(_ path: String, _ status: inout FileStatus) -> Int32 { stat(path, &status) }
+
+/// Finds Codex sessions through the companion's index of Codex's rollout files
+/// (`$CODEX_HOME/sessions/YYYY/MM/DD/rollout-<timestamp>-<thread id>.jsonl`), refreshing the index
+/// from the files that are new or changed, so a lookup costs the same with ten sessions or ten thousand.
+///
+/// Every session counts, whoever started it, which is what lets the phone continue a session begun in
+/// the terminal. A file's modification time is its last use.
+/// - A full refresh lists every file (names, sizes, times: no contents) and reads only new or changed
+///   ones. Each process runs one before its first lookup; the daemon also repeats it in the background.
+/// - A quick refresh, before each continued task, looks only where a newer session of the repository
+///   can be: the two newest day folders (where Codex creates sessions) and the files of the repository's
+///   own sessions (a resumed session grows its original file). A session moved to this repository from
+///   another one is seen at the next full refresh.
+public actor RolloutIndex: SessionLocating {
+    public nonisolated let codexHome: String
+    private let index: any SessionIndexStoring
+    private var sessionsRoot: String { codexHome + "/sessions" }
+    /// The first full refresh of this process, shared by everyone who waits for it.
+    private var firstRefresh: Task<Void, Error>?
+
+    public init(codexHome: String, index: any SessionIndexStoring) {
+        self.codexHome = codexHome
+        self.index = index
+    }
+
+    public func sessions(inRepository repoPath: String, limit: Int) async throws -> [CodexSession] {
+        let cwd = Self.canonical(repoPath)
+        try await ensureIndexed()
+        try await refreshRecent(cwd: cwd)
+        return try await index.latestRollouts(codexHome: codexHome, cwd: cwd, limit: limit).compactMap(\.session)
+    }
+
+    public func session(id: String) async throws -> CodexSession? {
+        try await ensureIndexed()
+        return try await index.rollout(codexHome: codexHome, threadID: id)?.session
+    }
+
+    public func sessionCount() async throws -> Int {
+        try await ensureIndexed()
+        return try await index.rolloutCount(codexHome: codexHome)
+    }
+
+    /// Runs this process's first full refresh, or waits for the one under way.
+    public func ensureIndexed() async throws {
+        if firstRefresh == nil {
+            firstRefresh = Task { try await self.refreshAll() }
+        }
+        try await firstRefresh?.value
+    }
+
+    /// Lists every rollout file and reads the new or changed ones; forgets files that are gone.
+    public func refreshAll() async throws {
+        let known = try await index.indexedRollouts(codexHome: codexHome)
+        var seen: Set<String> = []
+        var changed: [IndexedRollout] = []
+        for file in Self.rolloutFiles(under: sessionsRoot) {
+            seen.insert(file.path)
+            if let updated = read(file, known: known[file.path]) { changed.append(updated) }
+        }
+        let removed = known.keys.filter { !seen.contains($0) }
+        if !changed.isEmpty || !removed.isEmpty {
+            try await index.updateRollouts(changed, removedPaths: removed)
+        }
+    }
+
+    /// Reads the files a newer session of `cwd` could be in: the newest day folders and its own sessions.
+    func refreshRecent(cwd: String) async throws {
+        var files = Self.recentDayFolders(under: sessionsRoot, count: 2).flatMap { Self.rolloutFiles(inDay: $0) }
+        let listed = Set(files.map(\.path))
+        for path in try await index.indexedPaths(codexHome: codexHome, cwd: cwd) where !listed.contains(path) {
+            if let file = Self.stat(path) { files.append(file) }
+        }
+        let known = try await index.indexedRollouts(paths: files.map(\.path))
+        let changed = files.compactMap { read($0, known: known[$0.path]) }
+        if !changed.isEmpty { try await index.updateRollouts(changed, removedPaths: []) }
+    }
+
+    /// The file's row after reading what changed, or nil when the index is up to date for it.
+    private func read(_ file: RolloutFileStat, known: IndexedRollout?) -> IndexedRollout? {
+        if let known, known.size == file.size, known.modifiedNanoseconds == file.modifiedNanoseconds { return nil }
+        var facts: RolloutReader.Facts?
+        if let known, known.threadID != nil, file.size >= known.size, known.readOffset <= file.size {
+            facts = RolloutReader.readAppended(path: file.path, size: file.size, previous: RolloutReader.Facts(
+                threadID: known.threadID, cwd: known.cwd, source: known.source, startedAt: known.startedAt,
+                firstPrompt: known.firstPrompt, usage: known.cumulativeUsage, readOffset: known.readOffset))
+        } else {
+            facts = RolloutReader.readNew(path: file.path, size: file.size)
+        }
+        return IndexedRollout(
+            path: file.path, codexHome: codexHome, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds,
+            readOffset: facts?.readOffset ?? 0,
+            threadID: facts?.threadID, cwd: facts?.cwd.map(Self.canonical), source: facts?.source ?? "",
+            startedAt: facts?.startedAt, firstPrompt: facts?.firstPrompt, cumulativeUsage: facts?.usage)
+    }
+
+    // MARK: - The sessions folder
+
+    struct RolloutFileStat {
+        var path: String
+        var size: Int64
+        /// Exact, so a change is never missed by a rounding of dates.
+        var modifiedNanoseconds: Int64
+    }
+
+    static func rolloutFiles(under root: String) -> [RolloutFileStat] {
+        var files: [RolloutFileStat] = []
+        for year in subfolders(of: root) {
+            for month in subfolders(of: year) {
+                for day in subfolders(of: month) { files += rolloutFiles(inDay: day) }
+            }
+        }
+        return files
+    }
+
+    /// The newest `count` day folders (`YYYY/MM/DD`, newest first), across month and year ends.
+    static func recentDayFolders(under root: String, count: Int) -> [String] {
+        var days: [String] = []
+        for year in subfolders(of: root).reversed() {
+            for month in subfolders(of: year).reversed() {
+                for day in subfolders(of: month).reversed() {
+                    days.append(day)
+                    if days.count == count { return days }
+                }
+            }
+        }
+        return days
+    }
+
+    static func rolloutFiles(inDay folder: String) -> [RolloutFileStat] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasPrefix("rollout-") && $0.hasSuffix(".jsonl") }.compactMap { stat(folder + "/" + $0) }
+    }
+
+    /// Numbered folders (years, months, days) in name order.
+    private static func subfolders(of folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { !$0.isEmpty && $0.allSatisfy(\.isNumber) }.sorted().map { folder + "/" + $0 }
+    }
+
+    /// One `stat` call: a full refresh makes one per file, so it avoids Foundation's attribute dictionary.
+    static func stat(_ path: String) -> RolloutFileStat? {
+        var info = FileStatus()
+        guard readStatus(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        #if canImport(Darwin)
+        let time = info.st_mtimespec
+        #else
+        let time = info.st_mtim
+        #endif
+        return RolloutFileStat(path: path, size: Int64(info.st_size),
+                               modifiedNanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
+    }
+
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}

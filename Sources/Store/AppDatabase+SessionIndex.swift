@@ -1,0 +1,97 @@
+import CompanionCore
+import Foundation
+import GRDB
+
+extension AppDatabase: SessionIndexStoring {
+    public func indexedRollouts(codexHome: String) async throws -> [String: IndexedRollout] {
+        try await writer.read { db in
+            try Self.byPath(Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE codex_home = ?", arguments: [codexHome]))
+        }
+    }
+
+    public func indexedRollouts(paths: [String]) async throws -> [String: IndexedRollout] {
+        guard !paths.isEmpty else { return [:] }
+        return try await writer.read { db in
+            var result: [String: IndexedRollout] = [:]
+            // SQLite limits the number of parameters per statement.
+            for start in stride(from: 0, to: paths.count, by: 500) {
+                let batch = Array(paths[start..<min(paths.count, start + 500)])
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE path IN (\(marks))", arguments: StatementArguments(batch))
+                result.merge(Self.byPath(rows)) { $1 }
+            }
+            return result
+        }
+    }
+
+    public func indexedPaths(codexHome: String, cwd: String) async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT path FROM codex_rollouts WHERE codex_home = ? AND cwd = ?", arguments: [codexHome, cwd])
+        }
+    }
+
+    public func updateRollouts(_ rollouts: [IndexedRollout], removedPaths: [String]) async throws {
+        try await writer.write { db in
+            for path in removedPaths {
+                try db.execute(sql: "DELETE FROM codex_rollouts WHERE path = ?", arguments: [path])
+            }
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO codex_rollouts (path, codex_home, size, modified_ns, read_offset, thread_id, cwd, source,
+                    started_at, first_prompt, input_tokens, cached_input_tokens, output_tokens, reasoning_output_tokens)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for rollout in rollouts {
+                try statement.execute(arguments: [
+                    rollout.path, rollout.codexHome, rollout.size, rollout.modifiedNanoseconds, rollout.readOffset, rollout.threadID,
+                    rollout.cwd, rollout.source, rollout.startedAt, rollout.firstPrompt, rollout.cumulativeUsage?.inputTokens,
+                    rollout.cumulativeUsage?.cachedInputTokens, rollout.cumulativeUsage?.outputTokens,
+                    rollout.cumulativeUsage?.reasoningOutputTokens,
+                ])
+            }
+        }
+    }
+
+    public func latestRollouts(codexHome: String, cwd: String, limit: Int) async throws -> [IndexedRollout] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM codex_rollouts WHERE codex_home = ? AND cwd = ? AND thread_id IS NOT NULL
+                ORDER BY modified_ns DESC, path DESC LIMIT ?
+                """, arguments: [codexHome, cwd, limit]).map(Self.rollout)
+        }
+    }
+
+    public func rollout(codexHome: String, threadID: String) async throws -> IndexedRollout? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM codex_rollouts WHERE codex_home = ? AND thread_id = ? ORDER BY modified_ns DESC LIMIT 1",
+                             arguments: [codexHome, threadID]).map(Self.rollout)
+        }
+    }
+
+    public func rolloutCount(codexHome: String) async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM codex_rollouts WHERE codex_home = ? AND thread_id IS NOT NULL",
+                             arguments: [codexHome]) ?? 0
+        }
+    }
+
+    private static func byPath(_ rows: [Row]) -> [String: IndexedRollout] {
+        var result: [String: IndexedRollout] = [:]
+        for row in rows {
+            let rollout = rollout(row)
+            result[rollout.path] = rollout
+        }
+        return result
+    }
+
+    private static func rollout(_ row: Row) -> IndexedRollout {
+        var usage: TokenUsage?
+        if let input: Int = row["input_tokens"] {
+            usage = TokenUsage(inputTokens: input, cachedInputTokens: row["cached_input_tokens"] ?? 0,
+                               outputTokens: row["output_tokens"] ?? 0, reasoningOutputTokens: row["reasoning_output_tokens"] ?? 0)
+        }
+        return IndexedRollout(
+            path: row["path"], codexHome: row["codex_home"], size: row["size"], modifiedNanoseconds: row["modified_ns"],
+            readOffset: row["read_offset"], threadID: row["thread_id"], cwd: row["cwd"], source: row["source"],
+            startedAt: row["started_at"], firstPrompt: row["first_prompt"], cumulativeUsage: usage)
+    }
+}

@@ -1,0 +1,111 @@
+import CodexAdapter
+import CompanionCore
+import Foundation
+import Store
+import Testing
+import TestSupport
+
+/// The session index on rollout files written like Codex's (no codex needed): it reads only what changed,
+/// and the latest session of a repository always wins, wherever its file lives.
+@Suite struct RolloutIndexTests {
+    final class Home {
+        let root = NSHomeDirectory() + "/.codex-companion-tests/index-" + UUID().uuidString.prefix(8).lowercased()
+        var codexHome: String { root + "/codex" }
+        let database: AppDatabase
+
+        init() throws {
+            try FileManager.default.createDirectory(atPath: root + "/codex", withIntermediateDirectories: true)
+            database = try AppDatabase.inMemory()
+        }
+
+        func index() -> RolloutIndex { RolloutIndex(codexHome: codexHome, index: database) }
+
+        deinit { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    let alpha = "/code/alpha"
+    let now = Date()
+
+    @Test func findsTheLatestSessionOfARepositoryWithItsFirstPromptAndUsage() async throws {
+        let home = try Home()
+        try RolloutFixture.write(.init(id: "old-alpha", cwd: alpha, prompt: "old work", day: (2025, 3, 1)), codexHome: home.codexHome,
+                                 modifiedAt: now.addingTimeInterval(-86400 * 30))
+        try RolloutFixture.write(.init(id: "new-alpha", cwd: alpha, prompt: "new work", day: (2026, 1, 15), bulkBytes: 300_000),
+                                 codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-60))
+        try RolloutFixture.write(.init(id: "beta", cwd: "/code/beta", prompt: "beta work", day: (2026, 1, 15)), codexHome: home.codexHome,
+                                 modifiedAt: now)
+        let sessions = try await home.index().sessions(inRepository: alpha, limit: 10)
+        #expect(sessions.map(\.id) == ["new-alpha", "old-alpha"])
+        #expect(sessions.first?.firstPrompt == "new work")
+        #expect(sessions.first?.source == "cli")
+        #expect(sessions.first?.cumulativeUsage == TokenUsage(inputTokens: 1000, cachedInputTokens: 200, outputTokens: 50, reasoningOutputTokens: 5))
+        #expect(try await home.index().session(id: "beta")?.cwd == "/code/beta")
+        #expect(try await home.index().sessionCount() == 3)
+    }
+
+    @Test func aResumedOldSessionWinsAndOnlyItsNewLinesAreRead() async throws {
+        let home = try Home()
+        let old = try RolloutFixture.write(.init(id: "old", cwd: alpha, prompt: "first prompt", day: (2024, 12, 31)), codexHome: home.codexHome,
+                                           modifiedAt: now.addingTimeInterval(-86400 * 400))
+        try RolloutFixture.write(.init(id: "recent", cwd: alpha, prompt: "recent", day: (2026, 1, 15)), codexHome: home.codexHome,
+                                 modifiedAt: now.addingTimeInterval(-3600))
+        let index = home.index()
+        #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "recent")
+        let before = try #require(try await home.database.indexedRollouts(paths: [old])[old])
+        // The terminal resumes the old session: its file (in an old day folder) grows.
+        try RolloutFixture.appendTurn(to: old, cwd: alpha, prompt: "second prompt", modifiedAt: now)
+        let latest = try #require(try await index.sessions(inRepository: alpha, limit: 1).first)
+        #expect(latest.id == "old")
+        #expect(latest.firstPrompt == "first prompt")
+        #expect(latest.cumulativeUsage?.inputTokens == 2000)
+        let after = try #require(try await home.database.indexedRollouts(paths: [old])[old])
+        #expect(after.readOffset > before.readOffset)
+        #expect(after.readOffset == after.size)
+    }
+
+    @Test func aTurnInAnotherDirectoryMovesTheSession() async throws {
+        let home = try Home()
+        let moved = try RolloutFixture.write(.init(id: "moved", cwd: "/code/beta", prompt: "p", day: (2026, 1, 10), laterCwd: alpha),
+                                             codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-10))
+        #expect(try await home.index().sessions(inRepository: alpha, limit: 5).map(\.id) == ["moved"])
+        #expect(try await home.index().sessions(inRepository: "/code/beta", limit: 5).isEmpty)
+        // Later it is resumed back in beta; a fresh process (a full refresh) sees the move.
+        try RolloutFixture.appendTurn(to: moved, cwd: "/code/beta", prompt: "back", modifiedAt: now)
+        #expect(try await home.index().sessions(inRepository: "/code/beta", limit: 5).map(\.id) == ["moved"])
+        #expect(try await home.index().sessions(inRepository: alpha, limit: 5).isEmpty)
+    }
+
+    @Test func newSessionsInTodaysFolderAreSeenWithoutAFullRefresh() async throws {
+        let home = try Home()
+        try RolloutFixture.write(.init(id: "first", cwd: alpha, prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome,
+                                 modifiedAt: now.addingTimeInterval(-100))
+        let index = home.index()
+        #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "first")
+        try RolloutFixture.write(.init(id: "second", cwd: alpha, prompt: "p2", day: (2026, 1, 16)), codexHome: home.codexHome, modifiedAt: now)
+        #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "second")
+    }
+
+    @Test func deletedAndForeignFilesAreHandled() async throws {
+        let home = try Home()
+        let gone = try RolloutFixture.write(.init(id: "gone", cwd: alpha, prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome)
+        let folder = (gone as NSString).deletingLastPathComponent
+        try "not json\n".write(toFile: folder + "/rollout-2026-01-15T11-00-00-junk.jsonl", atomically: true, encoding: .utf8)
+        // A session whose first line is still being written is not a session yet.
+        try "{\"type\":\"session_meta\"".write(toFile: folder + "/rollout-2026-01-15T12-00-00-partial.jsonl", atomically: true, encoding: .utf8)
+        #expect(try await home.index().sessions(inRepository: alpha, limit: 5).map(\.id) == ["gone"])
+        try FileManager.default.removeItem(atPath: gone)
+        #expect(try await home.index().sessions(inRepository: alpha, limit: 5).isEmpty)
+        #expect(try await home.index().sessionCount() == 0)
+    }
+
+    @Test func aRewrittenFileIsReadAgainFromTheStart() async throws {
+        let home = try Home()
+        let path = try RolloutFixture.write(.init(id: "same", cwd: alpha, prompt: "long", day: (2026, 1, 15), bulkBytes: 100_000),
+                                            codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-100))
+        let index = home.index()
+        #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.firstPrompt == "long")
+        try RolloutFixture.write(.init(id: "same", cwd: alpha, prompt: "short", day: (2026, 1, 15)), codexHome: home.codexHome, modifiedAt: now)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.firstPrompt == "short")
+    }
+}
