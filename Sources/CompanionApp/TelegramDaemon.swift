@@ -63,6 +63,8 @@ public struct TelegramDaemon: Sendable {
             services: [
                 // Shut down in reverse order: first stop taking messages, then cancel running work.
                 .init(service: runner),
+                .init(service: MaintenanceService(sessions: context.sessions, database: context.database, logger: logger),
+                      successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
                 .init(service: bot, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: signals,

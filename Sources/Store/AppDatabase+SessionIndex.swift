@@ -2,6 +2,13 @@ import CompanionCore
 import Foundation
 import GRDB
 
+enum RolloutQueries {
+    static let latest = """
+        SELECT * FROM codex_rollouts WHERE codex_home = ? AND cwd = ? AND thread_id IS NOT NULL
+        ORDER BY modified_ns DESC, path DESC LIMIT ?
+        """
+}
+
 extension AppDatabase: SessionIndexStoring {
     public func indexedRollouts(codexHome: String) async throws -> [String: IndexedRollout] {
         try await writer.read { db in
@@ -53,10 +60,7 @@ extension AppDatabase: SessionIndexStoring {
 
     public func latestRollouts(codexHome: String, cwd: String, limit: Int) async throws -> [IndexedRollout] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM codex_rollouts WHERE codex_home = ? AND cwd = ? AND thread_id IS NOT NULL
-                ORDER BY modified_ns DESC, path DESC LIMIT ?
-                """, arguments: [codexHome, cwd, limit]).map(Self.rollout)
+            try Row.fetchAll(db, sql: RolloutQueries.latest, arguments: [codexHome, cwd, limit]).map(Self.rollout)
         }
     }
 

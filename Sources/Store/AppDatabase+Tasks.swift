@@ -2,6 +2,20 @@ import CompanionCore
 import Foundation
 import GRDB
 
+/// The queries the bot runs on every message or at every start, in one place so a test can check that
+/// each is an index lookup (they must stay fast with 100,000 tasks).
+enum TaskQueries {
+    static let lastOfProject = "SELECT * FROM tasks WHERE project_name = ? ORDER BY id DESC LIMIT 1"
+    static let firstRequesterOfThread = "SELECT requester FROM tasks WHERE thread_id = ? ORDER BY id LIMIT 1"
+    static let running = "SELECT * FROM tasks WHERE status = 'running' ORDER BY id"
+    static let queued = "SELECT * FROM tasks WHERE status = 'queued' ORDER BY id"
+    static let undelivered = """
+        SELECT * FROM tasks WHERE chat_id IS NOT NULL AND delivered_at IS NULL
+        AND status IN ('done', 'failed', 'cancelled', 'interrupted') ORDER BY id
+        """
+    static let all = [lastOfProject, firstRequesterOfThread, running, queued, undelivered]
+}
+
 extension AppDatabase: TaskStoring {
     public func startTask(_ task: NewTask) async throws -> Int64 {
         try await insertTask(task, status: .running)
@@ -54,23 +68,26 @@ extension AppDatabase: TaskStoring {
 
     public func lastTask(project: String) async throws -> StoredTask? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE project_name = ? ORDER BY id DESC LIMIT 1", arguments: [project])
+            try Row.fetchOne(db, sql: TaskQueries.lastOfProject, arguments: [project])
                 .map(Self.storedTask)
         }
     }
 
     public func requesterOfFirstTask(threadID: String) async throws -> String? {
         try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT requester FROM tasks WHERE thread_id = ? ORDER BY id LIMIT 1", arguments: [threadID])
+            try String.fetchOne(db, sql: TaskQueries.firstRequesterOfThread, arguments: [threadID])
         }
     }
 
-    /// Thread ids the companion has run, with the requester of their first task, for session listings.
-    public func requestersByThread() async throws -> [String: String] {
+    /// For each of these threads the companion has run, the requester of its first task (session listings).
+    public func requesters(ofThreads threadIDs: [String]) async throws -> [String: String] {
         try await writer.read { db in
             var result: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT thread_id, requester FROM tasks WHERE thread_id IS NOT NULL ORDER BY id DESC") {
-                result[row["thread_id"]] = row["requester"]
+            for id in threadIDs {
+                if let requester = try String.fetchOne(db, sql: TaskQueries.firstRequesterOfThread,
+                                                       arguments: [id]) {
+                    result[id] = requester
+                }
             }
             return result
         }
@@ -169,7 +186,7 @@ extension AppDatabase {
 
     public func interruptRunningTasks(at: Date) async throws -> [StoredTask] {
         try await writer.write { db in
-            let running = try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE status = 'running' ORDER BY id").map(Self.storedTask)
+            let running = try Row.fetchAll(db, sql: TaskQueries.running).map(Self.storedTask)
             let reason = "Interrupted: the companion stopped while this task ran. The session is kept; send the prompt again (or /continue) to retry."
             try db.execute(
                 sql: "UPDATE tasks SET status = 'interrupted', ended_at = ?, failure_reason = ? WHERE status = 'running'",
@@ -180,7 +197,7 @@ extension AppDatabase {
 
     public func queuedTasks() async throws -> [StoredTask] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE status = 'queued' ORDER BY id").map(Self.storedTask)
+            try Row.fetchAll(db, sql: TaskQueries.queued).map(Self.storedTask)
         }
     }
 }
@@ -194,10 +211,7 @@ extension AppDatabase {
 
     public func undeliveredResults() async throws -> [StoredTask] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM tasks WHERE chat_id IS NOT NULL AND delivered_at IS NULL
-                AND status IN ('done', 'failed', 'cancelled', 'interrupted') ORDER BY id
-                """).map(Self.storedTask)
+            try Row.fetchAll(db, sql: TaskQueries.undelivered).map(Self.storedTask)
         }
     }
 }
@@ -212,7 +226,7 @@ extension AppDatabase {
     /// Tasks recorded as running, with their Codex process ids: after a crash, candidates for clean-up.
     public func runningTasks() async throws -> [StoredTask] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE status = 'running' ORDER BY id").map(Self.storedTask)
+            try Row.fetchAll(db, sql: TaskQueries.running).map(Self.storedTask)
         }
     }
 }

@@ -2,6 +2,10 @@ import CompanionCore
 import Foundation
 import GRDB
 
+enum UpdateQueries {
+    static let unhandled = "SELECT update_id, payload FROM telegram_updates WHERE handled_at IS NULL ORDER BY update_id"
+}
+
 extension AppDatabase: UpdateStoring {
     public func recordUpdate(id: Int64, payload: Data, receivedAt: Date) async throws -> Bool {
         try await writer.write { db in
@@ -20,7 +24,7 @@ extension AppDatabase: UpdateStoring {
 
     public func unhandledUpdates() async throws -> [(id: Int64, payload: Data)] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT update_id, payload FROM telegram_updates WHERE handled_at IS NULL ORDER BY update_id")
+            try Row.fetchAll(db, sql: UpdateQueries.unhandled)
                 .map { row in (id: row["update_id"], payload: Data((row["payload"] as String).utf8)) }
         }
     }
@@ -41,6 +45,16 @@ extension AppDatabase: UpdateStoring {
 }
 
 extension AppDatabase {
+    /// Forgets handled updates received before `date` (Telegram re-sends nothing older than a day, and
+    /// the poll offset is kept apart), so the table stays a week long. Returns how many went.
+    @discardableResult
+    public func pruneHandledUpdates(receivedBefore date: Date) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM telegram_updates WHERE received_at < ? AND handled_at IS NOT NULL", arguments: [date])
+            return db.changesCount
+        }
+    }
+
     /// The recorded JSON of one update.
     public func updatePayload(id: Int64) async throws -> Data? {
         try await writer.read { db in

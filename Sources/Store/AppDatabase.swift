@@ -13,12 +13,34 @@ public final class AppDatabase: Sendable {
         // The CLI and the daemon may use the same file at once; wait for the other writer briefly.
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
+        // Two readers are plenty for one user; each connection keeps at most 1 MiB of page cache.
+        configuration.maximumReaderCount = 2
+        configuration.prepareDatabase { db in
+            // In WAL mode NORMAL still survives a crash or kill -9 of the companion (the WAL is in the OS's
+            // hands once written); only a power cut can lose the last commits. It saves an fsync per commit
+            // on the message path.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -1024")
+        }
         try self.init(writer: DatabasePool(path: path, configuration: configuration))
     }
 
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
+    }
+
+    /// SQLite's plan for each query the bot runs at every message or start, for tests: each must use an index.
+    public func queryPlans() async throws -> [String: String] {
+        try await writer.read { db in
+            var plans: [String: String] = [:]
+            let queries = TaskQueries.all + [UpdateQueries.unhandled, RolloutQueries.latest]
+            for sql in queries {
+                let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(
+                    Array(repeating: "x" as DatabaseValueConvertible?, count: sql.filter { $0 == "?" }.count)))
+                plans[sql] = rows.map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
+            }
+            return plans
+        }
     }
 
     public static func inMemory() throws -> AppDatabase {
@@ -126,6 +148,15 @@ public final class AppDatabase: Sendable {
             }
             try db.create(index: "rollouts_by_cwd", on: "codex_rollouts", columns: ["codex_home", "cwd", "modified_ns"])
             try db.create(index: "rollouts_by_thread", on: "codex_rollouts", columns: ["codex_home", "thread_id"])
+        }
+        migrator.registerMigration("v6: bounded queries") { db in
+            // Every query the bot makes stays an index lookup with 100,000 tasks: recovery at start
+            // (running, queued, undelivered), and the dispatcher's unhandled updates.
+            try db.execute(sql: "CREATE INDEX tasks_running ON tasks(id) WHERE status = 'running'")
+            try db.execute(sql: "CREATE INDEX tasks_queued ON tasks(id) WHERE status = 'queued'")
+            try db.execute(sql: "CREATE INDEX tasks_undelivered ON tasks(id) WHERE delivered_at IS NULL AND chat_id IS NOT NULL")
+            try db.execute(sql: "CREATE INDEX updates_unhandled ON telegram_updates(update_id) WHERE handled_at IS NULL")
+            try db.execute(sql: "CREATE INDEX updates_by_age ON telegram_updates(received_at)")
         }
         return migrator
     }

@@ -24,7 +24,7 @@ struct SessionsCommand: AsyncParsableCommand {
                 Terminal.out("No Codex sessions in \(project.name) yet. `codex-companion run \(project.name) \"…\"` starts one.")
                 return
             }
-            let requesters = try await context.database.requestersByThread()
+            let requesters = try await context.database.requesters(ofThreads: sessions.map(\.id))
             for session in sessions {
                 let age = Durations.short(Date().timeIntervalSince(session.lastUsedAt))
                 let origin = SessionOriginLabel.label(source: session.source, requester: requesters[session.id])

@@ -81,6 +81,49 @@ import Testing
         }
         #expect(session.id == "t1" && session.firstPrompt == "one" && origin == "from Telegram")
         #expect(session.lastUsedAt == Date(timeIntervalSince1970: 1_700_000_000))
-        #expect(try await database.requestersByThread() == ["t1": "telegram:5"])
+        #expect(try await database.requesters(ofThreads: ["t1", "t2"]) == ["t1": "telegram:5"])
+    }
+
+    /// Every query the bot runs per message or at start is an index lookup, never a scan of the table.
+    @Test func theBotsQueriesUseIndexes() async throws {
+        let database = try AppDatabase(path: try temporaryDatabasePath())
+        let plans = try await database.queryPlans()
+        #expect(plans.count == 7)
+        for (sql, plan) in plans {
+            #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX") || plan.contains("USING INTEGER PRIMARY KEY"),
+                    "\(sql) → \(plan)")
+            // A scan of a partial index holds only the rows that match; a scan of the table would grow with it.
+            let steps = plan.components(separatedBy: "; ")
+            #expect(!steps.contains { ["SCAN tasks", "SCAN telegram_updates", "SCAN codex_rollouts"].contains($0) }, "\(sql) → \(plan)")
+        }
+    }
+
+    @Test func handledUpdatesArePrunedAfterAWeek() async throws {
+        let database = try AppDatabase(path: try temporaryDatabasePath())
+        let old = Date().addingTimeInterval(-8 * 86400)
+        #expect(try await database.recordUpdate(id: 1, payload: Data("{}".utf8), receivedAt: old))
+        try await database.markUpdateHandled(id: 1, at: old)
+        #expect(try await database.recordUpdate(id: 2, payload: Data("{}".utf8), receivedAt: old))   // never handled: kept
+        #expect(try await database.recordUpdate(id: 3, payload: Data("{}".utf8), receivedAt: Date()))
+        try await database.markUpdateHandled(id: 3, at: Date())
+        #expect(try await database.pruneHandledUpdates(receivedBefore: Date().addingTimeInterval(-7 * 86400)) == 1)
+        #expect(try await database.updatePayload(id: 1) == nil)
+        #expect(try await database.updatePayload(id: 2) != nil)
+        #expect(try await database.updatePayload(id: 3) != nil)
+    }
+
+    @Test func theActivityLogRotates() throws {
+        let directory = (try temporaryDatabasePath() as NSString).deletingLastPathComponent
+        let log = ActivityLogFile(directory: directory, maxBytes: 400, keptFiles: 2)
+        for index in 0..<40 {
+            log.record(ActivityEntry(time: Date(), requester: "cli", command: "run", project: "p\(index)", succeeded: true, duration: 1))
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("activity.log") }.sorted()
+        #expect(files == ["activity.log", "activity.log.1", "activity.log.2"])
+        for file in files {
+            let size = try FileManager.default.attributesOfItem(atPath: directory + "/" + file)[.size] as? Int ?? 0
+            #expect(size <= 400)
+        }
+        #expect(try String(contentsOfFile: directory + "/activity.log", encoding: .utf8).contains("p39"))
     }
 }

@@ -67,8 +67,11 @@ struct BotProgressTests {
             _ = try await harness.ownerSays("write notes please")
             let card = try await harness.telegram.waitForMessage(to: Owner.owner, "with the result") { $0.hasPrefix("✅ Done") }
             #expect(card.text.contains("Files changed (2)"))
-            #expect(card.text.contains("+ notes.md (+2 −0)"))
-            #expect(card.text.contains("~ README.md (+2 −1)"))
+            // git's line counts follow the card as an edit of it.
+            try await harness.telegram.waitUntil("the line counts") { $0.currentText(of: card.messageID)?.contains("(+2 −0)") == true }
+            let counted = try #require(harness.telegram.currentText(of: card.messageID))
+            #expect(counted.contains("+ notes.md (+2 −0)"))
+            #expect(counted.contains("~ README.md (+2 −1)"))
             #expect(card.text.contains("Commands (1, 1 failed)"))
             #expect(card.text.contains("✗ ls missing-file (exit 2)"))
             #expect(card.raw.contains("<b>✗</b> <code>ls missing-file</code> <b>(exit 2)</b>"))

@@ -44,7 +44,9 @@ extension BotController {
         }
     }
 
-    /// The background half of a run: acknowledgement, typing indicator, Codex, result.
+    /// The background half of a run: acknowledgement, typing indicator, Codex, result. Codex starts
+    /// without waiting for Telegram: the progress message is posted while it launches, and the result
+    /// waits only for that message, so the two arrive in order.
     func execute(_ job: TaskQueue.Job, control: RunControl) async {
         let request = job.request
         guard let chatID = request.chatID else { return }
@@ -53,7 +55,11 @@ extension BotController {
         let progress = ProgressBox()
         let interval = settings.progressInterval
         let now = self.now
-        await withTaskGroup(of: Void.self) { group in
+        let session = await bridge.resolveSession(for: request)
+        let state = ProgressState(project: project.name, sessionNote: Self.sessionNote(session), startedAt: now())
+        progress.begin(state)
+        async let progressMessage: Void = progress.attach(await messenger.post(chatID: chatID, message: state.render(now: now()), silent: false))
+        let outcome: Result<TaskReport, Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Typing lasts about 5 s on the phone: renew it until the run ends (the group cancels us).
                 while !Task.isCancelled {
@@ -72,37 +78,37 @@ extension BotController {
                     }
                 }
             }
+            defer { group.cancelAll() }
             do {
-                let report = try await bridge.run(request, queuedTaskID: job.taskID, control: control, onSessionChosen: { note in
-                    let state = ProgressState(project: project.name, sessionNote: Self.sessionNote(note), startedAt: now())
-                    let messageID = await messenger.post(chatID: chatID, message: state.render(now: now()), silent: false)
-                    progress.start(messageID: messageID, state: state)
-                }, onEvent: { event in
+                return .success(try await bridge.run(request, session: session, queuedTaskID: job.taskID, control: control, onEvent: { event in
                     progress.apply(event, repoPath: project.repoPath)
-                })
-                group.cancelAll()
-                // Codex is done: the project is free before its result goes out.
-                await queue.release(job)
-                logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
-                // The result first, as a new message so the phone notifies; then the progress message is
-                // frozen as a one-line record (its edit may have to wait for the per-chat edit spacing).
-                await deliver(report, chatID: chatID)
-                if let messageID = progress.messageID {
-                    let line = "\(ReportText.headline(report.status)) · \(project.name) · \(Durations.short(report.duration)) · \(progress.steps) steps: result below"
-                    // In the background, so the project's next task does not wait for the edit spacing.
-                    launcher.launch {
-                        await messenger.edit(chatID: chatID, messageID: messageID, message: RenderedMessage(plain: line))
-                    }
-                }
-            } catch let refusal as BridgeRefusal {
-                group.cancelAll()
-                try? await tasks.endTaskWithoutRun(id: job.taskID, status: .failed, reason: refusal.message, at: now())
-                await messenger.send(chatID: chatID, text: refusal.message, style: .reply)
+                }))
             } catch {
-                group.cancelAll()
-                logger.error("task could not be recorded", metadata: ["project": "\(project.name)", "error": "\(error)"])
-                await messenger.send(chatID: chatID, text: "The task could not start: the companion's database failed. Check its log.", style: .reply)
+                return .failure(error)
             }
+        }
+        // Codex is done: the project is free before its result goes out.
+        await queue.release(job)
+        await progressMessage
+        switch outcome {
+        case .success(let report):
+            logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
+            // The result first, as a new message so the phone notifies; then the progress message is
+            // frozen as a one-line record (its edit may have to wait for the per-chat edit spacing).
+            await deliver(report, chatID: chatID)
+            if let messageID = progress.messageID {
+                let line = "\(ReportText.headline(report.status)) · \(project.name) · \(Durations.short(report.duration)) · \(progress.steps) steps: result below"
+                // In the background, so the project's next task does not wait for the edit spacing.
+                launcher.launch {
+                    await messenger.edit(chatID: chatID, messageID: messageID, message: RenderedMessage(plain: line))
+                }
+            }
+        case .failure(let refusal as BridgeRefusal):
+            try? await tasks.endTaskWithoutRun(id: job.taskID, status: .failed, reason: refusal.message, at: now())
+            await messenger.send(chatID: chatID, text: refusal.message, style: .reply)
+        case .failure(let error):
+            logger.error("task could not be recorded", metadata: ["project": "\(project.name)", "error": "\(error)"])
+            await messenger.send(chatID: chatID, text: "The task could not start: the companion's database failed. Check its log.", style: .reply)
         }
     }
 
@@ -115,19 +121,30 @@ extension BotController {
             shown.turn.finalMessage = String(String.UnicodeScalarView(finalMessage.unicodeScalars.prefix(1500)))
                 + "\n\n… (the full answer is in the attached file)"
         }
-        let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))
-        if !counts.isEmpty {
+        // The card goes out at once; git's line counts follow as an edit of the message that lists the files.
+        let card = ResultCard().render(shown)
+        var messageIDs: [Int64?] = []
+        for message in card {
+            messageIDs.append(await messenger.post(chatID: chatID, message: message, silent: false))
+        }
+        if !messageIDs.contains(nil) { await markDelivered(report.taskID) }
+        if !report.turn.filesChanged.isEmpty {
+            let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))
             do {
                 try await tasks.recordLineCounts(id: report.taskID, counts: counts)
             } catch {
                 logger.error("recording line counts failed", metadata: ["task": "\(report.taskID)", "error": "\(error)"])
             }
+            let counted = ResultCard().render(shown, lineCounts: counts)
+            if counted.count == card.count {
+                let messenger = self.messenger
+                for (index, message) in counted.enumerated() where message != card[index] {
+                    guard let messageID = messageIDs[index] else { continue }
+                    // In the background: the edit spacing must not hold up the project's next task.
+                    launcher.launch { await messenger.edit(chatID: chatID, messageID: messageID, message: message) }
+                }
+            }
         }
-        var delivered = true
-        for message in ResultCard().render(shown, lineCounts: counts) {
-            delivered = await messenger.post(chatID: chatID, message: message, silent: false) != nil && delivered
-        }
-        if delivered { await markDelivered(report.taskID) }
         if long {
             await messenger.sendDocument(chatID: chatID, fileName: "codex-answer-\(report.taskID).md", contents: Data(finalMessage.utf8),
                                          caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")

@@ -10,8 +10,14 @@ final class ProgressBox: Sendable {
 
     private let content = Mutex(Content())
 
-    func start(messageID: Int64?, state: ProgressState) {
-        content.withLock { $0 = Content(messageID: messageID, state: state, changed: false) }
+    /// The run starts with this state; its message is not posted yet.
+    func begin(_ state: ProgressState) {
+        content.withLock { $0 = Content(messageID: nil, state: state, changed: false) }
+    }
+
+    /// The progress message is posted: edits can begin (with whatever changed meanwhile).
+    func attach(_ messageID: Int64?) {
+        content.withLock { $0.messageID = messageID }
     }
 
     func apply(_ event: CodexEvent, repoPath: String) {

@@ -37,18 +37,20 @@ public struct CodexBridge: Sendable {
         }
     }
 
-    /// Runs the turn. `onSessionChosen` is called once the session is known, before Codex starts, so a
-    /// client can say "continuing …" right away; `onEvent` receives each Codex event as it arrives.
+    /// Runs the turn. `session` is the one `resolveSession` chose, when the client asked first; otherwise
+    /// it is resolved here. `onSessionChosen` is called once the session is known, before Codex starts, so
+    /// a client can say "continuing …" right away; `onEvent` receives each Codex event as it arrives.
     /// `queuedTaskID` is the row of a task recorded as queued; without it a new row is made.
     /// `control` lets a queue stop the run; the stop reason decides the recorded status.
-    public func run(_ request: BridgeRequest, queuedTaskID: Int64? = nil, control: RunControl? = nil,
+    public func run(_ request: BridgeRequest, session chosen: SessionNote? = nil, queuedTaskID: Int64? = nil, control: RunControl? = nil,
                     onSessionChosen: @Sendable (SessionNote) async -> Void = { _ in },
                     onEvent: @escaping @Sendable (CodexEvent) async -> Void = { _ in }) async throws -> TaskReport {
         let prompt = request.prompt.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !prompt.isEmpty else {
             throw BridgeRefusal("The prompt is empty: say what Codex should do.")
         }
-        let session = await resolveSession(for: request)
+        let session: SessionNote
+        if let chosen { session = chosen } else { session = await resolveSession(for: request) }
         await onSessionChosen(session)
         var resumeID: String?
         var usageBefore = TokenUsage.zero

@@ -1,0 +1,39 @@
+import CodexAdapter
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// The daemon's housekeeping, off the message path: a full refresh of the session index at start (so the
+/// first message finds the index ready) and every few minutes (it catches a session moved to another
+/// repository, which a message's quick refresh does not look for), and pruning Telegram updates older
+/// than a week. Ends on graceful shutdown.
+struct MaintenanceService: Service {
+    let sessions: RolloutIndex
+    let database: AppDatabase
+    let logger: Logger
+    var refreshInterval: Duration = .seconds(300)
+    var updatesKept: TimeInterval = 7 * 86400
+
+    func run() async throws {
+        var round = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                if round == 0 {
+                    try await sessions.ensureIndexed()
+                } else {
+                    try await sessions.refreshAll()
+                }
+                // Once at start and then about every six hours.
+                if round % 72 == 0 {
+                    let pruned = try await database.pruneHandledUpdates(receivedBefore: Date().addingTimeInterval(-updatesKept))
+                    if pruned > 0 { logger.info("pruned old Telegram updates", metadata: ["count": "\(pruned)"]) }
+                }
+            } catch {
+                logger.error("maintenance failed", metadata: ["error": "\(error)"])
+            }
+            round += 1
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: refreshInterval) }
+        }
+    }
+}
