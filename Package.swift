@@ -75,8 +75,9 @@ let package = Package(
         .executableTarget(
             name: "companion-bench",
             dependencies: [
-                "CompanionCore", "TestSupport",
+                "CompanionCore", "Store", "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(

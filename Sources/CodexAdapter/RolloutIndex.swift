@@ -16,7 +16,8 @@ private func readStatus(_ path: String, _ status: inout FileStatus) -> Int32 { s
 /// Every session counts, whoever started it, which is what lets the phone continue a session begun in
 /// the terminal. A file's modification time is its last use.
 /// - A full refresh lists every file (names, sizes, times: no contents) and reads only new or changed
-///   ones. Each process runs one before its first lookup; the daemon also repeats it in the background.
+///   ones. A process runs one before its first lookup unless one completed less than `fullRefreshAge`
+///   ago (the daemon repeats it in the background, so a CLI command next to it skips it).
 /// - A quick refresh, before each continued task, looks only where a newer session of the repository
 ///   can be: the two newest day folders (where Codex creates sessions) and the files of the repository's
 ///   own sessions (a resumed session grows its original file). A session moved to this repository from
@@ -27,10 +28,13 @@ public actor RolloutIndex: SessionLocating {
     private var sessionsRoot: String { codexHome + "/sessions" }
     /// The first full refresh of this process, shared by everyone who waits for it.
     private var firstRefresh: Task<Void, Error>?
+    /// A full refresh younger than this (by any process) is not repeated before a lookup.
+    public nonisolated let fullRefreshAge: TimeInterval
 
-    public init(codexHome: String, index: any SessionIndexStoring) {
+    public init(codexHome: String, index: any SessionIndexStoring, fullRefreshAge: TimeInterval = 300) {
         self.codexHome = codexHome
         self.index = index
+        self.fullRefreshAge = fullRefreshAge
     }
 
     public func sessions(inRepository repoPath: String, limit: Int) async throws -> [CodexSession] {
@@ -50,43 +54,68 @@ public actor RolloutIndex: SessionLocating {
         return try await index.rolloutCount(codexHome: codexHome)
     }
 
-    /// Runs this process's first full refresh, or waits for the one under way.
+    /// Runs this process's first full refresh (unless a recent one stands), or waits for the one under way.
     public func ensureIndexed() async throws {
         if firstRefresh == nil {
-            firstRefresh = Task { try await self.refreshAll() }
+            firstRefresh = Task {
+                if let last = try await index.lastFullRefresh(codexHome: codexHome), Date().timeIntervalSince(last) < fullRefreshAge,
+                   Date() >= last {
+                    return
+                }
+                try await self.refreshAll()
+            }
         }
         try await firstRefresh?.value
     }
 
     /// Lists every rollout file and reads the new or changed ones; forgets files that are gone.
     public func refreshAll() async throws {
-        let known = try await index.indexedRollouts(codexHome: codexHome)
+        let started = Date()
+        let stamps = try await index.indexedStamps(codexHome: codexHome)
         var seen: Set<String> = []
-        var changed: [IndexedRollout] = []
+        var stale: [RolloutFileStat] = []
         for file in Self.rolloutFiles(under: sessionsRoot) {
             seen.insert(file.path)
-            if let updated = read(file, known: known[file.path]) { changed.append(updated) }
+            if stamps[file.path] != RolloutStamp(size: file.size, modifiedNanoseconds: file.modifiedNanoseconds) { stale.append(file) }
         }
-        let removed = known.keys.filter { !seen.contains($0) }
-        if !changed.isEmpty || !removed.isEmpty {
-            try await index.updateRollouts(changed, removedPaths: removed)
+        // Only the files that changed are looked up in full and read, in batches, on every core.
+        let codexHome = self.codexHome
+        for start in stride(from: 0, to: stale.count, by: 1000) {
+            let batch = Array(stale[start..<min(stale.count, start + 1000)])
+            let known = try await index.indexedRollouts(paths: batch.map(\.path))
+            let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+            let rows = await withTaskGroup(of: [IndexedRollout].self) { group in
+                for worker in 0..<workers {
+                    group.addTask {
+                        stride(from: worker, to: batch.count, by: workers).compactMap { index in
+                            Self.read(batch[index], known: known[batch[index].path], codexHome: codexHome)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0 += $1 }
+            }
+            try await index.updateRollouts(rows, removedPaths: [])
         }
+        let removed = stamps.keys.filter { !seen.contains($0) }
+        if !removed.isEmpty { try await index.updateRollouts([], removedPaths: removed) }
+        try await index.setLastFullRefresh(codexHome: codexHome, at: started)
     }
 
     /// Reads the files a newer session of `cwd` could be in: the newest day folders and its own sessions.
     func refreshRecent(cwd: String) async throws {
         var files = Self.recentDayFolders(under: sessionsRoot, count: 2).flatMap { Self.rolloutFiles(inDay: $0) }
         let listed = Set(files.map(\.path))
+        var removed: [String] = []
         for path in try await index.indexedPaths(codexHome: codexHome, cwd: cwd) where !listed.contains(path) {
-            if let file = Self.stat(path) { files.append(file) }
+            if let file = Self.stat(path) { files.append(file) } else { removed.append(path) }
         }
         let known = try await index.indexedRollouts(paths: files.map(\.path))
-        let changed = files.compactMap { read($0, known: known[$0.path]) }
-        if !changed.isEmpty { try await index.updateRollouts(changed, removedPaths: []) }
+        let changed = files.compactMap { Self.read($0, known: known[$0.path], codexHome: codexHome) }
+        if !changed.isEmpty || !removed.isEmpty { try await index.updateRollouts(changed, removedPaths: removed) }
     }
 
     /// The file's row after reading what changed, or nil when the index is up to date for it.
-    private func read(_ file: RolloutFileStat, known: IndexedRollout?) -> IndexedRollout? {
+    private static func read(_ file: RolloutFileStat, known: IndexedRollout?, codexHome: String) -> IndexedRollout? {
         if let known, known.size == file.size, known.modifiedNanoseconds == file.modifiedNanoseconds { return nil }
         var facts: RolloutReader.Facts?
         if let known, known.threadID != nil, file.size >= known.size, known.readOffset <= file.size {
@@ -105,7 +134,7 @@ public actor RolloutIndex: SessionLocating {
 
     // MARK: - The sessions folder
 
-    struct RolloutFileStat {
+    struct RolloutFileStat: Sendable {
         var path: String
         var size: Int64
         /// Exact, so a change is never missed by a rounding of dates.

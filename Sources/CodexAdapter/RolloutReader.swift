@@ -4,8 +4,10 @@ import Foundation
 /// Reads only what the session index needs from a rollout file
 /// (`{"timestamp", "type", "payload"}` per line), never the whole file:
 /// - a new file: its head (line 1 is `session_meta` with id, cwd, source, start; the first `user_message`
-///   follows within the first lines) and, read backwards from the end, its latest `turn_context` (a turn
-///   can move the session to another cwd) and `token_count` (the thread's usage so far);
+///   follows within the first lines) and its last `tailWindow` bytes, for the latest `turn_context` (a
+///   turn can move the session to another cwd) and `token_count` (the thread's usage so far). A turn
+///   context further back than that is not looked for: the head's cwd stands, which is right unless an
+///   old, long last turn moved the session; every line appended later is read in full;
 /// - a file that grew: only the lines appended since the offset read last time.
 /// A last line still being written is left for the next read.
 enum RolloutReader {
@@ -20,7 +22,10 @@ enum RolloutReader {
         var readOffset: Int64 = 0
     }
 
-    static let chunkSize = 64 << 10
+    static let chunkSize = 32 << 10
+    /// How much of a new file's end is read for its latest turn context and token count (the token
+    /// count is the last line of a finished turn).
+    static let tailWindow: Int64 = 16 << 10
     /// How far into a file the first prompt is looked for (instructions and context come before it).
     static let headLimit = 2 << 20
 
@@ -60,64 +65,98 @@ enum RolloutReader {
         return facts.readOffset
     }
 
-    /// Reads backwards from the end for the latest turn_context and token_count, down to `headEnd`.
+    /// Reads the file's last `tailWindow` bytes (not below `headEnd`) for the latest turn_context and
+    /// token_count, walking its complete lines from the end.
     private static func readTail(_ file: FileHandle, size: Int64, headEnd: Int64, into facts: inout Facts) {
-        var end = size
-        var carry = Data()   // the start of a line that began in an earlier chunk
+        let floor = max(headEnd, size - tailWindow)
+        guard size > floor else { return }
+        try? file.seek(toOffset: UInt64(floor))
+        guard let data = try? file.read(upToCount: Int(size - floor)), !data.isEmpty else { return }
+        let window = [UInt8](data)
+        let newline = UInt8(ascii: "\n")
+        // Whatever follows the last newline is a line still being written.
+        guard let lastNewline = window.lastIndex(of: newline) else { return }
+        facts.readOffset = max(facts.readOffset, floor + Int64(lastNewline) + 1)
         var foundCwd = false
         var foundUsage = false
-        var isLastChunk = true
-        var tailOffset: Int64?
-        while end > headEnd, !(foundCwd && foundUsage) {
-            let start = max(headEnd, end - Int64(chunkSize))
-            try? file.seek(toOffset: UInt64(start))
-            guard let chunk = try? file.read(upToCount: Int(end - start)), !chunk.isEmpty else { break }
-            var data = chunk
-            data.append(carry)
-            var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            if isLastChunk {
-                // Whatever follows the last newline is a line still being written.
-                let partial = lines.removeLast()
-                tailOffset = size - Int64(partial.count)
-                isLastChunk = false
+        var lineEnd = lastNewline
+        while lineEnd > 0, !(foundCwd && foundUsage) {
+            let previous = window[..<lineEnd].lastIndex(of: newline)
+            // A line cut by the window's start is incomplete: it is not read.
+            if previous == nil && floor > headEnd { break }
+            let line = window[(previous.map { $0 + 1 } ?? 0)..<lineEnd]
+            if !foundCwd, ByteSearch.contains(line, Keys.turnContext), let cwd = payload(Data(line), type: "turn_context")?["cwd"] as? String {
+                facts.cwd = cwd
+                foundCwd = true
             }
-            carry = start > headEnd ? Data(lines.removeFirst()) : Data()
-            for line in lines.reversed() where !line.isEmpty {
-                if !foundCwd, line.range(of: Data("\"turn_context\"".utf8)) != nil,
-                   let cwd = payload(line, type: "turn_context")?["cwd"] as? String {
-                    facts.cwd = cwd
-                    foundCwd = true
-                }
-                if !foundUsage, line.range(of: Data("\"token_count\"".utf8)) != nil, let usage = tokenUsage(line) {
-                    facts.usage = usage
-                    foundUsage = true
-                }
-                if foundCwd && foundUsage { break }
+            if !foundUsage, ByteSearch.contains(line, Keys.tokenCount), let usage = tokenUsage(Data(line)) {
+                facts.usage = usage
+                foundUsage = true
             }
-            end = start
+            guard let previous else { break }
+            lineEnd = previous
         }
-        facts.readOffset = max(facts.readOffset, tailOffset ?? size)
     }
 
     // MARK: - Lines
 
+    private enum Keys {
+        static let turnContext = Array("\"turn_context\"".utf8)
+        static let tokenCount = Array("\"token_count\"".utf8)
+        static let userMessage = Array("\"user_message\"".utf8)
+    }
+
+    /// Line 1, decoded for the four fields needed: it carries Codex's instructions too (20 KB and more),
+    /// which a typed decode skips over instead of building them as objects.
+    private struct SessionMetaLine: Decodable {
+        struct Payload: Decodable {
+            var id: String
+            var cwd: String
+            var timestamp: String?
+            var source: Source?
+        }
+
+        /// `source` is a plain string for most origins and an object for sub-agents.
+        struct Source: Decodable {
+            var name: String
+
+            init(from decoder: any Decoder) throws {
+                if let text = try? decoder.singleValueContainer().decode(String.self) {
+                    name = text
+                } else {
+                    let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).sorted()
+                    name = keys.first ?? ""
+                }
+            }
+        }
+
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        var type: String
+        var payload: Payload
+    }
+
     private static func parseMeta(_ line: Data, into facts: inout Facts) -> Bool {
-        guard let payload = payload(line, type: "session_meta"), let id = payload["id"] as? String,
-              let cwd = payload["cwd"] as? String else { return false }
-        facts.threadID = id
-        facts.cwd = cwd
-        facts.source = sourceName(payload["source"]) ?? ""
-        facts.startedAt = (payload["timestamp"] as? String).flatMap(parseTimestamp)
+        guard let meta = try? JSONDecoder().decode(SessionMetaLine.self, from: line), meta.type == "session_meta" else { return false }
+        facts.threadID = meta.payload.id
+        facts.cwd = meta.payload.cwd
+        facts.source = meta.payload.source?.name ?? ""
+        facts.startedAt = meta.payload.timestamp.flatMap(parseTimestamp)
         return true
     }
 
     /// Folds one line read forwards: a later turn_context or token_count replaces the earlier one.
     private static func apply(_ line: Data, to facts: inout Facts) {
-        if line.range(of: Data("\"turn_context\"".utf8)) != nil, let cwd = payload(line, type: "turn_context")?["cwd"] as? String {
+        if ByteSearch.contains(line, Keys.turnContext), let cwd = payload(line, type: "turn_context")?["cwd"] as? String {
             facts.cwd = cwd
-        } else if line.range(of: Data("\"token_count\"".utf8)) != nil, let usage = tokenUsage(line) {
+        } else if ByteSearch.contains(line, Keys.tokenCount), let usage = tokenUsage(line) {
             facts.usage = usage
-        } else if facts.firstPrompt == nil, line.range(of: Data("\"user_message\"".utf8)) != nil,
+        } else if facts.firstPrompt == nil, ByteSearch.contains(line, Keys.userMessage),
                   let event = payload(line, type: "event_msg"), event["type"] as? String == "user_message" {
             facts.firstPrompt = (event["message"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -137,17 +176,8 @@ enum RolloutReader {
                           reasoningOutputTokens: total["reasoning_output_tokens"] as? Int ?? 0)
     }
 
-    /// `source` is a plain string for most origins and an object for sub-agents.
-    private static func sourceName(_ value: Any?) -> String? {
-        if let text = value as? String { return text }
-        if let object = value as? [String: Any], let key = object.keys.sorted().first { return key }
-        return nil
-    }
-
     private static func parseTimestamp(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }
 

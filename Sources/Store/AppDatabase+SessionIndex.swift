@@ -10,9 +10,29 @@ enum RolloutQueries {
 }
 
 extension AppDatabase: SessionIndexStoring {
-    public func indexedRollouts(codexHome: String) async throws -> [String: IndexedRollout] {
+    public func indexedStamps(codexHome: String) async throws -> [String: RolloutStamp] {
         try await writer.read { db in
-            try Self.byPath(Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE codex_home = ?", arguments: [codexHome]))
+            var stamps: [String: RolloutStamp] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, modified_ns FROM codex_rollouts WHERE codex_home = ?", arguments: [codexHome])
+            while let row = try rows.next() {
+                stamps[row[0]] = RolloutStamp(size: row[1], modifiedNanoseconds: row[2])
+            }
+            return stamps
+        }
+    }
+
+    public func lastFullRefresh(codexHome: String) async throws -> Date? {
+        try await writer.read { db in
+            try Double.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: ["rollout_index_refreshed:" + codexHome])
+                .map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    public func setLastFullRefresh(codexHome: String, at date: Date) async throws {
+        try await writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+                """, arguments: ["rollout_index_refreshed:" + codexHome, "\(date.timeIntervalSince1970)"])
         }
     }
 

@@ -18,7 +18,10 @@ import TestSupport
             database = try AppDatabase.inMemory()
         }
 
-        func index() -> RolloutIndex { RolloutIndex(codexHome: codexHome, index: database) }
+        /// A new process's index; `fullRefreshAge: 0` makes it refresh fully before its first lookup.
+        func index(fullRefreshAge: TimeInterval = 0) -> RolloutIndex {
+            RolloutIndex(codexHome: codexHome, index: database, fullRefreshAge: fullRefreshAge)
+        }
 
         deinit { try? FileManager.default.removeItem(atPath: root) }
     }
@@ -96,6 +99,24 @@ import TestSupport
         try FileManager.default.removeItem(atPath: gone)
         #expect(try await home.index().sessions(inRepository: alpha, limit: 5).isEmpty)
         #expect(try await home.index().sessionCount() == 0)
+    }
+
+    /// A process started within minutes of a full refresh (the daemon's) trusts it and only looks where a
+    /// newer session of its repository can be; the next full refresh sees the rest.
+    @Test func aRecentFullRefreshIsNotRepeated() async throws {
+        let home = try Home()
+        try RolloutFixture.write(.init(id: "today", cwd: alpha, prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome, modifiedAt: now)
+        try RolloutFixture.write(.init(id: "between", cwd: "/code/gamma", prompt: "p", day: (2025, 6, 1)), codexHome: home.codexHome,
+                                 modifiedAt: now.addingTimeInterval(-86400 * 200))
+        let old = try RolloutFixture.write(.init(id: "beta-old", cwd: "/code/beta", prompt: "p", day: (2024, 1, 1)), codexHome: home.codexHome,
+                                           modifiedAt: now.addingTimeInterval(-86400 * 700))
+        #expect(try await home.index().sessions(inRepository: alpha, limit: 1).first?.id == "today")
+        // Moved to alpha in the terminal: a file in an old folder, of another repository.
+        try RolloutFixture.appendTurn(to: old, cwd: alpha, prompt: "moved", modifiedAt: now.addingTimeInterval(1))
+        let next = home.index(fullRefreshAge: 300)
+        #expect(try await next.sessions(inRepository: alpha, limit: 1).first?.id == "today")
+        try await next.refreshAll()
+        #expect(try await next.sessions(inRepository: alpha, limit: 1).first?.id == "beta-old")
     }
 
     @Test func aRewrittenFileIsReadAgainFromTheStart() async throws {

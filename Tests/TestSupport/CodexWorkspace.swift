@@ -34,6 +34,12 @@ public final class CodexWorkspace: Sendable {
         return workspace
     }
 
+    /// Writes the config.toml that points codex at this workspace's fake into another Codex home.
+    public func writeCodexConfig(into home: String) throws {
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try codexConfig.write(toFile: home + "/config.toml", atomically: true, encoding: .utf8)
+    }
+
     /// Points codex at the fake: no login, no retries (a scripted failure fails at once).
     private var codexConfig: String {
         """

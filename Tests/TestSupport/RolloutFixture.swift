@@ -40,12 +40,9 @@ public enum RolloutFixture {
         text += line("turn_context", ["cwd": session.cwd, "model": "gpt-5.5"])
         text += line("response_item", ["type": "message", "role": "user", "content": [["type": "input_text", "text": "<environment_context/>"]]])
         text += line("event_msg", ["type": "user_message", "message": session.prompt])
-        var bulk = 0
-        while bulk < session.bulkBytes {
-            let item = line("response_item", ["type": "function_call_output", "call_id": "c\(bulk)",
-                                              "output": String(repeating: "build output line\\n", count: 200)])
-            text += item
-            bulk += item.utf8.count
+        if session.bulkBytes > 0 {
+            let item = bulkItem
+            text += String(repeating: item, count: max(1, session.bulkBytes / item.utf8.count))
         }
         if let laterCwd = session.laterCwd {
             text += line("turn_context", ["cwd": laterCwd, "model": "gpt-5.5"])
@@ -71,6 +68,10 @@ public enum RolloutFixture {
             try FileManager.default.setAttributes([.modificationDate: modifiedAt], ofItemAtPath: path)
         }
     }
+
+    /// One line of model traffic (a command's output), about 4 KB.
+    static let bulkItem = line("response_item", ["type": "function_call_output", "call_id": "call_1",
+                                                 "output": String(repeating: "build output line\n", count: 200)])
 
     public static func line(_ type: String, _ payload: [String: Any]) -> String {
         let object: [String: Any] = ["timestamp": "2026-01-15T10:00:00.000Z", "type": type, "payload": payload]

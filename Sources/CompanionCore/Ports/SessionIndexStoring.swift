@@ -3,8 +3,8 @@ import Foundation
 /// The companion's index of Codex's rollout files, kept in its own database, so finding a repository's
 /// latest session reads a few rows instead of Codex's whole history. Rows are keyed by file path.
 public protocol SessionIndexStoring: Sendable {
-    /// Every indexed file under this Codex home, by path (for a full refresh).
-    func indexedRollouts(codexHome: String) async throws -> [String: IndexedRollout]
+    /// Size and modification time of every indexed file under this Codex home, by path (for a full refresh).
+    func indexedStamps(codexHome: String) async throws -> [String: RolloutStamp]
     /// The indexed files at these paths, by path.
     func indexedRollouts(paths: [String]) async throws -> [String: IndexedRollout]
     /// The paths of the sessions whose working directory is `cwd` (for a quick refresh).
@@ -15,6 +15,20 @@ public protocol SessionIndexStoring: Sendable {
     func latestRollouts(codexHome: String, cwd: String, limit: Int) async throws -> [IndexedRollout]
     func rollout(codexHome: String, threadID: String) async throws -> IndexedRollout?
     func rolloutCount(codexHome: String) async throws -> Int
+    /// When a full refresh of this Codex home last completed, in any process.
+    func lastFullRefresh(codexHome: String) async throws -> Date?
+    func setLastFullRefresh(codexHome: String, at: Date) async throws
+}
+
+/// What a full refresh compares a file with: it is read again only if one of these changed.
+public struct RolloutStamp: Sendable, Equatable {
+    public var size: Int64
+    public var modifiedNanoseconds: Int64
+
+    public init(size: Int64, modifiedNanoseconds: Int64) {
+        self.size = size
+        self.modifiedNanoseconds = modifiedNanoseconds
+    }
 }
 
 /// What the index knows of one rollout file: its size and modification time when it was read, how far it
