@@ -28,6 +28,14 @@ public actor RolloutIndex: SessionLocating {
     private var sessionsRoot: String { codexHome + "/sessions" }
     /// The first full refresh of this process, shared by everyone who waits for it.
     private var firstRefresh: Task<Void, Error>?
+    /// The rows quick refreshes have looked at, kept in memory so a lookup with nothing new reads no
+    /// database: a file is read again only when its size or time differs from the row's. Emptied by a
+    /// full refresh (which may have moved sessions between repositories).
+    private var cachedRows: [String: IndexedRollout] = [:]
+    /// Repositories whose rows are all in `cachedRows`.
+    private var cachedRepositories: Set<String> = []
+    /// The quick refresh under way, which a lookup arriving meanwhile waits for instead of racing it.
+    private var quickRefresh: Task<[IndexedRollout], Error>?
     /// A full refresh younger than this (by any process) is not repeated before a lookup.
     public nonisolated let fullRefreshAge: TimeInterval
 
@@ -40,8 +48,25 @@ public actor RolloutIndex: SessionLocating {
     public func sessions(inRepository repoPath: String, limit: Int) async throws -> [CodexSession] {
         let cwd = Self.canonical(repoPath)
         try await ensureIndexed()
-        try await refreshRecent(cwd: cwd)
-        return try await index.latestRollouts(codexHome: codexHome, cwd: cwd, limit: limit).compactMap(\.session)
+        let rows = try await refreshRecent(cwd: cwd)
+        return rows.filter { $0.cwd == cwd && $0.threadID != nil }
+            .sorted { ($0.modifiedNanoseconds, $0.path) > ($1.modifiedNanoseconds, $1.path) }
+            .prefix(limit).compactMap(\.session)
+    }
+
+    public func refresh(repository repoPath: String) async throws {
+        try await ensureIndexed()
+        _ = try await refreshRecent(cwd: Self.canonical(repoPath))
+    }
+
+    /// One quick refresh at a time: a second caller waits for the one under way, then runs its own
+    /// (cheap, as the first has just read everything).
+    private func refreshRecent(cwd: String) async throws -> [IndexedRollout] {
+        while let running = quickRefresh { _ = try? await running.value; if quickRefresh == running { quickRefresh = nil } }
+        let task = Task { try await self.readRecent(cwd: cwd) }
+        quickRefresh = task
+        defer { if quickRefresh == task { quickRefresh = nil } }
+        return try await task.value
     }
 
     public func session(id: String) async throws -> CodexSession? {
@@ -99,19 +124,36 @@ public actor RolloutIndex: SessionLocating {
         let removed = stamps.keys.filter { !seen.contains($0) }
         if !removed.isEmpty { try await index.updateRollouts([], removedPaths: removed) }
         try await index.setLastFullRefresh(codexHome: codexHome, at: started)
+        if !stale.isEmpty || !removed.isEmpty {
+            cachedRows = [:]
+            cachedRepositories = []
+        }
     }
 
     /// Reads the files a newer session of `cwd` could be in: the newest day folders and its own sessions.
-    func refreshRecent(cwd: String) async throws {
+    /// Returns the up-to-date rows of those files: from memory when nothing changed, with a write of the
+    /// index only for what did.
+    private func readRecent(cwd: String) async throws -> [IndexedRollout] {
         var files = Self.recentDayFolders(under: sessionsRoot, count: 2).flatMap { Self.rolloutFiles(inDay: $0) }
+        let uncached = files.map(\.path).filter { cachedRows[$0] == nil }
+        if !cachedRepositories.contains(cwd) || !uncached.isEmpty {
+            let loaded = try await index.indexedRollouts(codexHome: codexHome, cwd: cachedRepositories.contains(cwd) ? "" : cwd,
+                                                         orPaths: uncached)
+            cachedRows.merge(loaded) { $1 }
+            cachedRepositories.insert(cwd)
+        }
+        var rows = cachedRows.filter { $0.value.cwd == cwd }
+        for file in files { rows[file.path] = cachedRows[file.path] }
         let listed = Set(files.map(\.path))
         var removed: [String] = []
-        for path in try await index.indexedPaths(codexHome: codexHome, cwd: cwd) where !listed.contains(path) {
+        for path in rows.keys where !listed.contains(path) {
             if let file = Self.stat(path) { files.append(file) } else { removed.append(path) }
         }
-        let known = try await index.indexedRollouts(paths: files.map(\.path))
-        let changed = files.compactMap { Self.read($0, known: known[$0.path], codexHome: codexHome) }
+        let changed = files.compactMap { Self.read($0, known: rows[$0.path], codexHome: codexHome) }
         if !changed.isEmpty || !removed.isEmpty { try await index.updateRollouts(changed, removedPaths: removed) }
+        for row in changed { rows[row.path] = row; cachedRows[row.path] = row }
+        for path in removed { rows[path] = nil; cachedRows[path] = nil }
+        return Array(rows.values)
     }
 
     /// The file's row after reading what changed, or nil when the index is up to date for it.

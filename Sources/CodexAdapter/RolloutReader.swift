@@ -73,18 +73,16 @@ enum RolloutReader {
         try? file.seek(toOffset: UInt64(floor))
         guard let data = try? file.read(upToCount: Int(size - floor)), !data.isEmpty else { return }
         let window = [UInt8](data)
-        let newline = UInt8(ascii: "\n")
+        let newlines = ByteSearch.positions(of: UInt8(ascii: "\n"), in: window)
         // Whatever follows the last newline is a line still being written.
-        guard let lastNewline = window.lastIndex(of: newline) else { return }
+        guard let lastNewline = newlines.last else { return }
         facts.readOffset = max(facts.readOffset, floor + Int64(lastNewline) + 1)
         var foundCwd = false
         var foundUsage = false
-        var lineEnd = lastNewline
-        while lineEnd > 0, !(foundCwd && foundUsage) {
-            let previous = window[..<lineEnd].lastIndex(of: newline)
-            // A line cut by the window's start is incomplete: it is not read.
-            if previous == nil && floor > headEnd { break }
-            let line = window[(previous.map { $0 + 1 } ?? 0)..<lineEnd]
+        // Complete lines from the end; the first one is whole only if the window starts at a line start.
+        for index in stride(from: newlines.count - 1, through: 0, by: -1) where !(foundCwd && foundUsage) {
+            if index == 0 && floor > headEnd { break }
+            let line = window[(index == 0 ? 0 : newlines[index - 1] + 1)..<newlines[index]]
             if !foundCwd, ByteSearch.contains(line, Keys.turnContext), let cwd = payload(Data(line), type: "turn_context")?["cwd"] as? String {
                 facts.cwd = cwd
                 foundCwd = true
@@ -93,8 +91,6 @@ enum RolloutReader {
                 facts.usage = usage
                 foundUsage = true
             }
-            guard let previous else { break }
-            lineEnd = previous
         }
     }
 
@@ -200,7 +196,7 @@ private struct LineReader {
 
     mutating func next() -> (Data, Int64)? {
         while true {
-            if let newline = buffer[cursor...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = ByteSearch.firstPosition(of: UInt8(ascii: "\n"), in: buffer, from: cursor) {
                 let line = buffer[cursor..<newline]
                 cursor = newline + 1
                 return (Data(line), bufferStart + Int64(cursor))

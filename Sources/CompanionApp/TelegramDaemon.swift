@@ -49,12 +49,12 @@ public struct TelegramDaemon: Sendable {
             launcher: runner, inspector: GitRepositoryInspector(), activityLog: context.activityLog)
         controllerBox.controller = controller
         lock = InstanceLock(path: (context.config.stateDirectory as NSString).appendingPathComponent("serve.lock"))
-        let (updates, sink) = AsyncStream<Int64>.makeStream()
+        let (updates, sink) = AsyncStream<RecordedUpdate>.makeStream()
         let poller = UpdatePoller(client: client, store: context.database, sink: sink, pollTimeout: timing.pollTimeout,
                                   backoffInitial: timing.backoffInitial)
         let database = context.database
         let dispatcher = UpdateDispatcher(
-            updates: updates, store: database, payloads: { id in try await database.updatePayload(id: id) },
+            updates: updates, store: database,
             handle: { update in await controller.handle(update) })
         let bot = TelegramBotService(startup: BotStartup(client: client, logger: logger, backoffInitial: timing.backoffInitial),
                                      poller: poller, dispatcher: dispatcher, controller: controller,

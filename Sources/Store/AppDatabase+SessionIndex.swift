@@ -51,9 +51,17 @@ extension AppDatabase: SessionIndexStoring {
         }
     }
 
-    public func indexedPaths(codexHome: String, cwd: String) async throws -> [String] {
+    public func indexedRollouts(codexHome: String, cwd: String, orPaths paths: [String]) async throws -> [String: IndexedRollout] {
         try await writer.read { db in
-            try String.fetchAll(db, sql: "SELECT path FROM codex_rollouts WHERE codex_home = ? AND cwd = ?", arguments: [codexHome, cwd])
+            var result = try Self.byPath(Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE codex_home = ? AND cwd = ?",
+                                                      arguments: [codexHome, cwd]))
+            for start in stride(from: 0, to: paths.count, by: 500) {
+                let batch = Array(paths[start..<min(paths.count, start + 500)])
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE path IN (\(marks))", arguments: StatementArguments(batch))
+                result.merge(Self.byPath(rows)) { $1 }
+            }
+            return result
         }
     }
 

@@ -16,6 +16,22 @@ extension AppDatabase: UpdateStoring {
         }
     }
 
+    public func recordUpdates(_ updates: [RecordedUpdate], receivedAt: Date, nextOffset: Int64) async throws -> [RecordedUpdate] {
+        try await writer.write { db in
+            var fresh: [RecordedUpdate] = []
+            for update in updates {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO telegram_updates (update_id, payload, received_at) VALUES (?, ?, ?)",
+                    arguments: [update.id, String(decoding: update.payload, as: UTF8.self), receivedAt])
+                if db.changesCount > 0 { fresh.append(update) }
+            }
+            try db.execute(
+                sql: "INSERT INTO settings (key, value) VALUES ('telegram_offset', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: ["\(nextOffset)"])
+            return fresh
+        }
+    }
+
     public func markUpdateHandled(id: Int64, at: Date) async throws {
         try await writer.write { db in
             try db.execute(sql: "UPDATE telegram_updates SET handled_at = ? WHERE update_id = ?", arguments: [at, id])

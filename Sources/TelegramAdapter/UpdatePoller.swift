@@ -10,13 +10,13 @@ public struct UpdatePoller: Service {
 
     private let client: BotAPIClient
     private let store: any UpdateStoring
-    private let sink: AsyncStream<Int64>.Continuation
+    private let sink: AsyncStream<RecordedUpdate>.Continuation
     private let pollTimeout: Int
     private let backoffInitial: Duration
     private let logger: Logger
 
-    /// `sink` receives the ids of updates to handle, in order.
-    public init(client: BotAPIClient, store: any UpdateStoring, sink: AsyncStream<Int64>.Continuation, pollTimeout: Int = 50,
+    /// `sink` receives the recorded updates to handle, in order.
+    public init(client: BotAPIClient, store: any UpdateStoring, sink: AsyncStream<RecordedUpdate>.Continuation, pollTimeout: Int = 50,
                 backoffInitial: Duration = .seconds(1), logger: Logger = Logger(label: "companion.telegram.poll")) {
         self.client = client
         self.store = store
@@ -36,7 +36,7 @@ public struct UpdatePoller: Service {
         defer { sink.finish() }
         // Updates recorded before a crash but never handled come first.
         for pending in try await store.unhandledUpdates() {
-            sink.yield(pending.id)
+            sink.yield(RecordedUpdate(id: pending.id, payload: pending.payload))
         }
         let initial = try await store.pollOffset()
         let offset = try await cancelWhenGracefulShutdown { try await pollLoop(from: initial) }
@@ -84,20 +84,19 @@ public struct UpdatePoller: Service {
         if let offset { parameters["offset"] = offset }
         let result = try await client.call("getUpdates", parameters, timeout: .seconds(pollTimeout + 15))
         guard let updates = result as? [[String: Any]], !updates.isEmpty else { return offset }
-        var next = offset
-        var fresh: [Int64] = []
+        TraceTemp.mark("A got updates")
+        var batch: [RecordedUpdate] = []
         for update in updates {
             guard let id = (update["update_id"] as? NSNumber)?.int64Value else { continue }
-            let payload = try JSONSerialization.data(withJSONObject: update)
-            if try await store.recordUpdate(id: id, payload: payload, receivedAt: Date()) {
-                fresh.append(id)
-            } else {
-                logger.info("duplicate update ignored", metadata: ["update": "\(id)"])
-            }
-            next = max(next ?? 0, id + 1)
+            batch.append(RecordedUpdate(id: id, payload: try JSONSerialization.data(withJSONObject: update)))
         }
-        if let next { try await store.setPollOffset(next) }
-        for id in fresh { sink.yield(id) }
+        guard let last = batch.map(\.id).max() else { return offset }
+        let next = max(offset ?? 0, last + 1)
+        // One transaction: the updates, then the offset that moves past them.
+        let fresh = try await store.recordUpdates(batch, receivedAt: Date(), nextOffset: next)
+        if fresh.count < batch.count { logger.info("duplicate updates ignored", metadata: ["count": "\(batch.count - fresh.count)"]) }
+        TraceTemp.mark("B recorded")
+        for update in fresh { sink.yield(update) }
         return next
     }
 }

@@ -14,7 +14,9 @@ struct MemoryReport: Sendable {
             return Double(line?.split(separator: " ").dropFirst().first ?? "") ?? 0
         }
         var byName: [String: Double] = [:]
-        if let smaps = try? String(contentsOfFile: "/proc/\(pid)/smaps", encoding: .utf8) {
+        // /proc files report a size of 0: read them to the end rather than by their size.
+        if let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/smaps"), let bytes = try? handle.readToEnd() {
+            let smaps = String(decoding: bytes, as: UTF8.self)
             var current = "[anonymous]"
             for line in smaps.split(separator: "\n") {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -24,6 +26,7 @@ struct MemoryReport: Sendable {
                     byName[current, default: 0] += value
                 }
             }
+            try? handle.close()
         }
         let largest = byName.sorted { $0.value > $1.value }.prefix(8).map { (name: $0.key, mib: $0.value / 1024) }
         return MemoryReport(rssMiB: kib("VmRSS:") / 1024, peakMiB: kib("VmHWM:") / 1024, largest: largest)

@@ -33,13 +33,25 @@ enum MessagePathBenchmark {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
         let config = try workspace.writeConfig(projects: [("bench", repo)], codexBinary: wrapper, extra: telegram.configSection(allowing: owner))
         try await fillStore(path: workspace.stateDirectory + "/companion.sqlite", tasks: 100_000)
+        let database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
+        var writes: [Double] = []
+        for id in 1...200 {
+            let start = ContinuousClock.now
+            try await database.markTaskDelivered(id: Int64(id), at: Date())
+            writes.append(seconds(since: start))
+        }
+        print(String(format: "one SQLite write (a task's delivery mark): median %.2f ms, p90 %.2f ms", median(writes) * 1000, p90(writes) * 1000))
+        // Codex indexes a Codex home it has not seen (its own state database) on its first start there.
+        let warmUp = try await codexAlone(codex: codex, repo: repo, codexHome: history.codexHome, runs: 1)
+        print(String(format: "codex's first start in this history (codex indexing it for itself): %.1f s", warmUp[0]))
 
         let launched = ContinuousClock.now
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: ["serve", "--config", config],
             environment: .inherit.updating(["TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_LOG_LEVEL": "error",
                                             "CODEX_HOME": history.codexHome]),
-            input: .none, output: .discarded, error: .discarded
+            input: .none, output: .discarded,
+            error: .fileDescriptor(try FileDescriptor.open(FilePath("/tmp/daemon.err"), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite), closeAfterSpawningProcess: true)
         ) { execution -> Measures in
             var measures = Measures()
             try await telegram.waitUntil("the first getUpdates") { $0.calls.contains("getUpdates") }
@@ -52,7 +64,7 @@ enum MessagePathBenchmark {
                 let sentAt = Date()
                 telegram.sendMessage(from: owner, text: "benchmark task \(index)")
                 let isCard: @Sendable (FakeTelegramServer.SentMessage) -> Bool = { $0.text.hasPrefix("✅ Done") || $0.text.hasPrefix("❌") }
-                try await telegram.waitUntil("result \(index)") { $0.messages(to: owner).filter(isCard).count > index }
+                try await telegram.waitUntil(timeout: .seconds(120), "result \(index)") { $0.messages(to: owner).filter(isCard).count > index }
                 guard let card = telegram.messages(to: owner).last(where: isCard) else { continue }
                 let stamps = ((try? String(contentsOfFile: marks, encoding: .utf8)) ?? "").split(separator: "\n").suffix(2)
                     .compactMap { Double($0.split(separator: " ").last ?? "") }

@@ -17,6 +17,7 @@ extension BotController {
         }
         do {
             try await chats.setActiveProject(chatID: chatID, project: project.name)
+            activeProjectNames[chatID] = .some(project.name)
         } catch {
             logger.error("saving the active project failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
             await reply(chatID, "I could not save that choice (database error). Please try again.")

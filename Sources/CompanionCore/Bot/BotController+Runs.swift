@@ -29,6 +29,7 @@ extension BotController {
             await reply(chatID, "I could not record the task (database error), so it did not run. Please try again.")
             return "failed"
         }
+        TraceTemp.mark("D queued")
         switch await queue.enqueue(TaskQueue.Job(taskID: taskID, request: request)) {
         case .startedNow:
             return "started"
@@ -55,7 +56,9 @@ extension BotController {
         let progress = ProgressBox()
         let interval = settings.progressInterval
         let now = self.now
+        TraceTemp.mark("E execute")
         let session = await bridge.resolveSession(for: request)
+        TraceTemp.mark("F resolved")
         let state = ProgressState(project: project.name, sessionNote: Self.sessionNote(session), startedAt: now())
         progress.begin(state)
         async let progressMessage: Void = progress.attach(await messenger.post(chatID: chatID, message: state.render(now: now()), silent: false))
@@ -93,6 +96,10 @@ extension BotController {
         switch outcome {
         case .success(let report):
             logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
+            defer {
+                let bridge = self.bridge
+                launcher.launch { await bridge.refreshSessions(of: project) }
+            }
             // The result first, as a new message so the phone notifies; then the progress message is
             // frozen as a one-line record (its edit may have to wait for the per-chat edit spacing).
             await deliver(report, chatID: chatID)
@@ -127,6 +134,7 @@ extension BotController {
         for message in card {
             messageIDs.append(await messenger.post(chatID: chatID, message: message, silent: false))
         }
+        TraceTemp.mark("K card sent")
         if !messageIDs.contains(nil) { await markDelivered(report.taskID) }
         if !report.turn.filesChanged.isEmpty {
             let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))

@@ -46,6 +46,9 @@ public actor BotController {
     let now: @Sendable () -> Date
     var botUsername: String?
     var refusedUsers: Set<Int64> = []
+    /// Each chat's active project as stored (nil: none chosen), kept after the first read: this daemon is
+    /// the only writer of the choice, so the message path reads it from memory.
+    var activeProjectNames: [Int64: String?] = [:]
     /// A long prompt waiting for the rest of a message Telegram split, per chat.
     var pendingPrompts: [Int64: PendingPrompt] = [:]
 
@@ -172,7 +175,14 @@ public actor BotController {
 
     func activeProject(chatID: Int64) async -> Project? {
         do {
-            guard let name = try await chats.activeProject(chatID: chatID) else { return nil }
+            let stored: String?
+            if let cached = activeProjectNames[chatID] {
+                stored = cached
+            } else {
+                stored = try await chats.activeProject(chatID: chatID)
+                activeProjectNames[chatID] = .some(stored)
+            }
+            guard let name = stored else { return nil }
             // A project removed from the config is no longer active.
             return settings.projects.first { $0.name == name }
         } catch {

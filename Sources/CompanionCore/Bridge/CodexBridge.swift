@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Runs one Codex turn for a project: picks the session, records the task from start to end, and
 /// returns a report. Shared by the local CLI and the Telegram bot so both behave the same.
@@ -10,6 +11,8 @@ public struct CodexBridge: Sendable {
     private let activityLog: any ActivityLogging
     private let logger: Logger
     private let now: @Sendable () -> Date
+    /// Who first ran each thread in the companion: it never changes once known, so it is asked once.
+    private let firstRequesters = FirstRequesters()
 
     public init(runner: any CodexRunning, sessions: any SessionLocating, store: any TaskStoring,
                 activityLog: any ActivityLogging, logger: Logger = Logger(label: "companion.bridge"),
@@ -22,6 +25,15 @@ public struct CodexBridge: Sendable {
         self.now = now
     }
 
+    /// Reads what a finished run wrote to its session, so the next message's lookup finds nothing to read.
+    public func refreshSessions(of project: Project) async {
+        do {
+            try await sessions.refresh(repository: project.repoPath)
+        } catch {
+            logger.warning("refreshing the session index failed", metadata: ["project": "\(project.name)", "error": "\(error)"])
+        }
+    }
+
     /// Which session a request will run in. Exposed so clients can say so before the run starts.
     public func resolveSession(for request: BridgeRequest) async -> SessionNote {
         guard request.mode == .continue else { return .new }
@@ -29,7 +41,13 @@ public struct CodexBridge: Sendable {
             guard let latest = try await sessions.sessions(inRepository: request.project.repoPath, limit: 1).first else {
                 return .newBecauseNoneFound
             }
-            let requester = try await store.requesterOfFirstTask(threadID: latest.id)
+            let requester: String?
+            if let known = firstRequesters.value(for: latest.id) {
+                requester = known
+            } else {
+                requester = try await store.requesterOfFirstTask(threadID: latest.id)
+                if let requester { firstRequesters.set(requester, for: latest.id) }
+            }
             return .continued(latest, origin: SessionOrigin.describe(source: latest.source, companionRequester: requester))
         } catch {
             logger.error("listing sessions failed, starting a new one", metadata: ["project": "\(request.project.name)", "error": "\(error)"])
@@ -129,10 +147,24 @@ public struct CodexBridge: Sendable {
         } catch {
             logger.error("recording the task's end failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
+        TraceTemp.mark("J finished")
         activityLog.record(ActivityEntry(
             time: report.endedAt, requester: request.requester, command: request.mode == .new ? "new" : "continue",
             project: request.project.name, succeeded: report.status == .done, duration: report.duration))
         logger.info("task ended", metadata: metadata.merging(["status": "\(report.status.rawValue)"]) { $1 })
         return report
+    }
+}
+
+/// The requester of each thread's first companion task, as found.
+private final class FirstRequesters: Sendable {
+    private let requesters = Mutex<[String: String]>([:])
+
+    func value(for threadID: String) -> String? {
+        requesters.withLock { $0[threadID] }
+    }
+
+    func set(_ requester: String, for threadID: String) {
+        requesters.withLock { $0[threadID] = requester }
     }
 }

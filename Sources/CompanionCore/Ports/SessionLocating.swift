@@ -6,6 +6,8 @@ public protocol SessionLocating: Sendable {
     func sessions(inRepository repoPath: String, limit: Int) async throws -> [CodexSession]
     /// The session with this thread id, if Codex has it on disk.
     func session(id: String) async throws -> CodexSession?
+    /// Brings what is known of this repository's sessions up to date (after a run, off the message path).
+    func refresh(repository repoPath: String) async throws
 }
 
 /// A Codex session (a thread) as recorded in its rollout file.

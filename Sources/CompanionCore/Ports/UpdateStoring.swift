@@ -11,4 +11,18 @@ public protocol UpdateStoring: Sendable {
     /// The next getUpdates offset, as last persisted.
     func pollOffset() async throws -> Int64?
     func setPollOffset(_ offset: Int64) async throws
+    /// Records a getUpdates batch and the next offset in one transaction. Returns the updates not seen
+    /// before, in order.
+    func recordUpdates(_ updates: [RecordedUpdate], receivedAt: Date, nextOffset: Int64) async throws -> [RecordedUpdate]
+}
+
+/// An update as recorded: its id and its JSON, handed from the poller to the dispatcher as it is.
+public struct RecordedUpdate: Sendable, Equatable {
+    public var id: Int64
+    public var payload: Data
+
+    public init(id: Int64, payload: Data) {
+        self.id = id
+        self.payload = payload
+    }
 }
