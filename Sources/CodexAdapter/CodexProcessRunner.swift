@@ -45,7 +45,6 @@ public struct CodexProcessRunner: CodexRunning {
                     onProcessStarted: @escaping @Sendable (Int32) async -> Void,
                     onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult {
         try preflight(request)
-        TraceTemp.mark("G runner")
         var environment = Environment.inherit
         if let codexHome {
             environment = environment.updating(["CODEX_HOME": codexHome])
@@ -69,7 +68,6 @@ public struct CodexProcessRunner: CodexRunning {
             output: .sequence,
             error: .sequence
         ) { execution in
-            TraceTemp.mark("H spawned")
             await onProcessStarted(Int32(execution.processIdentifier.value))
             return try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
                 group.addTask {
@@ -125,7 +123,6 @@ public struct CodexProcessRunner: CodexRunning {
             }
         }
         let (turn, stdoutTail, stderrTail) = result.closureResult
-        TraceTemp.mark("I exited")
         var exitCode: Int32?
         var signal: Int32?
         switch result.terminationStatus {

@@ -26,7 +26,6 @@ public struct UpdateDispatcher: Service {
             let id = recorded.id
             do {
                 let update = try JSONDecoder().decode(TelegramUpdate.self, from: recorded.payload)
-                TraceTemp.mark("C decoded")
                 await handle(update)
             } catch {
                 logger.error("update could not be handled", metadata: ["update": "\(id)", "error": "\(error)"])

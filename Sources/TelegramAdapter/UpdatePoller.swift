@@ -84,7 +84,6 @@ public struct UpdatePoller: Service {
         if let offset { parameters["offset"] = offset }
         let result = try await client.call("getUpdates", parameters, timeout: .seconds(pollTimeout + 15))
         guard let updates = result as? [[String: Any]], !updates.isEmpty else { return offset }
-        TraceTemp.mark("A got updates")
         var batch: [RecordedUpdate] = []
         for update in updates {
             guard let id = (update["update_id"] as? NSNumber)?.int64Value else { continue }
@@ -95,7 +94,6 @@ public struct UpdatePoller: Service {
         // One transaction: the updates, then the offset that moves past them.
         let fresh = try await store.recordUpdates(batch, receivedAt: Date(), nextOffset: next)
         if fresh.count < batch.count { logger.info("duplicate updates ignored", metadata: ["count": "\(batch.count - fresh.count)"]) }
-        TraceTemp.mark("B recorded")
         for update in fresh { sink.yield(update) }
         return next
     }

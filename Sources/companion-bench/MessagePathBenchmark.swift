@@ -50,8 +50,7 @@ enum MessagePathBenchmark {
             .path(FilePath(executable)), arguments: ["serve", "--config", config],
             environment: .inherit.updating(["TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_LOG_LEVEL": "error",
                                             "CODEX_HOME": history.codexHome]),
-            input: .none, output: .discarded,
-            error: .fileDescriptor(try FileDescriptor.open(FilePath("/tmp/daemon.err"), .writeOnly, options: [.create, .truncate], permissions: .ownerReadWrite), closeAfterSpawningProcess: true)
+            input: .none, output: .discarded, error: .discarded
         ) { execution -> Measures in
             var measures = Measures()
             try await telegram.waitUntil("the first getUpdates") { $0.calls.contains("getUpdates") }

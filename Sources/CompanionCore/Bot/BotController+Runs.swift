@@ -29,7 +29,6 @@ extension BotController {
             await reply(chatID, "I could not record the task (database error), so it did not run. Please try again.")
             return "failed"
         }
-        TraceTemp.mark("D queued")
         switch await queue.enqueue(TaskQueue.Job(taskID: taskID, request: request)) {
         case .startedNow:
             return "started"
@@ -56,9 +55,7 @@ extension BotController {
         let progress = ProgressBox()
         let interval = settings.progressInterval
         let now = self.now
-        TraceTemp.mark("E execute")
         let session = await bridge.resolveSession(for: request)
-        TraceTemp.mark("F resolved")
         let state = ProgressState(project: project.name, sessionNote: Self.sessionNote(session), startedAt: now())
         progress.begin(state)
         async let progressMessage: Void = progress.attach(await messenger.post(chatID: chatID, message: state.render(now: now()), silent: false))
@@ -134,7 +131,6 @@ extension BotController {
         for message in card {
             messageIDs.append(await messenger.post(chatID: chatID, message: message, silent: false))
         }
-        TraceTemp.mark("K card sent")
         if !messageIDs.contains(nil) { await markDelivered(report.taskID) }
         if !report.turn.filesChanged.isEmpty {
             let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))

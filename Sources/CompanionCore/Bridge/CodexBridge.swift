@@ -147,7 +147,6 @@ public struct CodexBridge: Sendable {
         } catch {
             logger.error("recording the task's end failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
         }
-        TraceTemp.mark("J finished")
         activityLog.record(ActivityEntry(
             time: report.endedAt, requester: request.requester, command: request.mode == .new ? "new" : "continue",
             project: request.project.name, succeeded: report.status == .done, duration: report.duration))
