@@ -3,10 +3,8 @@ import Foundation
 import GRDB
 
 enum RolloutQueries {
-    static let latest = """
-        SELECT * FROM codex_rollouts WHERE codex_home = ? AND cwd = ? AND thread_id IS NOT NULL
-        ORDER BY modified_ns DESC, path DESC LIMIT ?
-        """
+    /// A quick refresh's read: the index rows of one repository's sessions.
+    static let ofRepository = "SELECT * FROM codex_rollouts WHERE codex_home = ? AND cwd = ?"
 }
 
 extension AppDatabase: SessionIndexStoring {
@@ -38,29 +36,13 @@ extension AppDatabase: SessionIndexStoring {
 
     public func indexedRollouts(paths: [String]) async throws -> [String: IndexedRollout] {
         guard !paths.isEmpty else { return [:] }
-        return try await writer.read { db in
-            var result: [String: IndexedRollout] = [:]
-            // SQLite limits the number of parameters per statement.
-            for start in stride(from: 0, to: paths.count, by: 500) {
-                let batch = Array(paths[start..<min(paths.count, start + 500)])
-                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE path IN (\(marks))", arguments: StatementArguments(batch))
-                result.merge(Self.byPath(rows)) { $1 }
-            }
-            return result
-        }
+        return try await writer.read { db in try Self.rollouts(atPaths: paths, db) }
     }
 
     public func indexedRollouts(codexHome: String, cwd: String, orPaths paths: [String]) async throws -> [String: IndexedRollout] {
         try await writer.read { db in
-            var result = try Self.byPath(Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE codex_home = ? AND cwd = ?",
-                                                      arguments: [codexHome, cwd]))
-            for start in stride(from: 0, to: paths.count, by: 500) {
-                let batch = Array(paths[start..<min(paths.count, start + 500)])
-                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE path IN (\(marks))", arguments: StatementArguments(batch))
-                result.merge(Self.byPath(rows)) { $1 }
-            }
+            var result = try Self.byPath(Row.fetchAll(db, sql: RolloutQueries.ofRepository, arguments: [codexHome, cwd]))
+            result.merge(try Self.rollouts(atPaths: paths, db)) { $1 }
             return result
         }
     }
@@ -86,12 +68,6 @@ extension AppDatabase: SessionIndexStoring {
         }
     }
 
-    public func latestRollouts(codexHome: String, cwd: String, limit: Int) async throws -> [IndexedRollout] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: RolloutQueries.latest, arguments: [codexHome, cwd, limit]).map(Self.rollout)
-        }
-    }
-
     public func rollout(codexHome: String, threadID: String) async throws -> IndexedRollout? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM codex_rollouts WHERE codex_home = ? AND thread_id = ? ORDER BY modified_ns DESC LIMIT 1",
@@ -104,6 +80,18 @@ extension AppDatabase: SessionIndexStoring {
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM codex_rollouts WHERE codex_home = ? AND thread_id IS NOT NULL",
                              arguments: [codexHome]) ?? 0
         }
+    }
+
+    /// The rows at these paths, in batches (SQLite limits the number of parameters per statement).
+    private static func rollouts(atPaths paths: [String], _ db: Database) throws -> [String: IndexedRollout] {
+        var result: [String: IndexedRollout] = [:]
+        for start in stride(from: 0, to: paths.count, by: 500) {
+            let batch = Array(paths[start..<min(paths.count, start + 500)])
+            let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE path IN (\(marks))", arguments: StatementArguments(batch))
+            result.merge(byPath(rows)) { $1 }
+        }
+        return result
     }
 
     private static func byPath(_ rows: [Row]) -> [String: IndexedRollout] {

@@ -33,7 +33,7 @@ public final class AppDatabase: Sendable {
     public func queryPlans() async throws -> [String: String] {
         try await writer.read { db in
             var plans: [String: String] = [:]
-            let queries = TaskQueries.all + [UpdateQueries.unhandled, RolloutQueries.latest]
+            let queries = TaskQueries.all + [UpdateQueries.unhandled, RolloutQueries.ofRepository]
             for sql in queries {
                 let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(
                     Array(repeating: "x" as DatabaseValueConvertible?, count: sql.filter { $0 == "?" }.count)))

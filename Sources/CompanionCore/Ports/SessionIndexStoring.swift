@@ -11,8 +11,6 @@ public protocol SessionIndexStoring: Sendable {
     func indexedRollouts(codexHome: String, cwd: String, orPaths paths: [String]) async throws -> [String: IndexedRollout]
     /// Adds or replaces these rows and removes the rows of `removedPaths`, in one transaction.
     func updateRollouts(_ rollouts: [IndexedRollout], removedPaths: [String]) async throws
-    /// Sessions whose working directory is `cwd`, most recently used first.
-    func latestRollouts(codexHome: String, cwd: String, limit: Int) async throws -> [IndexedRollout]
     func rollout(codexHome: String, threadID: String) async throws -> IndexedRollout?
     func rolloutCount(codexHome: String) async throws -> Int
     /// When a full refresh of this Codex home last completed, in any process.
