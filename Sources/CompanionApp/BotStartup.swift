@@ -18,12 +18,16 @@ struct BotStartup {
             do {
                 let me = try await client.call("getMe")
                 let username = (me as? [String: Any])?["username"] as? String
-                _ = try await client.call("deleteWebhook", ["drop_pending_updates": false])
+                // Independent of each other: both at once, so polling starts a round trip sooner.
                 let commands = BotCommand.menu.map { ["command": $0.command, "description": $0.description] }
-                _ = try await client.call("setMyCommands", ["commands": commands])
+                async let webhook = client.call("deleteWebhook", ["drop_pending_updates": false])
+                async let menu = client.call("setMyCommands", ["commands": commands])
+                _ = try await (webhook, menu)
                 logger.info("connected to Telegram", metadata: ["bot": "\(username ?? "?")"])
                 return username
             } catch {
+                // The two calls made side by side come back as untyped errors; cancellation is not ours to retry.
+                guard let error = error as? TelegramAPIError else { throw error }
                 if error.isBadToken { throw BadTokenError(detail: error.description) }
                 let pause = error.retryAfter.map { Duration.seconds($0) } ?? backoff.next()
                 logger.warning("Telegram start-up failed, retrying", metadata: ["error": "\(error)", "pause": "\(pause)"])
