@@ -7,15 +7,6 @@ enum UpdateQueries {
 }
 
 extension AppDatabase: UpdateStoring {
-    public func recordUpdate(id: Int64, payload: Data, receivedAt: Date) async throws -> Bool {
-        try await writer.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO telegram_updates (update_id, payload, received_at) VALUES (?, ?, ?)",
-                arguments: [id, String(decoding: payload, as: UTF8.self), receivedAt])
-            return db.changesCount > 0
-        }
-    }
-
     public func recordUpdates(_ updates: [RecordedUpdate], receivedAt: Date, nextOffset: Int64) async throws -> [RecordedUpdate] {
         try await writer.write { db in
             var fresh: [RecordedUpdate] = []
@@ -51,13 +42,6 @@ extension AppDatabase: UpdateStoring {
         }
     }
 
-    public func setPollOffset(_ offset: Int64) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO settings (key, value) VALUES ('telegram_offset', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                arguments: ["\(offset)"])
-        }
-    }
 }
 
 extension AppDatabase {

@@ -101,10 +101,14 @@ import Testing
     @Test func handledUpdatesArePrunedAfterAWeek() async throws {
         let database = try AppDatabase(path: try temporaryDatabasePath())
         let old = Date().addingTimeInterval(-8 * 86400)
-        #expect(try await database.recordUpdate(id: 1, payload: Data("{}".utf8), receivedAt: old))
-        try await database.markUpdateHandled(id: 1, at: old)
-        #expect(try await database.recordUpdate(id: 2, payload: Data("{}".utf8), receivedAt: old))   // never handled: kept
-        #expect(try await database.recordUpdate(id: 3, payload: Data("{}".utf8), receivedAt: Date()))
+        let empty = Data("{}".utf8)
+        #expect(try await database.recordUpdates([RecordedUpdate(id: 1, payload: empty), RecordedUpdate(id: 2, payload: empty)],
+                                                 receivedAt: old, nextOffset: 3).count == 2)
+        try await database.markUpdateHandled(id: 1, at: old)   // 2 is never handled: kept
+        // A repeated update is recorded once; the offset moves on.
+        #expect(try await database.recordUpdates([RecordedUpdate(id: 2, payload: empty), RecordedUpdate(id: 3, payload: empty)],
+                                                 receivedAt: Date(), nextOffset: 4).map(\.id) == [3])
+        #expect(try await database.pollOffset() == 4)
         try await database.markUpdateHandled(id: 3, at: Date())
         #expect(try await database.pruneHandledUpdates(receivedBefore: Date().addingTimeInterval(-7 * 86400)) == 1)
         #expect(try await database.updatePayload(id: 1) == nil)

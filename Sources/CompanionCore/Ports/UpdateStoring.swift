@@ -2,17 +2,14 @@ import Foundation
 
 /// Durable record of Telegram updates, so that none is lost on a crash and none is handled twice.
 public protocol UpdateStoring: Sendable {
-    /// Records an update before the poll offset moves past it. Returns false when it was seen before.
-    func recordUpdate(id: Int64, payload: Data, receivedAt: Date) async throws -> Bool
     /// Marks an update as handled; it will not be replayed after a restart.
     func markUpdateHandled(id: Int64, at: Date) async throws
     /// Updates recorded but not yet handled, oldest first: the replay after a crash.
     func unhandledUpdates() async throws -> [(id: Int64, payload: Data)]
     /// The next getUpdates offset, as last persisted.
     func pollOffset() async throws -> Int64?
-    func setPollOffset(_ offset: Int64) async throws
-    /// Records a getUpdates batch and the next offset in one transaction. Returns the updates not seen
-    /// before, in order.
+    /// Records a getUpdates batch and the next offset in one transaction, before the offset moves past
+    /// them (deduplicated by update id). Returns the updates not seen before, in order.
     func recordUpdates(_ updates: [RecordedUpdate], receivedAt: Date, nextOffset: Int64) async throws -> [RecordedUpdate]
 }
 
