@@ -20,8 +20,9 @@ private func readStatus(_ path: String, _ status: inout FileStatus) -> Int32 { s
 ///   ago (the daemon repeats it in the background, so a CLI command next to it skips it).
 /// - A quick refresh, before each continued task, looks only where a newer session of the repository
 ///   can be: the two newest day folders (where Codex creates sessions) and the files of the repository's
-///   own sessions (a resumed session grows its original file). A session moved to this repository from
-///   another one is seen at the next full refresh.
+///   `checkedSessionsPerRepository` most recently used sessions (a resumed session grows its original
+///   file). A session moved to this repository from another one, and a resumed session older than those,
+///   are seen at the next full refresh: so the cost per message does not grow with the repository's history.
 public actor RolloutIndex: SessionLocating {
     public nonisolated let codexHome: String
     private let index: any SessionIndexStoring
@@ -38,6 +39,8 @@ public actor RolloutIndex: SessionLocating {
     private var quickRefresh: Task<[IndexedRollout], Error>?
     /// A full refresh younger than this (by any process) is not repeated before a lookup.
     public nonisolated let fullRefreshAge: TimeInterval
+    /// How many of a repository's most recently used sessions a quick refresh checks for growth.
+    public static let checkedSessionsPerRepository = 100
 
     public init(codexHome: String, index: any SessionIndexStoring, fullRefreshAge: TimeInterval = 300) {
         self.codexHome = codexHome
@@ -137,7 +140,7 @@ public actor RolloutIndex: SessionLocating {
         var files = Self.recentDayFolders(under: sessionsRoot, count: 2).flatMap { Self.rolloutFiles(inDay: $0) }
         let uncached = files.map(\.path).filter { cachedRows[$0] == nil }
         if !cachedRepositories.contains(cwd) || !uncached.isEmpty {
-            let loaded = try await index.indexedRollouts(codexHome: codexHome, cwd: cachedRepositories.contains(cwd) ? "" : cwd,
+            let loaded = try await index.indexedRollouts(codexHome: codexHome, cwd: cachedRepositories.contains(cwd) ? nil : cwd,
                                                          orPaths: uncached)
             cachedRows.merge(loaded) { $1 }
             cachedRepositories.insert(cwd)
@@ -145,9 +148,11 @@ public actor RolloutIndex: SessionLocating {
         var rows = cachedRows.filter { $0.value.cwd == cwd }
         for file in files { rows[file.path] = cachedRows[file.path] }
         let listed = Set(files.map(\.path))
+        let newestOfRepository = rows.values.filter { !listed.contains($0.path) }
+            .sorted { $0.modifiedNanoseconds > $1.modifiedNanoseconds }.prefix(Self.checkedSessionsPerRepository)
         var removed: [String] = []
-        for path in rows.keys where !listed.contains(path) {
-            if let file = Self.stat(path) { files.append(file) } else { removed.append(path) }
+        for row in newestOfRepository {
+            if let file = Self.stat(row.path) { files.append(file) } else { removed.append(row.path) }
         }
         let changed = files.compactMap { Self.read($0, known: rows[$0.path], codexHome: codexHome) }
         if !changed.isEmpty || !removed.isEmpty { try await index.updateRollouts(changed, removedPaths: removed) }

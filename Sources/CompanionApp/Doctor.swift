@@ -87,12 +87,15 @@ public struct Doctor: Sendable {
         let environment = context.environment
         let others = [environment.defaultCodexHome, environment.variables["CODEX_HOME"].map(environment.expandingTilde)]
             .compactMap { $0 }.filter { !$0.isEmpty && $0 != home.path }
+        var withoutSessions: [Project] = []
+        for project in context.config.projects where ((try? await context.sessions.sessions(inRepository: project.repoPath, limit: 1)) ?? []).isEmpty {
+            withoutSessions.append(project)
+        }
         for other in Set(others).sorted() where FileManager.default.fileExists(atPath: other + "/sessions") {
             let finder = RolloutIndex(codexHome: other, index: context.database)
-            for project in context.config.projects {
-                let here = (try? await context.sessions.sessions(inRepository: project.repoPath, limit: 1)) ?? []
+            for project in withoutSessions {
                 let there = (try? await finder.sessions(inRepository: project.repoPath, limit: 1)) ?? []
-                guard here.isEmpty, !there.isEmpty else { continue }
+                guard !there.isEmpty else { continue }
                 findings.append(Finding(level: .warning, text:
                     "\(project.name) has Codex sessions in \(other) but none in \(home.path), the home in use: "
                     + "set \"codex\": {\"home\": \"\(other)\"} in the config if that is where you work"))

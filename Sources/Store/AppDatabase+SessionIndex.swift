@@ -39,9 +39,12 @@ extension AppDatabase: SessionIndexStoring {
         return try await writer.read { db in try Self.rollouts(atPaths: paths, db) }
     }
 
-    public func indexedRollouts(codexHome: String, cwd: String, orPaths paths: [String]) async throws -> [String: IndexedRollout] {
+    public func indexedRollouts(codexHome: String, cwd: String?, orPaths paths: [String]) async throws -> [String: IndexedRollout] {
         try await writer.read { db in
-            var result = try Self.byPath(Row.fetchAll(db, sql: RolloutQueries.ofRepository, arguments: [codexHome, cwd]))
+            var result: [String: IndexedRollout] = [:]
+            if let cwd {
+                result = try Self.byPath(Row.fetchAll(db, sql: RolloutQueries.ofRepository, arguments: [codexHome, cwd]))
+            }
             result.merge(try Self.rollouts(atPaths: paths, db)) { $1 }
             return result
         }

@@ -119,6 +119,29 @@ import TestSupport
         #expect(try await next.sessions(inRepository: alpha, limit: 1).first?.id == "beta-old")
     }
 
+    /// A message checks only the repository's most recently used sessions, so its cost does not grow with
+    /// the repository's history; an older one resumed in the terminal is found by the next full refresh.
+    @Test func aQuickRefreshChecksOnlyTheRepositorysRecentSessions() async throws {
+        let home = try Home()
+        let count = RolloutIndex.checkedSessionsPerRepository + 1
+        var oldest = ""
+        for index in 0..<count {
+            let path = try RolloutFixture.write(.init(id: "s\(index)", cwd: alpha, prompt: "p\(index)", day: (2025, 1, 1 + index % 28)),
+                                                codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(Double(index - count) * 60))
+            if index == 0 { oldest = path }
+        }
+        try RolloutFixture.write(.init(id: "newest-folder", cwd: "/code/beta", prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome,
+                                 modifiedAt: now)
+        try RolloutFixture.write(.init(id: "next-folder", cwd: "/code/beta", prompt: "p", day: (2026, 1, 14)), codexHome: home.codexHome,
+                                 modifiedAt: now)
+        let index = home.index(fullRefreshAge: 0)
+        #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "s\(count - 1)")
+        try RolloutFixture.appendTurn(to: oldest, cwd: alpha, prompt: "resumed", modifiedAt: now.addingTimeInterval(5))
+        #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "s\(count - 1)")
+        try await index.refreshAll()
+        #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "s0")
+    }
+
     @Test func aRewrittenFileIsReadAgainFromTheStart() async throws {
         let home = try Home()
         let path = try RolloutFixture.write(.init(id: "same", cwd: alpha, prompt: "long", day: (2026, 1, 15), bulkBytes: 100_000),

@@ -64,7 +64,6 @@ extension BotController {
                 await reply(chatID, "No task has run in \(project.name) yet.")
                 return "ok"
             }
-            let project = settings.projects.first { $0.name == task.project } ?? project
             for message in LastTaskView().render(task, project: project, now: now()) {
                 await messenger.post(chatID: chatID, message: message, silent: true)
             }

@@ -35,7 +35,7 @@ extension BotController {
             if !interrupted.isEmpty { logger.warning("tasks interrupted by a restart", metadata: ["count": "\(interrupted.count)"]) }
             for task in try await tasks.undeliveredResults() {
                 guard let chatID = task.chatID else { continue }
-                let project = settings.projects.first { $0.name == task.project } ?? Project(name: task.project, repoPath: "")
+                let project = configuredProject(named: task.project) ?? Project(name: task.project, repoPath: "")
                 var delivered = true
                 let title = "Task #\(task.id) in \(task.project), which ended while the companion was stopped:"
                 for message in LastTaskView().render(task, project: project, now: now(), title: title) {
@@ -44,7 +44,7 @@ extension BotController {
                 if delivered { await markDelivered(task.id) }
             }
             for task in try await tasks.queuedTasks() {
-                guard let chatID = task.chatID, let project = settings.projects.first(where: { $0.name == task.project }) else {
+                guard let chatID = task.chatID, let project = configuredProject(named: task.project) else {
                     try? await tasks.endTaskWithoutRun(id: task.id, status: .failed, reason: "Project \(task.project) is no longer configured.", at: now())
                     continue
                 }

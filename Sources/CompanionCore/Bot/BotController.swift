@@ -184,7 +184,7 @@ public actor BotController {
             }
             guard let name = stored else { return nil }
             // A project removed from the config is no longer active.
-            return settings.projects.first { $0.name == name }
+            return configuredProject(named: name)
         } catch {
             logger.error("reading the active project failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
             return nil
@@ -206,6 +206,11 @@ public actor BotController {
 
     func reply(_ chatID: Int64, _ text: String) async {
         await messenger.send(chatID: chatID, text: text, style: .reply)
+    }
+
+    /// The configured project with this stored name; nil once it is removed from the config.
+    func configuredProject(named name: String) -> Project? {
+        settings.projects.first { $0.name == name }
     }
 
     /// The reply to a project command from a chat that has not picked one.

@@ -7,8 +7,8 @@ public protocol SessionIndexStoring: Sendable {
     func indexedStamps(codexHome: String) async throws -> [String: RolloutStamp]
     /// The indexed files at these paths, by path.
     func indexedRollouts(paths: [String]) async throws -> [String: IndexedRollout]
-    /// The indexed files whose working directory is `cwd`, and those at `paths`, by path (a quick refresh).
-    func indexedRollouts(codexHome: String, cwd: String, orPaths paths: [String]) async throws -> [String: IndexedRollout]
+    /// The indexed files whose working directory is `cwd` (if given), and those at `paths`, by path (a quick refresh).
+    func indexedRollouts(codexHome: String, cwd: String?, orPaths paths: [String]) async throws -> [String: IndexedRollout]
     /// Adds or replaces these rows and removes the rows of `removedPaths`, in one transaction.
     func updateRollouts(_ rollouts: [IndexedRollout], removedPaths: [String]) async throws
     func rollout(codexHome: String, threadID: String) async throws -> IndexedRollout?
