@@ -1,6 +1,7 @@
 import Foundation
 
 /// The validated configuration. Built only by `ConfigLoader`, so every value here has been checked.
+/// The initialisers' default arguments are the config's defaults, taken from `ConfigDefaults`.
 public struct CompanionConfig: Sendable, Equatable {
     public struct Codex: Sendable, Equatable {
         /// Path to the codex binary; nil means "codex" on PATH.
@@ -10,7 +11,7 @@ public struct CompanionConfig: Sendable, Equatable {
         /// Sandbox mode passed to `codex exec -s`.
         public var sandbox: String
 
-        public init(binary: String? = nil, home: CodexHome, sandbox: String = "workspace-write") {
+        public init(binary: String? = nil, home: CodexHome, sandbox: String = ConfigDefaults.sandbox) {
             self.binary = binary
             self.home = home
             self.sandbox = sandbox
@@ -22,7 +23,7 @@ public struct CompanionConfig: Sendable, Equatable {
         public var apiBaseURL: String
         public var botTokenFile: String?
 
-        public init(allowedUserIDs: [Int64], apiBaseURL: String = "https://api.telegram.org", botTokenFile: String? = nil) {
+        public init(allowedUserIDs: [Int64], apiBaseURL: String = ConfigDefaults.telegramAPIBaseURL, botTokenFile: String? = nil) {
             self.allowedUserIDs = allowedUserIDs
             self.apiBaseURL = apiBaseURL
             self.botTokenFile = botTokenFile
@@ -35,7 +36,9 @@ public struct CompanionConfig: Sendable, Equatable {
         public var taskTimeoutMinutes: Double
         public var idleTimeoutMinutes: Double
 
-        public init(maxParallel: Int = 2, taskTimeoutMinutes: Double = 60, idleTimeoutMinutes: Double = 15) {
+        public init(maxParallel: Int = ConfigDefaults.maxParallel,
+                    taskTimeoutMinutes: Double = ConfigDefaults.taskTimeoutMinutes,
+                    idleTimeoutMinutes: Double = ConfigDefaults.idleTimeoutMinutes) {
             self.maxParallel = maxParallel
             self.taskTimeoutMinutes = taskTimeoutMinutes
             self.idleTimeoutMinutes = idleTimeoutMinutes

@@ -4,10 +4,13 @@ import Foundation
 ///
 /// This is the one place in the core that touches the file system: a config is only useful once its
 /// paths are known to exist, and reporting that together with the key at fault keeps errors precise.
+/// `ConfigFile` decodes the JSON (types, unknown keys, limit minimums); this type checks what the values
+/// mean and builds the `CompanionConfig`. Keys the file leaves out keep the initialisers' defaults
+/// (`ConfigDefaults`).
 public struct ConfigLoader: Sendable {
     public struct Loaded: Sendable {
         public var config: CompanionConfig
-        /// Non-fatal findings (unknown keys, an empty allowlist), one sentence each.
+        /// Non-fatal findings (unknown keys), one sentence each.
         public var warnings: [String]
     }
 
@@ -25,11 +28,6 @@ public struct ConfigLoader: Sendable {
     }
     """
 
-    private static let topLevelKeys: Set<String> = ["projects", "codex", "state_dir", "telegram", "limits"]
-    private static let limitKeys: Set<String> = ["max_parallel", "task_timeout_minutes", "idle_timeout_minutes"]
-    private static let projectKeys: Set<String> = ["name", "repo_path", "notes", "branch"]
-    private static let codexKeys: Set<String> = ["binary", "home", "sandbox"]
-    private static let telegramKeys: Set<String> = ["allowed_user_ids", "api_base_url", "bot_token_file"]
     private static let sandboxModes: Set<String> = ["read-only", "workspace-write", "danger-full-access"]
 
     public init(environment: UserEnvironment = UserEnvironment()) {
@@ -49,53 +47,33 @@ public struct ConfigLoader: Sendable {
     }
 
     public func parse(_ data: Data, path: String) throws(ConfigError) -> Loaded {
-        let root: [String: Any]
-        do {
-            let object = try JSONSerialization.jsonObject(with: data)
-            guard let dictionary = object as? [String: Any] else {
-                throw ConfigError(.invalidJSON, path: path, "the top level must be a JSON object")
-            }
-            root = dictionary
-        } catch let error as ConfigError {
-            throw error
-        } catch {
-            throw ConfigError(.invalidJSON, path: path, "invalid JSON \(Self.position(of: error, in: data))")
+        let file = try ConfigFile.decode(data, path: path)
+        guard let entries = file.projects else {
+            throw ConfigError(.invalidValue, path: path, "missing key \"projects\" (a list of {\"name\", \"repo_path\"})")
         }
-
-        var warnings: [String] = []
-        warnings += Self.unknownKeys(in: root, allowed: Self.topLevelKeys, context: "")
-
-        let projects = try parseProjects(root["projects"], path: path, warnings: &warnings)
-        let codex = try parseCodex(root["codex"], path: path, warnings: &warnings)
-        let stateDirectory = try Self.optionalString(root["state_dir"], key: "state_dir", path: path)
-            .map(environment.expandingTilde) ?? environment.defaultStateDirectory
+        let projects = try validatedProjects(entries, path: path)
+        let codex = try validatedCodex(file.codex, path: path)
+        let stateDirectory = file.stateDir.map(environment.expandingTilde) ?? environment.defaultStateDirectory
         guard stateDirectory.hasPrefix("/") else {
             throw ConfigError(.invalidValue, path: path, "\"state_dir\" must be an absolute path, got \"\(stateDirectory)\"")
         }
-        let telegram = try parseTelegram(root["telegram"], path: path, warnings: &warnings)
+        var telegram: CompanionConfig.Telegram?
+        if let section = file.telegram { telegram = try validatedTelegram(section, path: path) }
 
         var config = CompanionConfig(projects: projects, codex: codex, stateDirectory: stateDirectory,
                                      telegram: telegram, sourcePath: path)
-        config.limits = try parseLimits(root["limits"], path: path, warnings: &warnings)
-        return Loaded(config: config, warnings: warnings)
+        if let section = file.limits { config.limits = Self.limits(from: section) }
+        return Loaded(config: config, warnings: file.warnings)
     }
 
-    private func parseProjects(_ value: Any?, path: String, warnings: inout [String]) throws(ConfigError) -> [Project] {
-        guard let value else {
-            throw ConfigError(.invalidValue, path: path, "missing key \"projects\" (a list of {\"name\", \"repo_path\"})")
-        }
-        guard let list = value as? [Any] else {
-            throw ConfigError(.invalidValue, path: path, "\"projects\" must be a list")
-        }
+    /// Checks each project's name (valid, unique ignoring case) and repository (an existing directory,
+    /// given as an absolute path or one starting with `~`), and resolves symlinks in the path.
+    private func validatedProjects(_ entries: [ConfigFile.ProjectEntry], path: String) throws(ConfigError) -> [Project] {
         var projects: [Project] = []
         var seen: Set<String> = []
-        for (index, entry) in list.enumerated() {
+        for (index, entry) in entries.enumerated() {
             let key = "projects[\(index)]"
-            guard let object = entry as? [String: Any] else {
-                throw ConfigError(.invalidValue, path: path, "\"\(key)\" must be an object")
-            }
-            warnings += Self.unknownKeys(in: object, allowed: Self.projectKeys, context: key + ".")
-            guard let name = try Self.optionalString(object["name"], key: "\(key).name", path: path) else {
+            guard let name = entry.name else {
                 throw ConfigError(.invalidValue, path: path, "\"\(key).name\" is missing")
             }
             guard ProjectName.isValid(name) else {
@@ -105,8 +83,7 @@ public struct ConfigLoader: Sendable {
             guard seen.insert(name.lowercased()).inserted else {
                 throw ConfigError(.duplicateName, path: path, "\"\(key).name\": the name \"\(name)\" is used twice (names ignore case)")
             }
-            guard let rawRepo = try Self.optionalString(object["repo_path"], key: "\(key).repo_path", path: path),
-                  !rawRepo.isEmpty else {
+            guard let rawRepo = entry.repoPath, !rawRepo.isEmpty else {
                 throw ConfigError(.badRepoPath, path: path, "\"\(key).repo_path\" is missing")
             }
             let repo = environment.expandingTilde(rawRepo)
@@ -121,113 +98,41 @@ public struct ConfigLoader: Sendable {
                 throw ConfigError(.badRepoPath, path: path, "\"\(key).repo_path\": \(repo) is not a directory")
             }
             let normalised = URL(fileURLWithPath: repo).standardizedFileURL.resolvingSymlinksInPath().path
-            projects.append(Project(
-                name: name, repoPath: normalised,
-                notes: try Self.optionalString(object["notes"], key: "\(key).notes", path: path),
-                branch: try Self.optionalString(object["branch"], key: "\(key).branch", path: path)))
+            projects.append(Project(name: name, repoPath: normalised, notes: entry.notes, branch: entry.branch))
         }
         return projects
     }
 
-    private func parseCodex(_ value: Any?, path: String, warnings: inout [String]) throws(ConfigError) -> CompanionConfig.Codex {
-        guard let value else { return CompanionConfig.Codex(home: CodexHome.resolve(configured: nil, environment: environment)) }
-        guard let object = value as? [String: Any] else {
-            throw ConfigError(.invalidValue, path: path, "\"codex\" must be an object")
-        }
-        warnings += Self.unknownKeys(in: object, allowed: Self.codexKeys, context: "codex.")
-        let binary = try Self.optionalString(object["binary"], key: "codex.binary", path: path).map(environment.expandingTilde)
-        let home = CodexHome.resolve(configured: try Self.optionalString(object["home"], key: "codex.home", path: path),
-                                     environment: environment)
-        let sandbox = try Self.optionalString(object["sandbox"], key: "codex.sandbox", path: path) ?? "workspace-write"
-        guard Self.sandboxModes.contains(sandbox) else {
+    /// The binary with `~` expanded, the Codex home (config, then `$CODEX_HOME`, then `~/.codex`), and a
+    /// known sandbox mode. Without a `codex` section all three are the defaults.
+    private func validatedCodex(_ section: ConfigFile.CodexSection?, path: String) throws(ConfigError) -> CompanionConfig.Codex {
+        var codex = CompanionConfig.Codex(binary: section?.binary.map(environment.expandingTilde),
+                                          home: CodexHome.resolve(configured: section?.home, environment: environment))
+        if let sandbox = section?.sandbox { codex.sandbox = sandbox }
+        guard Self.sandboxModes.contains(codex.sandbox) else {
             throw ConfigError(.invalidValue, path: path,
                               "\"codex.sandbox\" must be one of \(Self.sandboxModes.sorted().joined(separator: ", "))")
         }
-        return CompanionConfig.Codex(binary: binary, home: home, sandbox: sandbox)
+        return codex
     }
 
-    private func parseTelegram(_ value: Any?, path: String, warnings: inout [String]) throws(ConfigError) -> CompanionConfig.Telegram? {
-        guard let value else { return nil }
-        guard let object = value as? [String: Any] else {
-            throw ConfigError(.invalidValue, path: path, "\"telegram\" must be an object")
-        }
-        warnings += Self.unknownKeys(in: object, allowed: Self.telegramKeys, context: "telegram.")
-        var ids: [Int64] = []
-        if let rawIDs = object["allowed_user_ids"] {
-            guard let list = rawIDs as? [Any] else {
-                throw ConfigError(.invalidValue, path: path, "\"telegram.allowed_user_ids\" must be a list of numbers")
-            }
-            for item in list {
-                guard let number = Self.number(item),
-                      number.doubleValue == Double(number.int64Value) else {
-                    throw ConfigError(.invalidValue, path: path,
-                                      "\"telegram.allowed_user_ids\" must hold whole numbers (Telegram user ids)")
-                }
-                ids.append(number.int64Value)
-            }
-        }
-        let base = try Self.optionalString(object["api_base_url"], key: "telegram.api_base_url", path: path)
-            ?? "https://api.telegram.org"
-        guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
+    /// The allowlist (empty when left out), an http(s) Bot API base URL, and the token file with `~` expanded.
+    private func validatedTelegram(_ section: ConfigFile.TelegramSection, path: String) throws(ConfigError) -> CompanionConfig.Telegram {
+        var telegram = CompanionConfig.Telegram(allowedUserIDs: section.allowedUserIDs ?? [],
+                                                botTokenFile: section.botTokenFile.map(environment.expandingTilde))
+        if let base = section.apiBaseURL { telegram.apiBaseURL = base }
+        guard telegram.apiBaseURL.hasPrefix("http://") || telegram.apiBaseURL.hasPrefix("https://") else {
             throw ConfigError(.invalidValue, path: path, "\"telegram.api_base_url\" must start with http:// or https://")
         }
-        let tokenFile = try Self.optionalString(object["bot_token_file"], key: "telegram.bot_token_file", path: path)
-            .map(environment.expandingTilde)
-        return CompanionConfig.Telegram(allowedUserIDs: ids, apiBaseURL: base, botTokenFile: tokenFile)
+        return telegram
     }
 
-    private func parseLimits(_ value: Any?, path: String, warnings: inout [String]) throws(ConfigError) -> CompanionConfig.Limits {
-        guard let value else { return CompanionConfig.Limits() }
-        guard let object = value as? [String: Any] else {
-            throw ConfigError(.invalidValue, path: path, "\"limits\" must be an object")
-        }
-        warnings += Self.unknownKeys(in: object, allowed: Self.limitKeys, context: "limits.")
+    /// The limits the file sets, the others at their defaults. The minimums were checked while decoding.
+    private static func limits(from section: ConfigFile.LimitsSection) -> CompanionConfig.Limits {
         var limits = CompanionConfig.Limits()
-        func number(_ key: String, minimum: Double) throws(ConfigError) -> Double? {
-            guard let raw = object[key] else { return nil }
-            guard let number = Self.number(raw), number.doubleValue >= minimum else {
-                throw ConfigError(.invalidValue, path: path, "\"limits.\(key)\" must be a number of at least \(minimum.formatted())")
-            }
-            return number.doubleValue
-        }
-        if let parallel = try number("max_parallel", minimum: 1) { limits.maxParallel = Int(parallel) }
-        if let minutes = try number("task_timeout_minutes", minimum: 0.01) { limits.taskTimeoutMinutes = minutes }
-        if let minutes = try number("idle_timeout_minutes", minimum: 0.01) { limits.idleTimeoutMinutes = minutes }
+        if let parallel = section.maxParallel { limits.maxParallel = Int(parallel) }
+        if let minutes = section.taskTimeoutMinutes { limits.taskTimeoutMinutes = minutes }
+        if let minutes = section.idleTimeoutMinutes { limits.idleTimeoutMinutes = minutes }
         return limits
-    }
-
-    /// A JSON number, not a boolean: JSON booleans also arrive as NSNumber, with objCType "c".
-    private static func number(_ value: Any) -> NSNumber? {
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
-        return number
-    }
-
-    private static func optionalString(_ value: Any?, key: String, path: String) throws(ConfigError) -> String? {
-        guard let value, !(value is NSNull) else { return nil }
-        guard let string = value as? String else {
-            throw ConfigError(.invalidValue, path: path, "\"\(key)\" must be a string")
-        }
-        return string
-    }
-
-    private static func unknownKeys(in object: [String: Any], allowed: Set<String>, context: String) -> [String] {
-        object.keys.filter { !allowed.contains($0) }.sorted().map { key in
-            "unknown key \"\(context)\(key)\" is ignored (known: \(allowed.sorted().joined(separator: ", ")))"
-        }
-    }
-
-    /// "at line L, column C", computed from the character offset Foundation puts in its message.
-    private static func position(of error: Error, in data: Data) -> String {
-        let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
-        guard let range = detail.range(of: #"character (\d+)"#, options: .regularExpression),
-              let offset = Int(detail[range].split(separator: " ")[1]) else {
-            return "(\(detail))"
-        }
-        var line = 1
-        var column = 1
-        for byte in data.prefix(offset) {
-            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
-        }
-        return "at line \(line), column \(column)"
     }
 }

@@ -1,0 +1,19 @@
+/// The value each optional config key takes when the file leaves it out.
+///
+/// In the sources each constant is used in exactly one spot: the default argument of the `CompanionConfig`
+/// initialiser that the key fills. `ConfigLoader` passes a value only when the file has the key, so what
+/// the file leaves out comes from here. The defaults that depend on `$HOME` are worked out from the environment
+/// and so are not listed here: `state_dir` is `UserEnvironment.defaultStateDirectory`
+/// (`~/.codex-companion`) and `codex.home` is chosen by `CodexHome.resolve` (`$CODEX_HOME`, else `~/.codex`).
+public enum ConfigDefaults {
+    /// `codex.sandbox`: Codex may edit the repository but nothing outside it.
+    public static let sandbox = "workspace-write"
+    /// `telegram.api_base_url`: Telegram's own Bot API server.
+    public static let telegramAPIBaseURL = "https://api.telegram.org"
+    /// `limits.max_parallel`: how many projects run Codex at once.
+    public static let maxParallel = 2
+    /// `limits.task_timeout_minutes`: the wall-clock limit for one task.
+    public static let taskTimeoutMinutes: Double = 60
+    /// `limits.idle_timeout_minutes`: the limit on time without any Codex event.
+    public static let idleTimeoutMinutes: Double = 15
+}
