@@ -6,7 +6,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "codex-companion", targets: ["codex-companion"]),
-        .executable(name: "companion-bench", targets: ["companion-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,14 +70,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Benchmark of the message path (see README); uses the test fakes, so it runs anywhere.
+        // The benchmark (see README): test tooling, not a product. It drives the built binary against the
+        // test fakes, so it lives beside them under Tests/ and ships with nothing.
         .executableTarget(
             name: "companion-bench",
             dependencies: [
                 "CompanionCore", "Store", "TestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            path: "Tests/companion-bench"
         ),
         .target(
             name: "TestSupport",

@@ -4,7 +4,8 @@ import Foundation
 import Logging
 import Store
 
-/// Everything a command needs, built once from the config: the store, the Codex runner and the bridge.
+/// Everything a command needs, built once from the config: the store, the session index, the audit trail,
+/// and the task service with its Codex bridge.
 public struct CompanionContext: Sendable {
     public let config: CompanionConfig
     public let database: AppDatabase
@@ -48,11 +49,27 @@ public struct CompanionContext: Sendable {
             environment: environment)
     }
 
+    /// The Codex side of a task: the runner on the configured binary, the session index, the store.
     public func bridge(logger: Logger = Logger(label: "companion.bridge")) -> CodexBridge {
         let runner = CodexProcessRunner(
             binaryPath: codexBinary ?? config.codex.binary ?? "codex", codexHome: config.codex.home.path,
             sandbox: config.codex.sandbox)
-        return CodexBridge(runner: runner, sessions: sessions, store: database, activityLog: activityLog, logger: logger)
+        return CodexBridge(runner: runner, sessions: sessions, store: database, logger: logger)
+    }
+
+    /// The task service of this process, with the configured limits. Every client of this process (the
+    /// bot, or the CLI's `run`) goes through the one it is given.
+    public func taskService(logger: Logger = Logger(label: "companion.tasks")) -> TaskService {
+        let limits = config.limits
+        let settings = TaskService.Settings(
+            maxParallel: limits.maxParallel, taskTimeout: .seconds(limits.taskTimeoutMinutes * 60),
+            idleTimeout: .seconds(limits.idleTimeoutMinutes * 60), ownerPID: ProcessInfo.processInfo.processIdentifier)
+        return TaskService(settings: settings, bridge: bridge(), store: database, reaper: OrphanReaper(), logger: logger)
+    }
+
+    /// The one audit trail: the store's audit table and the activity log file.
+    public var audit: AuditTrail {
+        AuditTrail(table: database, log: activityLog)
     }
 
     /// The project by name, or an error listing the valid names.

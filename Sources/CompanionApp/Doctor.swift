@@ -135,8 +135,7 @@ public struct Doctor: Sendable {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = BotAPIClient(baseURL: telegram.apiBaseURL, token: token, http: http)
         do {
-            let me = try await client.call("getMe", timeout: .seconds(10))
-            let username = (me as? [String: Any])?["username"] as? String ?? "?"
+            let username = try await client.getMe(timeout: .seconds(10)).username ?? "?"
             findings.append(Finding(level: .ok, text: "Telegram bot @\(username): the token is accepted"))
         } catch {
             if error.isBadToken {

@@ -8,8 +8,8 @@ import Store
 import TelegramAdapter
 import UnixSignals
 
-/// Wires the daemon from a loaded context: Bot API client, bot controller, poller, dispatcher and the
-/// work runner, in one ServiceGroup that handles SIGTERM and SIGINT.
+/// Wires the daemon from a loaded context: the task service, the Telegram client of it (router,
+/// presenter, poller, dispatcher) and the work runner, in one ServiceGroup that handles SIGTERM and SIGINT.
 public struct TelegramDaemon: Sendable {
     /// Timings the tests shorten; the defaults are the production values.
     public struct Timing: Sendable {
@@ -36,33 +36,37 @@ public struct TelegramDaemon: Sendable {
         http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = BotAPIClient(baseURL: telegram.apiBaseURL, token: token, http: http)
         let messenger = TelegramMessenger(client: client, backoffInitial: timing.backoffInitial)
-        let controllerBox = ControllerBox()
-        let runner = WorkRunner(onShutdown: { await controllerBox.controller?.shutdown() })
-        let configLimits = context.config.limits
-        let limits = TaskQueue.Limits(maxParallel: configLimits.maxParallel,
-                                      taskTimeout: .seconds(configLimits.taskTimeoutMinutes * 60),
-                                      idleTimeout: .seconds(configLimits.idleTimeoutMinutes * 60))
-        let controller = BotController(
-            settings: .init(projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs), staleAfter: timing.staleAfter,
-                            limits: limits, splitPromptWait: timing.splitPromptWait),
-            bridge: context.bridge(), tasks: context.database, chats: context.database, messenger: messenger,
-            launcher: runner, inspector: GitRepositoryInspector(), activityLog: context.activityLog)
-        controllerBox.controller = controller
+        let runner = WorkRunner()
+        let tasks = context.taskService()
+        let inspector = GitRepositoryInspector()
+        // Subscribed before anything can start a task, so the presenter sees every event.
+        let events = tasks.subscribe()
+        let presenter = TelegramPresenter(messenger: messenger, delivery: tasks, inspector: inspector)
+        let router = CommandRouter(
+            settings: .init(projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs),
+                            staleAfter: timing.staleAfter),
+            service: tasks, chats: context.database, messenger: messenger, inspector: inspector, audit: context.audit,
+            joiner: SplitPromptJoiner(wait: timing.splitPromptWait), launcher: runner)
         lock = InstanceLock(path: (context.config.stateDirectory as NSString).appendingPathComponent("serve.lock"))
         let (updates, sink) = AsyncStream<RecordedUpdate>.makeStream()
         let poller = UpdatePoller(client: client, store: context.database, sink: sink, pollTimeout: timing.pollTimeout,
                                   backoffInitial: timing.backoffInitial)
-        let database = context.database
         let dispatcher = UpdateDispatcher(
-            updates: updates, store: database,
-            handle: { update in await controller.handle(update) })
+            updates: updates, store: context.database,
+            handle: { update in
+                guard let message = update.incomingMessage else { return }
+                await router.handle(message)
+            })
         let bot = TelegramBotService(startup: BotStartup(client: client, logger: logger, backoffInitial: timing.backoffInitial),
-                                     poller: poller, dispatcher: dispatcher, controller: controller,
-                                     database: context.database, reaper: OrphanReaper())
+                                     poller: poller, dispatcher: dispatcher, router: router, tasks: tasks,
+                                     presenter: presenter, projects: context.config.projects)
         serviceGroup = ServiceGroup(configuration: .init(
             services: [
-                // Shut down in reverse order: first stop taking messages, then cancel running work.
+                // Shut down in reverse order: first stop taking messages, then stop the running tasks and
+                // publish their results, then let the presenter deliver them.
                 .init(service: runner),
+                .init(service: PresenterLifecycle(presenter: presenter, events: events)),
+                .init(service: TaskServiceLifecycle(service: tasks)),
                 .init(service: MaintenanceService(sessions: context.sessions, database: context.database, logger: logger),
                       successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
                 .init(service: bot, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
@@ -80,7 +84,12 @@ public struct TelegramDaemon: Sendable {
     }
 
     public func run() async throws {
-        try lock.acquire()
+        do {
+            try lock.acquire()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
         defer { lock.release() }
         do {
             try await serviceGroup.run()
@@ -90,9 +99,4 @@ public struct TelegramDaemon: Sendable {
         }
         try await http.shutdown()
     }
-}
-
-/// Lets the shutdown hook reach the controller built after the runner.
-private final class ControllerBox: @unchecked Sendable {
-    var controller: BotController?
 }

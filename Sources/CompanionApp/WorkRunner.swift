@@ -2,14 +2,13 @@ import CompanionCore
 import ServiceLifecycle
 import Synchronization
 
-/// Runs background work (Codex runs) as children of one task group, so that shutdown reaches them.
-/// On graceful shutdown it stops taking work, calls `onShutdown` (which asks running Codex processes to
-/// stop), waits for the work to end, and cancels whatever is still running after `shutdownGrace`.
+/// Runs the router's background work (a split message's delayed prompt) as children of one task group,
+/// so that shutdown reaches it. On graceful shutdown it stops taking work, waits for the work to end, and
+/// cancels whatever is still running after `shutdownGrace`.
 public final class WorkRunner: Service, WorkLaunching {
     private let stream: AsyncStream<@Sendable () async -> Void>
     private let continuation: AsyncStream<@Sendable () async -> Void>.Continuation
     private let shutdownGrace: Duration
-    private let onShutdown: @Sendable () async -> Void
     private let active = Mutex(Active())
 
     private struct Active {
@@ -17,10 +16,9 @@ public final class WorkRunner: Service, WorkLaunching {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    public init(shutdownGrace: Duration = .seconds(7), onShutdown: @escaping @Sendable () async -> Void = {}) {
+    public init(shutdownGrace: Duration = .seconds(7)) {
         (stream, continuation) = AsyncStream.makeStream()
         self.shutdownGrace = shutdownGrace
-        self.onShutdown = onShutdown
     }
 
     public func launch(_ work: @escaping @Sendable () async -> Void) {
@@ -43,7 +41,6 @@ public final class WorkRunner: Service, WorkLaunching {
             } onGracefulShutdown: { [continuation] in
                 continuation.finish()
             }
-            await onShutdown()
             let grace = shutdownGrace
             group.addTask { [self] in
                 // Whichever comes first: all work ended, or the grace period ran out (then cancel the rest).

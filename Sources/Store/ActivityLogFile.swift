@@ -19,10 +19,10 @@ public final class ActivityLogFile: ActivityLogging, @unchecked Sendable {
         self.keptFiles = keptFiles
     }
 
-    public func record(_ entry: ActivityEntry) {
+    public func record(_ entry: AuditEntry) {
         lock.lock()
         defer { lock.unlock() }
-        let line = Data((entry.line + "\n").utf8)
+        let line = Data((entry.activityLine + "\n").utf8)
         do {
             if !FileManager.default.fileExists(atPath: path) {
                 FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])

@@ -2,7 +2,7 @@ import CompanionCore
 import Foundation
 import GRDB
 
-extension AppDatabase: ChatStateStoring {
+extension AppDatabase: ChatStateStoring, AuditTableWriting {
     public func activeProject(chatID: Int64) async throws -> String? {
         try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT project_name FROM chats WHERE chat_id = ?", arguments: [chatID])
@@ -27,8 +27,8 @@ extension AppDatabase: ChatStateStoring {
                 INSERT INTO audit (at, user_id, chat_id, requester, command, project_name, outcome, duration_seconds)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                arguments: [entry.time, entry.userID, entry.chatID, entry.chatID.map { "telegram:\($0)" } ?? "cli",
-                            entry.command, entry.project, entry.outcome, entry.duration])
+                arguments: [entry.time, entry.userID, entry.chatID, entry.requester.stored,
+                            entry.command, entry.project, entry.outcome.rawValue, entry.duration])
         }
     }
 
@@ -36,9 +36,16 @@ extension AppDatabase: ChatStateStoring {
     public func recentAudit(limit: Int) async throws -> [AuditEntry] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
-                AuditEntry(time: row["at"], userID: row["user_id"], chatID: row["chat_id"], command: row["command"],
-                           project: row["project_name"], outcome: row["outcome"], duration: row["duration_seconds"])
+                AuditEntry(time: row["at"], requester: Requester(stored: row["requester"]), userID: row["user_id"],
+                           command: row["command"], project: row["project_name"],
+                           outcome: Self.outcome(stored: row["outcome"]), duration: row["duration_seconds"])
             }
         }
+    }
+
+    /// Rows written before outcomes were typed may hold a task status (the CLI recorded `done`…).
+    static func outcome(stored: String) -> CommandOutcome {
+        if let outcome = CommandOutcome(rawValue: stored) { return outcome }
+        return stored == "done" ? .ok : .failed
     }
 }

@@ -158,6 +158,22 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "CREATE INDEX updates_unhandled ON telegram_updates(update_id) WHERE handled_at IS NULL")
             try db.execute(sql: "CREATE INDEX updates_by_age ON telegram_updates(received_at)")
         }
+        migrator.registerMigration("v7: one writer per project, typed stop reasons") { db in
+            // The owner process of a queued or running task (a restarted daemon leaves a live CLI's tasks
+            // alone), and why the companion stopped a task, as `StopReason.stored`.
+            try db.alter(table: "tasks") { table in
+                table.add(column: "owner_pid", .integer)
+                table.add(column: "stop_reason", .text)
+            }
+            // Before this version the CLI and the daemon could both run a project: keep the newest run.
+            try db.execute(sql: """
+                UPDATE tasks SET status = 'interrupted' WHERE status = 'running'
+                AND id NOT IN (SELECT MAX(id) FROM tasks WHERE status = 'running' GROUP BY project_name)
+                """)
+            // At most one running task per project, in any process: taken by markTaskRunning, freed when the
+            // task ends or is recovered.
+            try db.execute(sql: "CREATE UNIQUE INDEX tasks_one_writer ON tasks(project_name) WHERE status = 'running'")
+        }
         return migrator
     }
 }

@@ -3,20 +3,26 @@ public struct Backoff: Sendable {
     public var initial: Duration
     public var maximum: Duration
     public var factor: Double
+    /// Each pause is multiplied by a random factor from this range.
+    public var jitter: ClosedRange<Double>
     private(set) var attempt = 0
 
-    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(30), factor: Double = 1.5) {
+    /// The default ±20 % jitter keeps restarted clients from retrying in lockstep; tests pass `1...1`
+    /// for exact pauses.
+    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(30), factor: Double = 1.5,
+                jitter: ClosedRange<Double> = 0.8...1.2) {
         self.initial = initial
         self.maximum = maximum
         self.factor = factor
+        self.jitter = jitter
     }
 
-    /// The next pause, with ±20 % jitter so that restarted clients do not retry in lockstep.
+    /// The next pause: `initial × factor^attempt`, capped at `maximum`, times the jitter.
     public mutating func next() -> Duration {
         let base = initial * Double(pow(factor, attempt))
         attempt += 1
         let capped = min(base, maximum)
-        return capped * Double.random(in: 0.8...1.2)
+        return capped * Double.random(in: jitter)
     }
 
     public mutating func reset() {

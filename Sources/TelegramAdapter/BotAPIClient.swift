@@ -3,13 +3,17 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 
-/// Calls Bot API methods: `POST {base}/bot{token}/{method}` with a JSON body (multipart for files).
-/// Every error it throws is a `TelegramAPIError` with the token redacted.
+/// Calls Bot API methods: `POST {base}/bot{token}/{method}` with a JSON body (multipart for files),
+/// and decodes the answer's `result`. Every error it throws is a `TelegramAPIError` with the token
+/// redacted. The typed methods (getMe, sendMessage, …) are in `BotAPIClient+Methods.swift`.
 public struct BotAPIClient: Sendable {
     public let baseURL: String
     private let token: String
     private let http: HTTPClient
     public let redactor: TokenRedactor
+
+    /// Answers larger than this are cut off as a transport error; a getUpdates batch of 100 is far below.
+    static let maximumBodySize = 32 << 20
 
     public init(baseURL: String, token: String, http: HTTPClient = .shared) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -18,65 +22,83 @@ public struct BotAPIClient: Sendable {
         self.redactor = TokenRedactor(token: token)
     }
 
-    /// Calls `method` with a JSON object and returns the decoded `result` (any JSON value).
-    public func call(_ method: String, _ parameters: [String: Any] = [:], timeout: Duration = .seconds(30)) async throws(TelegramAPIError) -> Any {
-        let body: Data
-        do {
-            body = try JSONSerialization.data(withJSONObject: parameters)
-        } catch {
-            throw .transport("cannot encode \(method) parameters: \(error)")
-        }
-        return try await call(method, json: body, timeout: timeout)
+    /// Calls `method` with `request` encoded as its JSON object and returns the decoded `result`.
+    public func call<Request: Encodable, Result: Decodable & Sendable>(
+        _ method: BotAPIMethod, _ request: Request, returning: Result.Type = Result.self, timeout: Duration = .seconds(30)
+    ) async throws(TelegramAPIError) -> Result {
+        let answer = try await post(method, json: request, timeout: timeout)
+        return try decodeResult(Result.self, of: method, from: answer)
     }
 
-    /// Calls `method` with an already encoded JSON body.
-    public func call(_ method: String, json body: Data, timeout: Duration = .seconds(30)) async throws(TelegramAPIError) -> Any {
-        try await send(method, body: body, contentType: "application/json", timeout: timeout)
-    }
-
-    public static func encode(_ parameters: [String: Any]) -> Data {
-        (try? JSONSerialization.data(withJSONObject: parameters)) ?? Data("{}".utf8)
-    }
-
-    /// Uploads a file with multipart/form-data (sendDocument and friends).
-    public func upload(_ method: String, fields: [String: String], fileField: String, fileName: String, contents: Data,
-                       timeout: Duration = .seconds(120)) async throws(TelegramAPIError) -> Any {
+    /// Uploads a file with multipart/form-data (sendDocument) and returns the decoded `result`.
+    func upload<Result: Decodable & Sendable>(
+        _ method: BotAPIMethod, fields: [(name: String, value: String)], fileField: String, fileName: String, contents: Data,
+        returning: Result.Type = Result.self, timeout: Duration
+    ) async throws(TelegramAPIError) -> Result {
         let boundary = "companion-\(UUID().uuidString)"
         var body = Data()
-        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in fields {
             body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
         }
         let safeName = fileName.replacingOccurrences(of: "\"", with: "")
         body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(safeName)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
         body.append(contents)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        return try await send(method, body: body, contentType: "multipart/form-data; boundary=\(boundary)", timeout: timeout)
+        let answer = try await send(method, body: body, contentType: "multipart/form-data; boundary=\(boundary)", timeout: timeout)
+        return try decodeResult(Result.self, of: method, from: answer)
     }
 
-    private func send(_ method: String, body: Data, contentType: String, timeout: Duration) async throws(TelegramAPIError) -> Any {
-        var request = HTTPClientRequest(url: "\(baseURL)/bot\(token)/\(method)")
+    /// An HTTP answer: its status and body, not yet read as the Bot API's envelope.
+    struct Answer {
+        var status: Int
+        var body: Data
+    }
+
+    /// Encodes `request` as JSON and sends it.
+    func post(_ method: BotAPIMethod, json request: some Encodable, timeout: Duration) async throws(TelegramAPIError) -> Answer {
+        let body: Data
+        do {
+            body = try JSONEncoder().encode(request)
+        } catch {
+            throw .transport("cannot encode \(method) parameters: \(error)")
+        }
+        return try await send(method, body: body, contentType: "application/json", timeout: timeout)
+    }
+
+    private func send(_ method: BotAPIMethod, body: Data, contentType: String, timeout: Duration) async throws(TelegramAPIError) -> Answer {
+        var request = HTTPClientRequest(url: "\(baseURL)/bot\(token)/\(method.rawValue)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
         request.body = .bytes(ByteBuffer(data: body))
-        let status: Int
-        let bytes: ByteBuffer
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
-            status = Int(response.status.code)
-            bytes = try await response.body.collect(upTo: 32 << 20)
+            let bytes = try await response.body.collect(upTo: Self.maximumBodySize)
+            return Answer(status: Int(response.status.code), body: Data(buffer: bytes))
         } catch {
             throw .transport(redactor.redact("\(method): \(error)"))
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any] else {
-            // Front proxies answer 502/504 with HTML: that is a network problem, not an API answer.
-            throw .transport("\(method): HTTP \(status) with a non-JSON body")
+    }
+
+    /// The `result` of an `{"ok": true}` answer, decoded; an `{"ok": false}` answer as `.api`.
+    func decodeResult<Result: Decodable>(_ type: Result.Type, of method: BotAPIMethod, from answer: Answer) throws(TelegramAPIError) -> Result {
+        let envelope: BotAPIResponse<Result>
+        do {
+            envelope = try JSONDecoder().decode(BotAPIResponse<Result>.self, from: answer.body)
+        } catch {
+            guard let loose = try? JSONDecoder().decode(BotAPIResponse<IgnoredJSON>.self, from: answer.body) else {
+                // Front proxies answer 502/504 with HTML: that is a network problem, not an API answer.
+                throw .transport("\(method): HTTP \(answer.status) with a non-JSON body")
+            }
+            guard loose.ok == true else { throw apiError(loose, status: answer.status) }
+            throw .unexpectedResult(redactor.redact("\(method): \(error)"))
         }
-        if object["ok"] as? Bool == true {
-            return object["result"] ?? NSNull()
-        }
-        let code = object["error_code"] as? Int ?? status
-        let description = redactor.redact(object["description"] as? String ?? "HTTP \(status)")
-        let retryAfter = (object["parameters"] as? [String: Any])?["retry_after"] as? Int
-        throw .api(code: code, description: description, retryAfter: retryAfter)
+        guard envelope.ok == true else { throw apiError(envelope, status: answer.status) }
+        guard let result = envelope.result else { throw .unexpectedResult("\(method): the answer has no result") }
+        return result
+    }
+
+    private func apiError<Result>(_ envelope: BotAPIResponse<Result>, status: Int) -> TelegramAPIError {
+        .api(code: envelope.errorCode ?? status, description: redactor.redact(envelope.description ?? "HTTP \(status)"),
+             retryAfter: envelope.parameters?.retryAfter)
     }
 }

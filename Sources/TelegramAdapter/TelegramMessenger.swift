@@ -11,16 +11,12 @@ public actor TelegramMessenger: ChatMessaging {
     private let splitter: MessageSplitter
     private let deliveryDeadline: Duration
     private let backoffInitial: Duration
-    private let editInterval: Duration
     /// Per chat: no request before this instant (set by a 429's retry_after).
     private var notBefore: [Int64: ContinuousClock.Instant] = [:]
-    /// Per chat: when the last edit went out, to keep edits at least `editInterval` apart.
-    private var lastEdit: [Int64: ContinuousClock.Instant] = [:]
 
     public init(client: BotAPIClient, logger: Logger = Logger(label: "companion.telegram.send"),
                 splitter: MessageSplitter = MessageSplitter(), deliveryDeadline: Duration = .seconds(600),
-                backoffInitial: Duration = .seconds(1), editInterval: Duration = .milliseconds(1500)) {
-        self.editInterval = editInterval
+                backoffInitial: Duration = .seconds(1)) {
         self.client = client
         self.logger = logger
         self.splitter = splitter
@@ -39,64 +35,55 @@ public actor TelegramMessenger: ChatMessaging {
     }
 
     public func post(chatID: Int64, message: RenderedMessage, silent: Bool) async -> Int64? {
-        var parameters: [String: Any] = [
-            "chat_id": chatID, "text": message.html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true],
-            "disable_notification": silent,
-        ]
+        let request = SendMessageRequest(chatID: chatID, text: message.html, parseMode: .html, linkPreviewOptions: .disabled,
+                                         disableNotification: silent)
         do {
-            return Self.messageID(try await deliver("sendMessage", chatID: chatID, parameters))
+            return try await deliver(request).messageID
         } catch let error where error.isEntityParseError {
             // Our HTML should always parse: a rejection is a defect in the renderer. The plain text is the last
             // resort, so the user still gets every word.
             logger.error("DEFECT: Telegram rejected our HTML; resending as plain text (please report)",
                          metadata: ["chat": "\(chatID)", "error": "\(error)", "html_prefix": "\(message.html.prefix(300))"])
-            parameters["text"] = message.plain
-            parameters["parse_mode"] = nil
-            return (try? await deliver("sendMessage", chatID: chatID, parameters)).flatMap(Self.messageID)
+            var plain = request
+            plain.text = message.plain
+            plain.parseMode = nil
+            return try? await deliver(plain).messageID
         } catch {
             logger.error("message not delivered", metadata: ["chat": "\(chatID)", "error": "\(error)"])
             return nil
         }
     }
 
+    /// Edits at once: the presenter's edit throttle spaces edits out. While the chat's 429 pause lasts
+    /// nothing is sent, and the answer says how long is left.
     @discardableResult
-    public func edit(chatID: Int64, messageID: Int64, message: RenderedMessage) async -> Bool {
-        if let until = notBefore[chatID], until > .now { return false }
-        if let last = lastEdit[chatID], ContinuousClock.now < last + editInterval {
-            try? await Task.sleep(until: last + editInterval, clock: .continuous)
-        }
+    public func edit(chatID: Int64, messageID: Int64, message: RenderedMessage) async -> EditOutcome {
+        if let until = notBefore[chatID], until > .now { return .rateLimited(retryAfter: until - .now) }
         // A superseded progress update (its task was cancelled) must not land after the final state.
-        if Task.isCancelled { return false }
-        lastEdit[chatID] = .now
-        var parameters: [String: Any] = [
-            "chat_id": chatID, "message_id": messageID, "text": message.html, "parse_mode": "HTML",
-            "link_preview_options": ["is_disabled": true],
-        ]
+        if Task.isCancelled { return .failed }
+        var request = EditMessageTextRequest(chatID: chatID, messageID: messageID, text: message.html, parseMode: .html,
+                                             linkPreviewOptions: .disabled)
         for attempt in 0..<2 {
             do {
-                _ = try await client.call("editMessageText", json: BotAPIClient.encode(parameters))
-                return true
+                try await client.editMessageText(request)
+                return .shown
             } catch {
-                if case .api(400, let description, _) = error, description.contains("message is not modified") { return true }
-                if let seconds = error.retryAfter {
-                    notBefore[chatID] = .now + .seconds(seconds)
-                    return false
+                if error.isMessageNotModified { return .shown }
+                // An edit is never retried, not even after a 5xx: the caller's next edit carries a newer state.
+                if noteRateLimit(error, chatID: chatID), let until = notBefore[chatID] {
+                    return .rateLimited(retryAfter: until - .now)
                 }
                 guard attempt == 0, error.isEntityParseError else {
                     logger.debug("edit failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
-                    return false
+                    return .failed
                 }
                 logger.error("DEFECT: Telegram rejected our HTML in an edit; sending it as plain text (please report)",
                              metadata: ["chat": "\(chatID)", "error": "\(error)"])
-                parameters["text"] = message.plain
-                parameters["parse_mode"] = nil
+                request.text = message.plain
+                request.parseMode = nil
             }
         }
-        return false
-    }
-
-    private static func messageID(_ result: Any) -> Int64? {
-        ((result as? [String: Any])?["message_id"] as? NSNumber)?.int64Value
+        return .failed
     }
 
     public func sendTyping(chatID: Int64) async {
@@ -104,9 +91,9 @@ public actor TelegramMessenger: ChatMessaging {
         if let until = notBefore[chatID], until > .now { return }
         logger.trace("typing", metadata: ["chat": "\(chatID)"])
         do {
-            _ = try await client.call("sendChatAction", ["chat_id": chatID, "action": "typing"], timeout: .seconds(10))
+            try await client.sendChatAction(SendChatActionRequest(chatID: chatID, action: .typing))
         } catch {
-            if let seconds = error.retryAfter { notBefore[chatID] = .now + .seconds(seconds) }
+            noteRateLimit(error, chatID: chatID)
             logger.debug("typing indicator failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
         }
     }
@@ -114,10 +101,10 @@ public actor TelegramMessenger: ChatMessaging {
     @discardableResult
     public func sendDocument(chatID: Int64, fileName: String, contents: Data, caption: String) async -> Bool {
         let client = self.client
-        let fields = ["chat_id": "\(chatID)", "caption": String(caption.prefix(1000))]
+        let request = SendDocumentRequest(chatID: chatID, caption: String(caption.prefix(1000)), fileName: fileName, contents: contents)
         do {
-            _ = try await deliver(chatID: chatID) { () async throws(TelegramAPIError) -> Any in
-                try await client.upload("sendDocument", fields: fields, fileField: "document", fileName: fileName, contents: contents)
+            _ = try await deliver(chatID: chatID) { () async throws(TelegramAPIError) -> SentMessage in
+                try await client.sendDocument(request)
             }
             return true
         } catch {
@@ -126,19 +113,19 @@ public actor TelegramMessenger: ChatMessaging {
         }
     }
 
-    /// Calls `method` with a JSON body until it succeeds, the error is permanent, or the deadline passes.
-    private func deliver(_ method: String, chatID: Int64, _ parameters: [String: Any]) async throws(TelegramAPIError) -> Any {
-        let body = BotAPIClient.encode(parameters)
+    /// Sends one message until it arrives, the error is permanent, or the deadline passes.
+    private func deliver(_ request: SendMessageRequest) async throws(TelegramAPIError) -> SentMessage {
         let client = self.client
-        logger.trace("calling Telegram", metadata: ["method": "\(method)", "chat": "\(chatID)"])
-        return try await deliver(chatID: chatID) { () async throws(TelegramAPIError) -> Any in
-            try await client.call(method, json: body)
+        logger.trace("calling Telegram", metadata: ["method": "sendMessage", "chat": "\(request.chatID)"])
+        return try await deliver(chatID: request.chatID) { () async throws(TelegramAPIError) -> SentMessage in
+            try await client.sendMessage(request)
         }
     }
 
     /// Runs `request` until it succeeds, the error is permanent, or the deadline passes, waiting out
     /// the chat's rate limit before each attempt.
-    private func deliver(chatID: Int64, _ request: @Sendable () async throws(TelegramAPIError) -> Any) async throws(TelegramAPIError) -> Any {
+    private func deliver<Result: Sendable>(chatID: Int64, _ request: @Sendable () async throws(TelegramAPIError) -> Result)
+        async throws(TelegramAPIError) -> Result {
         let deadline = ContinuousClock.now + deliveryDeadline
         var backoff = Backoff(initial: backoffInitial)
         while true {
@@ -151,20 +138,32 @@ public actor TelegramMessenger: ChatMessaging {
         }
     }
 
-    /// Decides about one failure: records a 429's pause for the chat, or sleeps a backoff step.
+    /// Decides about one failure with `TelegramRetryPolicy`, within the delivery deadline: a 429 pauses
+    /// the chat (the next attempt waits for it, while other chats go on), trouble sleeps a backoff step.
     private func shouldRetry(_ error: TelegramAPIError, chatID: Int64, backoff: inout Backoff,
                              deadline: ContinuousClock.Instant) async -> Bool {
-        if let seconds = error.retryAfter {
-            logger.warning("rate limited by Telegram", metadata: ["chat": "\(chatID)", "retry_after": "\(seconds)"])
-            notBefore[chatID] = .now + .seconds(seconds)
-            return ContinuousClock.now + .seconds(seconds) < deadline
+        switch TelegramRetryPolicy.decision(after: error, backoff: &backoff) {
+        case .rateLimited(let pause):
+            logger.warning("rate limited by Telegram", metadata: ["chat": "\(chatID)", "retry_after": "\(pause)"])
+            noteRateLimit(error, chatID: chatID)
+            return ContinuousClock.now + pause < deadline
+        case .backOff(let pause):
+            guard ContinuousClock.now + pause < deadline else { return false }
+            logger.warning("Telegram trouble, retrying", metadata: ["chat": "\(chatID)", "error": "\(error)", "pause": "\(pause)"])
+            try? await Task.sleep(for: pause)
+            return !Task.isCancelled
+        case .badToken, .giveUp:
+            return false
         }
-        guard error.isTransient else { return false }
-        let pause = backoff.next()
-        guard ContinuousClock.now + pause < deadline else { return false }
-        logger.warning("Telegram trouble, retrying", metadata: ["chat": "\(chatID)", "error": "\(error)", "pause": "\(pause)"])
-        try? await Task.sleep(for: pause)
-        return !Task.isCancelled
+    }
+
+    /// Records a 429's pause for the chat: no request goes to it before `retry_after` has passed.
+    /// Returns whether `error` was a 429.
+    @discardableResult
+    private func noteRateLimit(_ error: TelegramAPIError, chatID: Int64) -> Bool {
+        guard let seconds = error.retryAfter else { return false }
+        notBefore[chatID] = .now + .seconds(seconds)
+        return true
     }
 
     private func waitForChat(_ chatID: Int64) async {

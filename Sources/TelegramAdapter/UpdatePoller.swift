@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// Long-polls getUpdates. Each update is recorded durably (deduplicated by update_id) BEFORE the offset
 /// moves past it, then handed to the dispatcher; so an update is never lost and never handled twice.
 public struct UpdatePoller: Service {
-    public static let allowedUpdates = ["message", "edited_message"]
+    public static let allowedUpdates: [UpdateKind] = [.message, .editedMessage]
 
     private let client: BotAPIClient
     private let store: any UpdateStoring
@@ -42,8 +42,8 @@ public struct UpdatePoller: Service {
         let offset = try await cancelWhenGracefulShutdown { try await pollLoop(from: initial) }
         // Confirm what we handled, so Telegram does not send it again after a restart.
         if let offset {
-            _ = try? await client.call("getUpdates", ["offset": offset, "timeout": 0, "limit": 1,
-                                                      "allowed_updates": Self.allowedUpdates], timeout: .seconds(5))
+            _ = try? await client.getUpdates(GetUpdatesRequest(offset: offset, limit: 1, timeout: 0, allowedUpdates: Self.allowedUpdates),
+                                             timeout: .seconds(5))
         }
     }
 
@@ -59,36 +59,46 @@ public struct UpdatePoller: Service {
                 conflicts = 0
             } catch let error as TelegramAPIError {
                 if Task.isCancelled { break }
-                if error.isBadToken { throw BadTokenError(detail: error.description) }
-                if case .api(409, let description, _) = error {
-                    conflicts += 1
-                    if description.contains("webhook") {
-                        _ = try? await client.call("deleteWebhook", [:])
-                    } else if conflicts >= 3 {
-                        logger.error("another program is polling with this bot token (is a second companion running?)")
-                    }
-                } else {
-                    logger.warning("getUpdates failed, retrying", metadata: ["error": "\(error)"])
-                }
-                let pause = error.retryAfter.map { Duration.seconds($0) } ?? backoff.next()
-                try? await Task.sleep(for: pause)
+                try await waitBeforeNextPoll(after: error, backoff: &backoff, conflicts: &conflicts)
             }
         }
         return offset
     }
 
+    /// Waits before the next poll as `TelegramRetryPolicy` decides, except for what only polling meets:
+    /// 409 (a webhook, or another program polling with the token) and requests Telegram rejects, which
+    /// a poller cannot give up on, since no message arrives without it.
+    private func waitBeforeNextPoll(after error: TelegramAPIError, backoff: inout Backoff, conflicts: inout Int) async throws {
+        let pause: Duration
+        if case .api(409, let description, _) = error {
+            conflicts += 1
+            if description.contains("webhook") {
+                _ = try? await client.deleteWebhook()
+            } else if conflicts >= 3 {
+                logger.error("another program is polling with this bot token (is a second companion running?)")
+            }
+            pause = backoff.next()
+        } else {
+            switch TelegramRetryPolicy.decision(after: error, backoff: &backoff) {
+            case .badToken:
+                throw BadTokenError(detail: error.description)
+            case .rateLimited(let wait), .backOff(let wait):
+                logger.warning("getUpdates failed, retrying", metadata: ["error": "\(error)", "pause": "\(wait)"])
+                pause = wait
+            case .giveUp:
+                logger.error("Telegram rejected getUpdates; polling again after a pause", metadata: ["error": "\(error)"])
+                pause = backoff.next()
+            }
+        }
+        try? await Task.sleep(for: pause)
+    }
+
     /// One getUpdates round: records new updates, persists the next offset, hands them on.
     /// Returns the next offset.
     public func pollOnce(offset: Int64?) async throws -> Int64? {
-        var parameters: [String: Any] = ["timeout": pollTimeout, "limit": 100, "allowed_updates": Self.allowedUpdates]
-        if let offset { parameters["offset"] = offset }
-        let result = try await client.call("getUpdates", parameters, timeout: .seconds(pollTimeout + 15))
-        guard let updates = result as? [[String: Any]], !updates.isEmpty else { return offset }
-        var batch: [RecordedUpdate] = []
-        for update in updates {
-            guard let id = (update["update_id"] as? NSNumber)?.int64Value else { continue }
-            batch.append(RecordedUpdate(id: id, payload: try JSONSerialization.data(withJSONObject: update)))
-        }
+        let request = GetUpdatesRequest(offset: offset, limit: 100, timeout: pollTimeout, allowedUpdates: Self.allowedUpdates)
+        let updates = try await client.getUpdates(request, timeout: .seconds(pollTimeout + 15))
+        let batch = updates.map { RecordedUpdate(id: $0.updateID, payload: $0.payload) }
         guard let last = batch.map(\.id).max() else { return offset }
         let next = max(offset ?? 0, last + 1)
         // One transaction: the updates, then the offset that moves past them.
@@ -96,18 +106,5 @@ public struct UpdatePoller: Service {
         if fresh.count < batch.count { logger.info("duplicate updates ignored", metadata: ["count": "\(batch.count - fresh.count)"]) }
         for update in fresh { sink.yield(update) }
         return next
-    }
-}
-
-/// Telegram rejected the token: the daemon stops instead of retrying forever.
-public struct BadTokenError: Error, CustomStringConvertible {
-    public var detail: String
-
-    public init(detail: String) {
-        self.detail = detail
-    }
-
-    public var description: String {
-        "Telegram rejected the bot token (\(detail)). Check TELEGRAM_BOT_TOKEN or telegram.bot_token_file."
     }
 }

@@ -29,7 +29,7 @@ struct AuditCommand: AsyncParsableCommand {
                     (entry.chatID.map(String.init) ?? "cli").padding(toLength: 11, withPad: " ", startingAt: 0),
                     entry.command.padding(toLength: 13, withPad: " ", startingAt: 0),
                     (entry.project ?? "-").padding(toLength: 11, withPad: " ", startingAt: 0),
-                    entry.outcome.padding(toLength: 13, withPad: " ", startingAt: 0),
+                    entry.outcome.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0),
                     String(format: "%.1fs", entry.duration),
                 ]
                 Terminal.out(columns.joined(separator: " "))

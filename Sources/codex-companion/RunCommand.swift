@@ -3,6 +3,8 @@ import CompanionApp
 import CompanionCore
 import Foundation
 
+/// `codex-companion run`: a client of the task service, like the bot. The store keeps one running task
+/// per project across processes, so this never runs Codex where the daemon already does.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -12,6 +14,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Start a new Codex session instead of continuing the latest one.")
     var new = false
+
+    @Flag(name: .long, help: "When the project is busy (the daemon runs a task there), wait for it instead of refusing.")
+    var queue = false
 
     @Argument(help: "The project's name from the config.")
     var project: String
@@ -23,38 +28,69 @@ struct RunCommand: AsyncParsableCommand {
         try await CommandSupport.run {
             let context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
             let project = try context.project(named: self.project)
-            let request = BridgeRequest(project: project, prompt: prompt.joined(separator: " "),
-                                        mode: new ? .new : .continue, requester: "cli")
-            let report: TaskReport
-            do {
-                report = try await context.bridge().run(request, onSessionChosen: { note in
-                    Terminal.progress(Self.describe(note, project: project.name))
-                }, onEvent: { event in
-                    if let line = ProgressText.line(for: event, repoPath: project.repoPath) { Terminal.progress(line) }
-                })
-            } catch let refusal as BridgeRefusal {
-                try? await context.database.recordAudit(AuditEntry(time: Date(), userID: nil, chatID: nil, command: "run",
-                                                                   project: project.name, outcome: "refused", duration: 0))
-                throw UserFacingError(refusal.message)
+            let service = context.taskService()
+            let events = service.subscribe()
+            async let jobs: Void = service.run()
+            let askedAt = Date()
+            let request = TaskRequest(project: project, prompt: prompt.joined(separator: " "), mode: new ? .new : .continue,
+                                      requester: .cli)
+            let outcome = await follow(await service.submit(request, whenBusy: queue ? .wait : .refuse), events: events,
+                                       project: project)
+            await service.shutdown()
+            await jobs
+            let succeeded: CommandOutcome
+            if case .finished(let report) = outcome, report.status == .done { succeeded = .ok } else if case .refused = outcome {
+                succeeded = .refused
+            } else {
+                succeeded = .failed
             }
-            try? await context.database.recordAudit(AuditEntry(
-                time: report.startedAt, userID: nil, chatID: nil, command: new ? "run --new" : "run", project: project.name,
-                outcome: report.status.rawValue, duration: report.duration))
-            Terminal.out("")
-            Terminal.out(ResultCard().plainText(report))
-            if report.status != .done { throw ExitCode(1) }
+            await context.audit.record(AuditEntry(time: askedAt, requester: .cli, command: new ? "run --new" : "run",
+                                                  project: project.name, outcome: succeeded,
+                                                  duration: Date().timeIntervalSince(askedAt)))
+            switch outcome {
+            case .refused(let text):
+                throw UserFacingError(text)
+            case .finished(let report):
+                Terminal.out("")
+                Terminal.out(ResultCard().plainText(report))
+                if report.status != .done { throw ExitCode(1) }
+            }
         }
     }
 
-    static func describe(_ note: SessionNote, project: String) -> String {
-        switch note {
-        case .new:
-            return "starting a new Codex session in \(project)"
-        case .newBecauseNoneFound:
-            return "no earlier Codex session in \(project): starting a new one"
-        case .continued(let session, let origin):
-            let prompt = session.firstPrompt.map { ": \"\(PromptPreview.firstLine($0, limit: 60))\"" } ?? ""
-            return "continuing session \(session.shortID) (started \(origin))\(prompt)"
+    private enum Outcome {
+        case refused(String)
+        case finished(TaskReport)
+    }
+
+    /// Prints the task's progress until it ends.
+    private func follow(_ answer: SubmitAnswer, events: AsyncStream<TaskEvent>, project: Project) async -> Outcome {
+        let taskID: Int64
+        switch answer {
+        case .refused(let refusal):
+            var text = BotReplies.refused(refusal)
+            if case .busy = refusal { text += " Run it again with --queue to wait for it." }
+            return .refused(text)
+        case .queued(let id, _, let blocker):
+            Terminal.progress("waiting: \(BotReplies.waitReason(blocker)); it starts by itself")
+            taskID = id
+        case .started(let id):
+            taskID = id
         }
+        for await event in events where event.taskID == taskID {
+            switch event {
+            case .started(let task):
+                Terminal.progress(SessionText.starting(task.session))
+            case .progressed(_, let codexEvent):
+                if let line = ProgressText.line(for: codexEvent, repoPath: project.repoPath) { Terminal.progress(line) }
+            case .finished(let report):
+                return .finished(report)
+            case .notRun(let task, let reason):
+                return .refused(BotReplies.notRun(task, reason: reason) ?? "The task did not run.")
+            case .queued:
+                break
+            }
+        }
+        return .refused("The companion stopped before the task ran.")
     }
 }

@@ -27,21 +27,10 @@ struct SessionsCommand: AsyncParsableCommand {
             let requesters = try await context.database.requesters(ofThreads: sessions.map(\.id))
             for session in sessions {
                 let age = Durations.short(Date().timeIntervalSince(session.lastUsedAt))
-                let origin = SessionOriginLabel.label(source: session.source, requester: requesters[session.id])
+                let origin = SessionText.label(SessionOrigin.of(session, firstRequester: requesters[session.id]))
                 let prompt = session.firstPrompt.map { "\"\(PromptPreview.firstLine($0, limit: 60))\"" } ?? "(no prompt)"
                 Terminal.out("\(session.id)  \(age) ago  \(origin)  \(prompt)")
             }
-        }
-    }
-}
-
-enum SessionOriginLabel {
-    static func label(source: String, requester: String?) -> String {
-        if let requester { return requester.hasPrefix("telegram") ? "telegram" : "companion-cli" }
-        switch source {
-        case "cli": return "terminal"
-        case "": return "unknown"
-        default: return source
         }
     }
 }

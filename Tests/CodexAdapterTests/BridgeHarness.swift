@@ -5,7 +5,8 @@ import Store
 import Synchronization
 import TestSupport
 
-/// A real bridge: the real codex binary against the workspace's fake Responses server, a real SQLite file.
+/// A real task service: the real codex binary against the workspace's fake Responses server, a real
+/// SQLite file, and the task service's own job loop running beside the test.
 struct BridgeHarness {
     let workspace: CodexWorkspace
     let database: AppDatabase
@@ -17,19 +18,41 @@ struct BridgeHarness {
         database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
         sessions = RolloutIndex(codexHome: workspace.codexHome, index: database)
         let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
-        bridge = CodexBridge(runner: runner, sessions: sessions, store: database,
-                             activityLog: ActivityLogFile(directory: workspace.stateDirectory))
+        bridge = CodexBridge(runner: runner, sessions: sessions, store: database)
     }
 
-    /// Runs a turn and returns its report with every event seen and the session note announced.
+    /// A task service as one `codex-companion run` process has it.
+    func makeService() -> TaskService {
+        TaskService(settings: .init(ownerPID: ProcessInfo.processInfo.processIdentifier), bridge: bridge, store: database,
+                    reaper: OrphanReaper())
+    }
+
+    /// Submits a task from the CLI and returns its report, every Codex event seen and the session it started in.
     func run(_ project: Project, _ prompt: String, mode: TaskMode) async throws -> (TaskReport, [CodexEvent], SessionNote?) {
-        let events = Mutex<[CodexEvent]>([])
-        let note = Mutex<SessionNote?>(nil)
-        let report = try await bridge.run(
-            BridgeRequest(project: project, prompt: prompt, mode: mode, requester: "cli"),
-            onSessionChosen: { chosen in note.withLock { $0 = chosen } },
-            onEvent: { event in events.withLock { $0.append(event) } })
-        return (report, events.withLock { $0 }, note.withLock { $0 })
+        let service = makeService()
+        let events = service.subscribe()
+        let jobs = Task { await service.run() }
+        defer { jobs.cancel() }
+        let answer = await service.submit(TaskRequest(project: project, prompt: prompt, mode: mode, requester: .cli))
+        guard case .started(let taskID) = answer else { throw NotStarted(answer: answer) }
+        var seen: [CodexEvent] = []
+        var note: SessionNote?
+        for await event in events where event.taskID == taskID {
+            switch event {
+            case .started(let task): note = task.session
+            case .progressed(_, let codexEvent): seen.append(codexEvent)
+            case .finished(let report):
+                await service.shutdown()
+                await jobs.value
+                return (report, seen, note)
+            case .queued, .notRun: break
+            }
+        }
+        throw NotStarted(answer: answer)
+    }
+
+    struct NotStarted: Error {
+        var answer: SubmitAnswer
     }
 }
 

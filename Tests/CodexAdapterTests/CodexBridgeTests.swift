@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The bridge end to end with the REAL codex binary, offline against the fake Responses server.
+/// The task service and its bridge end to end with the REAL codex binary, offline against the fake Responses server.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
 struct CodexBridgeTests {
     @Test func aNewSessionRunsAShellCommandAndCreatesAFile() async throws {
@@ -36,8 +36,6 @@ struct CodexBridgeTests {
             #expect(stored.threadID == report.threadID)
             let summary = ResultCard().plainText(report)
             #expect(summary.contains("✓ echo remember > notes.txt && ls"))
-            let log = try String(contentsOfFile: workspace.stateDirectory + "/activity.log", encoding: .utf8)
-            #expect(log.contains("cli new project=alpha ok"))
         }
     }
 
@@ -60,7 +58,7 @@ struct CodexBridgeTests {
             }
             #expect(session.id == first.threadID)
             #expect(session.firstPrompt == "first question about alpha")
-            #expect(origin == "from the companion CLI")
+            #expect(origin == .companion(.cli))
             // The proof that Codex continued the thread: the model saw the earlier prompt again.
             let last = try #require(workspace.fake.requests.last)
             #expect(last.userPrompts == ["first question about alpha", "second question"])
@@ -91,7 +89,7 @@ struct CodexBridgeTests {
             }
             #expect(threadLine.contains(session.id))
             #expect(session.source == "exec")
-            #expect(origin == "with codex exec")
+            #expect(origin == .codex(source: "exec"))
             #expect(workspace.fake.requests.last?.userPrompts == ["terminal work on alpha", "carry on"])
         }
     }
@@ -129,9 +127,9 @@ struct CodexBridgeTests {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
             let harness = try BridgeHarness(workspace: workspace, binary: binary)
-            await #expect(throws: BridgeRefusal.self) {
-                _ = try await harness.run(Project(name: "alpha", repoPath: repo), "  \n ", mode: .continue)
-            }
+            let answer = await harness.makeService().submit(TaskRequest(project: Project(name: "alpha", repoPath: repo), prompt: "  \n ",
+                                                                  mode: .continue, requester: .cli))
+            #expect(answer == .refused(.emptyPrompt))
             #expect(workspace.fake.requests.isEmpty)
             #expect(try await harness.database.lastTask(project: "alpha") == nil)
         }

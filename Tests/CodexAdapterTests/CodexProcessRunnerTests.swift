@@ -88,16 +88,17 @@ struct ActiveWriterTests {
     @Test func resumingASessionOpenElsewhereIsExplained() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
-            workspace.fake.script("hold the session", [.slowMessage("done holding", delay: .seconds(8))])
+            workspace.fake.script("hold the session", [.slowMessage("done holding", delay: .seconds(30))])
             let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
             let holder = RunControl()
             async let first = runner.run(CodexRunRequest(repoPath: repo, prompt: "hold the session"), control: holder, onEvent: { _ in })
             let finder = RolloutIndex(codexHome: workspace.codexHome, index: try AppDatabase.inMemory())
-            // Once the first turn reached the model, its session is on disk and busy.
+            // Once the first turn reached the model, its session is on disk and busy (for 30 s at most: it is
+            // stopped as soon as the second run ended, so a loaded machine has time to start the second).
             await workspace.fake.waitForRequests(1)
             let busy = try #require(try await finder.sessions(inRepository: repo, limit: 1).first)
             let second = try await runner.run(CodexRunRequest(repoPath: repo, prompt: "me too", resumeThreadID: busy.id), onEvent: { _ in })
-            holder.stop(.cancelledByUser)
+            holder.stop(.user)
             _ = try await first
             #expect(!second.succeeded)
             #expect(second.failureReason?.contains("open in another Codex process") == true, "\(second.failureReason ?? "") / \(second.stderrTail)")

@@ -17,7 +17,7 @@ struct RunCommandTests {
 
         let first = try await CompanionProcess.run(["run", "--config", config, "alpha", "add a todo file"], environment: workspace.userEnvironment)
         #expect(first.exitCode == 0, "\(first.stdout)\n\(first.stderr)")
-        #expect(first.stdout.contains("no earlier Codex session in alpha: starting a new one"))
+        #expect(first.stdout.contains("New Codex session (none existed in this project)"))
         #expect(first.stdout.contains("· ✓ echo '- ship it' > TODO.md"))
         #expect(first.stdout.contains("✅ Done · alpha"))
         #expect(first.stdout.contains("Added TODO.md."))
@@ -26,7 +26,7 @@ struct RunCommandTests {
 
         let second = try await CompanionProcess.run(["run", "--config", config, "alpha", "what did you add?"], environment: workspace.userEnvironment)
         #expect(second.exitCode == 0, "\(second.stderr)")
-        #expect(second.stdout.contains("continuing session \(firstSession) (started from the companion CLI): \"add a todo file\""))
+        #expect(second.stdout.contains("Continuing session \(firstSession), started from the companion CLI \"add a todo file\""))
         #expect(second.stdout.contains("Continued session \(firstSession)"))
         #expect(workspace.fake.requests.last?.userPrompts == ["add a todo file", "what did you add?"])
         let firstThread = try #require(workspace.fake.requests.first?.threadID)
@@ -35,13 +35,13 @@ struct RunCommandTests {
 
         let third = try await CompanionProcess.run(["run", "--config", config, "beta", "hello beta"], environment: workspace.userEnvironment)
         #expect(third.exitCode == 0)
-        #expect(third.stdout.contains("no earlier Codex session in beta"))
+        #expect(third.stdout.contains("New Codex session (none existed in this project)"))
         let betaSession = try #require(Self.sessionID(in: third.stdout, after: "New session "))
         #expect(betaSession != firstSession)
         #expect(workspace.fake.requests.last?.userPrompts == ["hello beta"])
 
         let forced = try await CompanionProcess.run(["run", "--config", config, "alpha", "--new", "fresh start"], environment: workspace.userEnvironment)
-        #expect(forced.stdout.contains("starting a new Codex session in alpha"))
+        #expect(forced.stdout.contains("· New Codex session\n"))
         #expect(workspace.fake.requests.last?.userPrompts == ["fresh start"])
 
         let sessions = try await CompanionProcess.run(["sessions", "--config", config, "alpha"], environment: workspace.userEnvironment)
@@ -57,7 +57,8 @@ struct RunCommandTests {
 
         let log = try String(contentsOfFile: workspace.stateDirectory + "/activity.log", encoding: .utf8)
         #expect(log.split(separator: "\n").count == 4)
-        #expect(log.contains("cli continue project=alpha ok"))
+        #expect(log.contains("cli run project=alpha ok"))
+        #expect(log.contains("cli run --new project=alpha ok"))
 
         // The user works in the terminal, then continues that session from the companion.
         let terminal = try await workspace.runCodexDirectly(prompt: "terminal work", in: alpha)
@@ -66,7 +67,7 @@ struct RunCommandTests {
         let fromTerminal = try await CompanionProcess.run(["run", "--config", config, "alpha", "carry on"],
                                                           environment: workspace.userEnvironment)
         #expect(fromTerminal.exitCode == 0, "\(fromTerminal.stderr)")
-        #expect(fromTerminal.stdout.contains("continuing session \(terminalThread.suffix(8)) (started with codex exec): \"terminal work\""))
+        #expect(fromTerminal.stdout.contains("Continuing session \(terminalThread.suffix(8)), started with codex exec \"terminal work\""))
         #expect(workspace.fake.requests.last?.threadID == terminalThread)
         #expect(workspace.fake.requests.last?.userPrompts == ["terminal work", "carry on"])
         }

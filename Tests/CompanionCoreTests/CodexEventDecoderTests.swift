@@ -20,7 +20,7 @@ import Testing
             {"type":"item.started","item":{"id":"item_1","type":"command_execution","command":"/bin/bash -lc 'ls'","aggregated_output":"","exit_code":null,"status":"in_progress"}}
             """)
         #expect(started == .itemStarted(CodexItem(id: "item_1", kind: .commandExecution(
-            CommandExecution(command: "/bin/bash -lc 'ls'", exitCode: nil, status: "in_progress")))))
+            CommandExecution(command: "/bin/bash -lc 'ls'", exitCode: nil, status: .inProgress)))))
         let done = try decoder.decode(line: """
             {"type":"item.completed","item":{"id":"item_1","type":"command_execution","command":"false","aggregated_output":"x\\n","exit_code":2,"status":"failed"}}
             """)
@@ -38,8 +38,8 @@ import Testing
             {"type":"item.completed","item":{"id":"item_0","type":"file_change","changes":[{"path":"/r/README.md","kind":"update"},{"path":"/r/notes.txt","kind":"add"}],"status":"completed"}}
             """)
         #expect(change == .itemCompleted(CodexItem(id: "item_0", kind: .fileChange(
-            changes: [FileChange(path: "/r/README.md", kind: "update"), FileChange(path: "/r/notes.txt", kind: "add")],
-            status: "completed"))))
+            changes: [FileChange(path: "/r/README.md", kind: .update), FileChange(path: "/r/notes.txt", kind: .add)],
+            status: .completed))))
         let todo = try decoder.decode(line: """
             {"type":"item.updated","item":{"id":"item_0","type":"todo_list","items":[{"text":"Inspect","completed":true},{"text":"Write","completed":false}]}}
             """)

@@ -13,7 +13,7 @@ import Testing
         if status != .queued {
             let session = CodexSession(id: "0000-1111-abcd1234", cwd: "", startedAt: nil, lastUsedAt: start.addingTimeInterval(-3600),
                                        firstPrompt: "earlier", source: "", cumulativeUsage: nil)
-            task.session = .continued(session, origin: "in the terminal")
+            task.session = .continued(session, origin: .codex(source: "cli"))
         }
         return task
     }
@@ -21,9 +21,9 @@ import Testing
     @Test func aFinishedTaskShowsThePromptThenTheSameCardAsLive() {
         var done = task(.done)
         done.finalMessage = "Fixed `login_handler`."
-        done.filesChanged = [FileChange(path: "/code/alpha/login.swift", kind: "update")]
+        done.filesChanged = [FileChange(path: "/code/alpha/login.swift", kind: .update)]
         done.lineCounts = ["/code/alpha/login.swift": LineCounts(added: 4, removed: 1)]
-        done.commands = [CommandExecution(command: "swift test", exitCode: 1, status: "failed")]
+        done.commands = [CommandExecution(command: "swift test", exitCode: 1, status: .failed)]
         done.turnUsage = TokenUsage(inputTokens: 1200, outputTokens: 30)
         let now = start.addingTimeInterval(600)
         let messages = LastTaskView().render(done, project: project, now: now)

@@ -16,8 +16,8 @@ import Testing
         var turn = TurnRecord()
         turn.threadID = threadID
         turn.finalMessage = "answer"
-        turn.filesChanged = [FileChange(path: "/code/alpha/a.txt", kind: "add")]
-        turn.commands = [CommandExecution(command: "ls", exitCode: 0, status: "completed")]
+        turn.filesChanged = [FileChange(path: "/code/alpha/a.txt", kind: .add)]
+        turn.commands = [CommandExecution(command: "ls", exitCode: 0, status: .completed)]
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         return TaskReport(taskID: taskID, project: project, prompt: "do it", mode: .new, session: .new, status: status,
                           startedAt: start, endedAt: start.addingTimeInterval(3), exitCode: status == .done ? 0 : 1, turn: turn,
@@ -25,15 +25,24 @@ import Testing
                           stdoutTail: "{}", stderrTail: "")
     }
 
+    /// A task as the task service starts one: queued, then running in `session`.
+    func startTask(_ database: AppDatabase, requester: Requester, project: String = "alpha", prompt: String, mode: TaskMode,
+                   session: SessionNote = .new, ownerPID: Int32 = 77) async throws -> Int64 {
+        let id = try await database.queueTask(NewTask(requester: requester, project: project, prompt: prompt, mode: mode,
+                                                      askedAt: Date(), ownerPID: ownerPID))
+        try await database.markTaskRunning(id: id, session: session, startedAt: Date(), ownerPID: ownerPID)
+        return id
+    }
+
     @Test func aTaskIsRunningFromItsStartAndFinalAtItsEnd() async throws {
         let path = try temporaryDatabasePath()
         let database = try AppDatabase(path: path)
-        let id = try await database.startTask(NewTask(chatID: nil, requester: "cli", project: "alpha", prompt: "do it",
-                                                      mode: .new, session: nil, startedAt: Date()))
+        let id = try await startTask(database, requester: .cli, prompt: "do it", mode: .new)
         let running = try #require(try await database.lastTask(project: "alpha"))
         #expect(running.id == id)
         #expect(running.status == .running)
         #expect(running.endedAt == nil)
+        #expect(running.ownerPID == 77)
 
         try await database.finishTask(id: id, report: finishedReport(taskID: id, status: .done, threadID: "thread-9"))
         // A fresh connection to the same file sees the final record: it is on disk, not in memory.
@@ -44,28 +53,26 @@ import Testing
         #expect(done.endedAt != nil)
         // The facts the result card is rendered from come back as they went in.
         #expect(done.finalMessage == "answer")
-        #expect(done.filesChanged == [FileChange(path: "/code/alpha/a.txt", kind: "add")])
-        #expect(done.commands == [CommandExecution(command: "ls", exitCode: 0, status: "completed")])
+        #expect(done.filesChanged == [FileChange(path: "/code/alpha/a.txt", kind: .add)])
+        #expect(done.commands == [CommandExecution(command: "ls", exitCode: 0, status: .completed)])
         #expect(done.turnUsage == TokenUsage(inputTokens: 10, outputTokens: 2))
         #expect(done.session == .new)
         #expect(done.exitCode == 0)
         try await reopened.recordLineCounts(id: id, counts: ["/code/alpha/a.txt": LineCounts(added: 3, removed: 0)])
         #expect(try await reopened.lastTask(project: "alpha")?.lineCounts == ["/code/alpha/a.txt": LineCounts(added: 3, removed: 0)])
-        #expect(try await reopened.requesterOfFirstTask(threadID: "thread-9") == "cli")
+        #expect(try await reopened.requesterOfFirstTask(threadID: "thread-9") == .cli)
         #expect(try await reopened.requesterOfFirstTask(threadID: "other") == nil)
         #expect(try await reopened.lastTask(project: "beta") == nil)
     }
 
     @Test func theLatestTaskWinsAndFailuresAreKept() async throws {
         let database = try AppDatabase.inMemory()
-        let first = try await database.startTask(NewTask(chatID: 5, requester: "telegram:5", project: "alpha", prompt: "one",
-                                                         mode: .new, session: nil, startedAt: Date()))
+        let first = try await startTask(database, requester: .telegram(chatID: 5), prompt: "one", mode: .new)
         try await database.finishTask(id: first, report: finishedReport(taskID: first, status: .done, threadID: "t1"))
         let earlier = CodexSession(id: "t1", cwd: "/code/alpha", startedAt: nil, lastUsedAt: Date(timeIntervalSince1970: 1_700_000_000),
                                    firstPrompt: "one", source: "exec", cumulativeUsage: nil)
-        let continued = SessionNote.continued(earlier, origin: "from Telegram")
-        let second = try await database.startTask(NewTask(chatID: 5, requester: "telegram:5", project: "alpha", prompt: "two",
-                                                          mode: .continue, session: continued, startedAt: Date()))
+        let continued = SessionNote.continued(earlier, origin: .companion(.telegram))
+        let second = try await startTask(database, requester: .telegram(chatID: 5), prompt: "two", mode: .continue, session: continued)
         #expect(try await database.lastTask(project: "alpha")?.threadID == "t1")
         var report = finishedReport(taskID: second, status: .failed, threadID: "t1")
         report.session = continued
@@ -79,16 +86,56 @@ import Testing
             Issue.record("expected a continued session, got \(String(describing: last.session))")
             return
         }
-        #expect(session.id == "t1" && session.firstPrompt == "one" && origin == "from Telegram")
+        #expect(session.id == "t1" && session.firstPrompt == "one" && origin == .companion(.telegram))
         #expect(session.lastUsedAt == Date(timeIntervalSince1970: 1_700_000_000))
-        #expect(try await database.requesters(ofThreads: ["t1", "t2"]) == ["t1": "telegram:5"])
+        #expect(try await database.requesters(ofThreads: ["t1", "t2"]) == ["t1": .telegram(chatID: 5)])
+    }
+
+    /// One running task per project, whichever process asks: the second start fails with the holder, and
+    /// the slot is free again once the task ends (or is interrupted by recovery).
+    @Test func oneRunningTaskPerProjectAcrossConnections() async throws {
+        let path = try temporaryDatabasePath()
+        let daemon = try AppDatabase(path: path)
+        let cli = try AppDatabase(path: path)
+        let running = try await startTask(daemon, requester: .telegram(chatID: 5), prompt: "first", mode: .new, ownerPID: 100)
+        let waiting = try await cli.queueTask(NewTask(requester: .cli, project: "alpha", prompt: "second", mode: .new,
+                                                     askedAt: Date(), ownerPID: 200))
+        do {
+            try await cli.markTaskRunning(id: waiting, session: .new, startedAt: Date(), ownerPID: 200)
+            Issue.record("a second running task in alpha was allowed")
+        } catch let busy as ProjectBusy {
+            #expect(busy.holder?.id == running)
+            #expect(busy.holder?.ownerPID == 100)
+            #expect(busy.holder?.prompt == "first")
+        }
+        // Another project is not affected.
+        _ = try await startTask(cli, requester: .cli, project: "beta", prompt: "elsewhere", mode: .new, ownerPID: 200)
+        try await daemon.interruptTask(id: running, reason: .companionRestarted, at: Date())
+        try await cli.markTaskRunning(id: waiting, session: .new, startedAt: Date(), ownerPID: 200)
+        let interrupted = try #require(try await daemon.undeliveredResults().first { $0.id == running })
+        #expect(interrupted.status == .interrupted)
+        #expect(interrupted.stopReason == .companionRestarted)
+        #expect(try await daemon.runningTask(project: "alpha")?.id == waiting)
+    }
+
+    @Test func stopReasonsAndRequestersRoundTripAsText() {
+        let reasons: [StopReason] = [.user, .timeout(.total(.seconds(3600))), .timeout(.idle(.seconds(90))), .shutdown,
+                                     .companionRestarted, .projectRemoved, .projectBusy]
+        for reason in reasons { #expect(StopReason(stored: reason.stored) == reason) }
+        for requester in [Requester.cli, .telegram(chatID: -42), .dashboard] { #expect(Requester(stored: requester.stored) == requester) }
+        for origin in [SessionOrigin.companion(.telegram), .codex(source: "vscode"), .codex(source: "")] {
+            #expect(SessionOrigin(stored: origin.stored) == origin)
+        }
+        // Rows written before origins were typed.
+        #expect(SessionOrigin(stored: "in the terminal") == .codex(source: "cli"))
+        #expect(SessionOrigin(stored: "from Telegram") == .companion(.telegram))
     }
 
     /// Every query the bot runs per message or at start is an index lookup, never a scan of the table.
     @Test func theBotsQueriesUseIndexes() async throws {
         let database = try AppDatabase(path: try temporaryDatabasePath())
         let plans = try await database.queryPlans()
-        #expect(plans.count == 7)
+        #expect(plans.count == 8)
         for (sql, plan) in plans {
             #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX") || plan.contains("USING INTEGER PRIMARY KEY"),
                     "\(sql) → \(plan)")
@@ -120,7 +167,7 @@ import Testing
         let directory = (try temporaryDatabasePath() as NSString).deletingLastPathComponent
         let log = ActivityLogFile(directory: directory, maxBytes: 400, keptFiles: 2)
         for index in 0..<40 {
-            log.record(ActivityEntry(time: Date(), requester: "cli", command: "run", project: "p\(index)", succeeded: true, duration: 1))
+            log.record(AuditEntry(time: Date(), requester: .cli, command: "run", project: "p\(index)", outcome: .ok, duration: 1))
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("activity.log") }.sorted()
         #expect(files == ["activity.log", "activity.log.1", "activity.log.2"])

@@ -27,7 +27,8 @@ struct BotProgressTests {
             telegram.fail("editMessageText", times: 1, with: .status(429, description: "Too Many Requests: retry after 2", retryAfter: 2))
             let progress = try #require(try await harness.ownerSays("build it now").first)
             #expect(progress.text.hasPrefix("⏳ alpha · "))
-            let result = try await telegram.waitForMessage(to: Owner.owner, "with the result") { $0.hasPrefix("✅ Done") }
+            // Six commands of a second each: on a loaded machine (the whole suite runs at once) that takes a while.
+            let result = try await telegram.waitForMessage(to: Owner.owner, timeout: .seconds(120), "with the result") { $0.hasPrefix("✅ Done") }
 
             // The progress message is frozen as a one-line record once the result is out.
             try await telegram.waitUntil("the frozen progress line") {

@@ -28,7 +28,7 @@ public struct CodexItem: Sendable, Equatable {
         case agentMessage(text: String)
         case reasoning(text: String)
         case commandExecution(CommandExecution)
-        case fileChange(changes: [FileChange], status: String)
+        case fileChange(changes: [FileChange], status: ItemStatus)
         case mcpToolCall(server: String, tool: String, status: String, error: String?)
         case webSearch(query: String)
         case todoList([TodoItem])
@@ -43,10 +43,9 @@ public struct CommandExecution: Sendable, Equatable, Codable {
     public var aggregatedOutput: String
     /// nil while the command runs.
     public var exitCode: Int?
-    /// in_progress, completed, failed or declined.
-    public var status: String
+    public var status: ItemStatus
 
-    public init(command: String, aggregatedOutput: String = "", exitCode: Int?, status: String) {
+    public init(command: String, aggregatedOutput: String = "", exitCode: Int?, status: ItemStatus) {
         self.command = command
         self.aggregatedOutput = aggregatedOutput
         self.exitCode = exitCode
@@ -55,17 +54,16 @@ public struct CommandExecution: Sendable, Equatable, Codable {
 
     public var failed: Bool {
         if let exitCode { return exitCode != 0 }
-        return status == "failed" || status == "declined"
+        return status.failed
     }
 }
 
 public struct FileChange: Sendable, Equatable, Codable {
     /// Absolute path, as Codex reports it.
     public var path: String
-    /// add, delete or update.
-    public var kind: String
+    public var kind: FileChangeKind
 
-    public init(path: String, kind: String) {
+    public init(path: String, kind: FileChangeKind) {
         self.path = path
         self.kind = kind
     }
@@ -73,9 +71,9 @@ public struct FileChange: Sendable, Equatable, Codable {
     /// + added, − deleted, ~ updated.
     public var marker: String {
         switch kind {
-        case "add": "+"
-        case "delete": "−"
-        default: "~"
+        case .add: "+"
+        case .delete: "−"
+        case .update: "~"
         }
     }
 }
@@ -87,5 +85,39 @@ public struct TodoItem: Sendable, Equatable, Codable {
     public init(text: String, completed: Bool) {
         self.text = text
         self.completed = completed
+    }
+}
+
+/// How an item (a command, a file change) stands, in Codex's words: `in_progress`, `completed`,
+/// `failed`, `declined`. Stored as those words in the task's JSON columns.
+public enum ItemStatus: String, Sendable, Equatable, Codable {
+    case inProgress = "in_progress"
+    case completed
+    case failed
+    case declined
+
+    /// A status this version does not know counts as completed: it is not shown as a failure.
+    public init(codexValue: String?, default fallback: ItemStatus) {
+        self = codexValue.flatMap(ItemStatus.init(rawValue:)) ?? fallback
+    }
+
+    public init(from decoder: Decoder) throws {
+        self.init(codexValue: try decoder.singleValueContainer().decode(String.self), default: .completed)
+    }
+
+    /// Failed, or not allowed to run.
+    public var failed: Bool { self == .failed || self == .declined }
+}
+
+/// What a file change did, in Codex's words: `add`, `delete`, `update`.
+public enum FileChangeKind: String, Sendable, Equatable, Codable {
+    case add, delete, update
+
+    public init(codexValue: String?) {
+        self = codexValue.flatMap(FileChangeKind.init(rawValue:)) ?? .update
+    }
+
+    public init(from decoder: Decoder) throws {
+        self.init(codexValue: try decoder.singleValueContainer().decode(String.self))
     }
 }

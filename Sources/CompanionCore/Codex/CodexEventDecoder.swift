@@ -90,10 +90,10 @@ private struct RawItem: Decodable {
         case "reasoning": return .reasoning(text: text ?? "")
         case "command_execution":
             return .commandExecution(CommandExecution(command: command ?? "", aggregatedOutput: aggregated_output ?? "",
-                                                      exitCode: exit_code, status: status ?? "in_progress"))
+                                                      exitCode: exit_code, status: ItemStatus(codexValue: status, default: .inProgress)))
         case "file_change":
-            let list = (changes ?? []).map { FileChange(path: $0.path ?? "", kind: $0.kind ?? "update") }
-            return .fileChange(changes: list, status: status ?? "completed")
+            let list = (changes ?? []).map { FileChange(path: $0.path ?? "", kind: FileChangeKind(codexValue: $0.kind)) }
+            return .fileChange(changes: list, status: ItemStatus(codexValue: status, default: .completed))
         case "mcp_tool_call":
             return .mcpToolCall(server: server ?? "", tool: tool ?? "", status: status ?? "", error: error?.message)
         case "web_search": return .webSearch(query: query ?? "")

@@ -47,7 +47,7 @@ public struct TurnRecord: Sendable, Equatable, Codable {
         case .commandExecution(let command):
             commands.append(command)
         case .fileChange(let changes, let status):
-            guard status != "failed" && status != "declined" else { return }
+            guard !status.failed else { return }
             for change in changes {
                 if let index = filesChanged.firstIndex(where: { $0.path == change.path }) {
                     filesChanged[index] = FileChange(path: change.path, kind: mergedKind(filesChanged[index].kind, change.kind))
@@ -65,8 +65,8 @@ public struct TurnRecord: Sendable, Equatable, Codable {
     }
 
     /// A file added and then updated in one turn is still new; one deleted at the end is deleted.
-    private func mergedKind(_ earlier: String, _ later: String) -> String {
-        if earlier == "add" && later == "update" { return "add" }
+    private func mergedKind(_ earlier: FileChangeKind, _ later: FileChangeKind) -> FileChangeKind {
+        if earlier == .add && later == .update { return .add }
         return later
     }
 }

@@ -10,11 +10,10 @@ public protocol ChatMessaging: Sendable {
     /// Sends one prepared message (HTML, with its plain text as fallback) and returns its message id,
     /// or nil when it could not be delivered. `silent` messages do not make the phone ring.
     func post(chatID: Int64, message: RenderedMessage, silent: Bool) async -> Int64?
-    /// Replaces the text of a message the bot sent. Edits are spaced out per chat and skipped while the
-    /// chat is rate limited; the caller sends its newest state next time. Returns true when the message
-    /// shows this text now.
+    /// Replaces the text of a message the bot sent, at once (the caller spaces its edits out). While the
+    /// chat is rate limited nothing is sent and the answer says for how long.
     @discardableResult
-    func edit(chatID: Int64, messageID: Int64, message: RenderedMessage) async -> Bool
+    func edit(chatID: Int64, messageID: Int64, message: RenderedMessage) async -> EditOutcome
     /// Shows "typing…" in the chat for a few seconds.
     func sendTyping(chatID: Int64) async
     /// Sends a file, for output too long to read as messages.
@@ -27,4 +26,14 @@ public enum MessageStyle: Sendable, Equatable {
     case reply
     /// A task result: the first line is the headline.
     case result
+}
+
+/// What became of an edit.
+public enum EditOutcome: Sendable, Equatable {
+    /// The message shows the new text (or already did).
+    case shown
+    /// Telegram asked to wait this long before the next request to the chat; nothing was changed.
+    case rateLimited(retryAfter: Duration)
+    /// It failed for another reason (logged); the message keeps its old text.
+    case failed
 }

@@ -1,77 +1,78 @@
 import Foundation
 
-/// Durable record of task runs. A task row exists from the moment its run starts.
+/// Durable record of tasks, shared by every companion process on this state directory (the daemon and
+/// the CLI). It enforces one running task per project across processes: `markTaskRunning` is the only
+/// way into `running`, and it fails with `ProjectBusy` while another task of the project runs.
 public protocol TaskStoring: Sendable {
-    /// Records a task as running and returns its id.
-    func startTask(_ task: NewTask) async throws -> Int64
-    /// Records a task waiting in a queue and returns its id.
+    /// Records a task waiting to run and returns its id. Every task starts here.
     func queueTask(_ task: NewTask) async throws -> Int64
+    /// Takes the project's one running slot for a queued task, in this session, owned by process
+    /// `ownerPID`. Throws `ProjectBusy` (with the task holding the slot) when another task of the project
+    /// is running, in any process.
+    func markTaskRunning(id: Int64, session: SessionNote, startedAt: Date, ownerPID: Int32) async throws
     /// The Codex process of a running task, to stop it if the companion dies before it does.
     func recordTaskProcess(id: Int64, pid: Int32) async throws
-    /// A queued task starts running, in this session.
-    func markTaskRunning(id: Int64, session: SessionNote, startedAt: Date) async throws
-    /// Ends a task that never ran (dropped from the queue, or no longer runnable) with this status.
-    func endTaskWithoutRun(id: Int64, status: TaskStatus, reason: String, at: Date) async throws
-    /// Marks every running task interrupted and returns them: after a crash, they are not running any more.
-    func interruptRunningTasks(at: Date) async throws -> [StoredTask]
+    /// Records the end of a run with everything known about it, and frees the project's slot.
+    func finishTask(id: Int64, report: TaskReport) async throws
+    /// Ends a task that never ran (dropped from the queue, refused, no longer runnable). The requester
+    /// was told at once, so nothing is left to deliver.
+    func endTaskWithoutRun(id: Int64, reason: StopReason, at: Date) async throws
+    /// Ends a task recorded as running whose process is gone: `reason` is why (a restart, usually).
+    func interruptTask(id: Int64, reason: StopReason, at: Date) async throws
+    /// Tasks recorded as running, oldest first, with their owner and Codex process ids.
+    func runningTasks() async throws -> [StoredTask]
+    /// The running task of a project, in any process.
+    func runningTask(project: String) async throws -> StoredTask?
     /// Tasks still queued, oldest first.
     func queuedTasks() async throws -> [StoredTask]
     /// The result of a task reached its chat.
     func markTaskDelivered(id: Int64, at: Date) async throws
     /// Ended tasks from a chat whose result was never delivered (the companion stopped first).
     func undeliveredResults() async throws -> [StoredTask]
-    /// Records the end of a task with everything known about it.
-    func finishTask(id: Int64, report: TaskReport) async throws
     /// The added/removed line counts shown on the task's result card, kept so /last shows the same card.
     func recordLineCounts(id: Int64, counts: [String: LineCounts]) async throws
     /// The most recent task of a project (any status), if any.
     func lastTask(project: String) async throws -> StoredTask?
     /// How the companion came to know this thread: the requester of the first task on it, if any.
-    func requesterOfFirstTask(threadID: String) async throws -> String?
+    func requesterOfFirstTask(threadID: String) async throws -> Requester?
+}
+
+/// Another task holds the project's running slot.
+public struct ProjectBusy: Error, Equatable {
+    /// The task holding it, when it could be read.
+    public var holder: StoredTask?
+
+    public init(holder: StoredTask?) {
+        self.holder = holder
+    }
 }
 
 public struct NewTask: Sendable, Equatable {
-    public var chatID: Int64?
-    public var requester: String
+    public var requester: Requester
     public var project: String
     public var prompt: String
     public var mode: TaskMode
-    /// The session it runs in, once known (a queued task learns it when it starts).
-    public var session: SessionNote?
-    public var startedAt: Date
+    /// When it was asked for; replaced by the start time once it runs.
+    public var askedAt: Date
+    /// The companion process that will run it: a restarted daemon leaves the tasks of a live CLI alone.
+    public var ownerPID: Int32
 
-    public init(chatID: Int64?, requester: String, project: String, prompt: String, mode: TaskMode, session: SessionNote?,
-                startedAt: Date) {
-        self.chatID = chatID
+    public init(requester: Requester, project: String, prompt: String, mode: TaskMode, askedAt: Date, ownerPID: Int32) {
         self.requester = requester
         self.project = project
         self.prompt = prompt
         self.mode = mode
-        self.session = session
-        self.startedAt = startedAt
+        self.askedAt = askedAt
+        self.ownerPID = ownerPID
     }
-
-    /// The thread the task resumes, if it continues one.
-    public var threadID: String? {
-        if case .continued(let existing, _) = session { return existing.id }
-        return nil
-    }
-}
-
-public enum TaskMode: String, Sendable, Codable {
-    case new
-    case `continue`
-}
-
-public enum TaskStatus: String, Sendable, Codable {
-    case queued, running, done, failed, cancelled, interrupted
 }
 
 /// A task as read back from the store: the facts, from which every client renders its own view.
 public struct StoredTask: Sendable, Equatable {
     public var id: Int64
-    public var chatID: Int64? = nil
-    public var requester: String = "cli"
+    public var requester: Requester = .cli
+    /// The companion process that runs it, while it runs.
+    public var ownerPID: Int32? = nil
     /// Codex's process id while the task runs.
     public var codexPID: Int32? = nil
     public var project: String
@@ -86,6 +87,7 @@ public struct StoredTask: Sendable, Equatable {
     public var exitCode: Int32? = nil
     public var finalMessage: String? = nil
     public var failureReason: String? = nil
+    public var stopReason: StopReason? = nil
     public var filesChanged: [FileChange] = []
     public var commands: [CommandExecution] = []
     public var turnUsage: TokenUsage? = nil
@@ -103,6 +105,8 @@ public struct StoredTask: Sendable, Equatable {
         self.endedAt = endedAt
     }
 
+    public var chatID: Int64? { requester.chatID }
+
     /// The task as a report, so the result card is rendered from the store exactly as it was live.
     public func report(project: Project) -> TaskReport {
         var turn = TurnRecord()
@@ -111,8 +115,8 @@ public struct StoredTask: Sendable, Equatable {
         turn.filesChanged = filesChanged
         turn.commands = commands
         return TaskReport(
-            taskID: id, project: project, prompt: prompt, mode: mode, session: session ?? .new,
+            taskID: id, requester: requester, project: project, prompt: prompt, mode: mode, session: session ?? .new,
             status: status, startedAt: startedAt, endedAt: endedAt ?? startedAt, exitCode: exitCode, turn: turn,
-            turnUsage: turnUsage, failureReason: failureReason, stdoutTail: "", stderrTail: "")
+            turnUsage: turnUsage, failureReason: failureReason, stopReason: stopReason, stdoutTail: "", stderrTail: "")
     }
 }

@@ -20,12 +20,17 @@ public struct LastTaskView: Sendable {
         return header + "\n\n" + card.plainText(task.report(project: project), lineCounts: task.lineCounts)
     }
 
+    /// The title of a result delivered after a restart.
+    public static func redeliveryTitle(_ task: StoredTask) -> String {
+        "Task #\(task.id) in \(task.project), which ended while the companion was stopped:"
+    }
+
     /// The prompt and the task's times; for a task still waiting or running, its state too.
     private func header(_ task: StoredTask, now: Date, title: String?) -> RenderedMessage {
         let title = title ?? "Last task in \(task.project) (#\(task.id)):"
         let prompt = "\"\(PromptPreview.opening(task.prompt))\""
         var facts = ["asked \(Durations.short(now.timeIntervalSince(task.startedAt))) ago"]
-        if let session = task.session { facts.append(Self.sessionWords(session, threadID: task.threadID)) }
+        if let session = task.session { facts.append(SessionText.brief(session, threadID: task.threadID)) }
         if let endedAt = task.endedAt, task.status != .queued {
             facts.append("took \(Durations.short(endedAt.timeIntervalSince(task.startedAt)))")
         }
@@ -46,14 +51,6 @@ public struct LastTaskView: Sendable {
 
     /// The card follows only for a task that has ended.
     private static func hasEnded(_ task: StoredTask) -> Bool {
-        task.status != .running && task.status != .queued
-    }
-
-    private static func sessionWords(_ note: SessionNote, threadID: String?) -> String {
-        let id = threadID.map { String($0.suffix(8)) }
-        switch note {
-        case .new, .newBecauseNoneFound: return id.map { "new session \($0)" } ?? "new session"
-        case .continued(let session, _): return "continued session \(session.shortID)"
-        }
+        task.status.hasEnded
     }
 }

@@ -12,9 +12,9 @@ public struct ProgressState: Sendable, Equatable {
     public private(set) var plan: (done: Int, total: Int)?
     public var recentLimit = 4
 
-    public init(project: String, sessionNote: String, startedAt: Date) {
+    public init(project: String, session: SessionNote, startedAt: Date) {
         self.project = project
-        self.sessionNote = sessionNote
+        self.sessionNote = SessionText.starting(session)
         self.startedAt = startedAt
     }
 
@@ -48,13 +48,13 @@ public struct ProgressState: Sendable, Equatable {
             switch item.kind {
             case .commandExecution(let command):
                 steps += 1
-                let code = command.failed ? " (exit \(command.exitCode.map(String.init) ?? command.status))" : ""
+                let code = command.failed ? " (exit \(command.exitCode.map(String.init) ?? command.status.rawValue))" : ""
                 remember("\(command.failed ? "✗" : "✓") \(Self.code(CommandText.display(command.command)))\(code)")
                 current = nil
             case .fileChange(let changes, let status):
                 steps += 1
                 let paths = changes.map { ReportText.relative($0.path, to: repoPath) }.joined(separator: ", ")
-                remember("\(status == "failed" ? "✗" : "✓") edited \(paths)")
+                remember("\(status.failed ? "✗" : "✓") edited \(paths)")
                 current = nil
             case .mcpToolCall(let server, let tool, _, let error):
                 steps += 1
@@ -104,6 +104,11 @@ public struct ProgressState: Sendable, Equatable {
             html.append("Plan: \(plan.done)/\(plan.total) done")
         }
         return RenderedMessage(html: html.joined(separator: "\n"), plain: plain.joined(separator: "\n"))
+    }
+
+    /// The progress message once the result is out: a one-line record that points below.
+    public static func frozen(_ report: TaskReport, steps: Int) -> RenderedMessage {
+        RenderedMessage(plain: "\(ReportText.headline(report.status)) · \(report.project.name) · \(Durations.short(report.duration)) · \(steps) steps: result below")
     }
 
     /// Inline code in the plain text (rendered as <code> in HTML), shortened for a phone.

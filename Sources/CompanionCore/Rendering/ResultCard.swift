@@ -26,10 +26,10 @@ public struct ResultCard: Sendable {
     public func blocks(_ report: TaskReport, lineCounts: [String: LineCounts]) -> [RenderedMessage] {
         var blocks: [RenderedMessage] = []
         let headline = "\(ReportText.headline(report.status)) · \(report.project.name) · \(Durations.short(report.duration))"
-        let session = Self.sessionLine(report)
+        let session = SessionText.card(report)
         blocks.append(RenderedMessage(html: "<b>\(TelegramHTML.escape(headline))</b>\n\(TelegramHTML.escape(session))",
                                       plain: "\(headline)\n\(session)"))
-        if report.status != .done, let reason = report.failureReason {
+        if report.status != .done, let reason = report.stopReason.map(StopReasonText.explain) ?? report.failureReason {
             blocks.append(RenderedMessage(html: "<i>\(TelegramHTML.escape(reason))</i>", plain: reason))
         }
         if let answer = report.turn.finalMessage?.trimmingCharacters(in: .whitespacesAndNewlines), !answer.isEmpty {
@@ -50,22 +50,6 @@ public struct ResultCard: Sendable {
             blocks.append(RenderedMessage(plain: text))
         }
         return blocks
-    }
-
-    /// Which session the task ran in. The age of a continued session is taken at the task's start, so the
-    /// line reads the same live and in /last a day later.
-    static func sessionLine(_ report: TaskReport) -> String {
-        let id = report.threadID.map { String($0.suffix(8)) } ?? "none"
-        switch report.session {
-        case .new:
-            return "New session \(id)"
-        case .newBecauseNoneFound:
-            return "New session \(id) (no earlier session in this repository)"
-        case .continued(let session, let origin):
-            guard session.lastUsedAt > .distantPast else { return "Continued session \(session.shortID) (started \(origin))" }
-            let idle = Durations.short(max(0, report.startedAt.timeIntervalSince(session.lastUsedAt)))
-            return "Continued session \(session.shortID) (started \(origin), last used \(idle) before)"
-        }
     }
 
     private func files(_ report: TaskReport, lineCounts: [String: LineCounts]) -> RenderedMessage {
@@ -95,7 +79,7 @@ public struct ResultCard: Sendable {
         for command in shown {
             let text = ReportText.shorten(CommandText.display(command.command), to: 80)
             if command.failed {
-                let code = command.exitCode.map { "exit \($0)" } ?? command.status
+                let code = command.exitCode.map { "exit \($0)" } ?? command.status.rawValue
                 html.append("<b>✗</b> <code>\(TelegramHTML.escape(text))</code> <b>(\(code))</b>")
                 plain.append("✗ \(text) (\(code))")
             } else {

@@ -3,6 +3,7 @@ import Foundation
 /// Everything known about a finished task: what the summary shows and what the store keeps.
 public struct TaskReport: Sendable, Equatable {
     public var taskID: Int64
+    public var requester: Requester
     public var project: Project
     public var prompt: String
     public var mode: TaskMode
@@ -14,14 +15,18 @@ public struct TaskReport: Sendable, Equatable {
     public var turn: TurnRecord
     /// This turn's own usage (Codex reports the thread's running total).
     public var turnUsage: TokenUsage?
+    /// Codex's own words when the turn failed, or why it could not start.
     public var failureReason: String?
+    /// Why the companion stopped the task, when it did.
+    public var stopReason: StopReason?
     public var stdoutTail: String
     public var stderrTail: String
 
-    public init(taskID: Int64, project: Project, prompt: String, mode: TaskMode, session: SessionNote, status: TaskStatus,
+    public init(taskID: Int64, requester: Requester = .cli, project: Project, prompt: String, mode: TaskMode, session: SessionNote, status: TaskStatus,
                 startedAt: Date, endedAt: Date, exitCode: Int32?, turn: TurnRecord, turnUsage: TokenUsage?,
-                failureReason: String?, stdoutTail: String, stderrTail: String) {
+                failureReason: String?, stopReason: StopReason? = nil, stdoutTail: String, stderrTail: String) {
         self.taskID = taskID
+        self.requester = requester
         self.project = project
         self.prompt = prompt
         self.mode = mode
@@ -33,6 +38,7 @@ public struct TaskReport: Sendable, Equatable {
         self.turn = turn
         self.turnUsage = turnUsage
         self.failureReason = failureReason
+        self.stopReason = stopReason
         self.stdoutTail = stdoutTail
         self.stderrTail = stderrTail
     }
@@ -42,17 +48,6 @@ public struct TaskReport: Sendable, Equatable {
     /// The session the turn ran in: Codex's word when it started one, else the one we resumed.
     public var threadID: String? {
         if let id = turn.threadID, !id.isEmpty { return id }
-        if case .continued(let session, _) = session { return session.id }
-        return nil
+        return session.resumedThreadID
     }
-}
-
-/// Which session a task ran in, and why.
-public enum SessionNote: Sendable, Equatable {
-    /// The user asked for a new session.
-    case new
-    /// The user asked to continue, but the repository had no session yet.
-    case newBecauseNoneFound
-    /// An existing session was resumed; `origin` says where it was started ("the terminal", "Telegram"…).
-    case continued(CodexSession, origin: String)
 }

@@ -1,28 +1,20 @@
 import Foundation
 import Synchronization
 
-/// Why a run was stopped before Codex finished by itself.
-public enum StopReason: Sendable, Equatable {
-    /// The user sent /cancel.
-    case cancelledByUser
-    /// The companion is shutting down.
-    case shutdown
-    /// A time limit was hit; the text says which, for the user.
-    case timedOut(String)
-}
-
-/// The handle to one running Codex turn: lets others ask it to stop (the runner then interrupts Codex
-/// with SIGINT, and kills it after a grace period), and records when Codex last showed a sign of life.
+/// The handle to one running Codex turn: lets the service ask it to stop (the runner then interrupts
+/// Codex with SIGINT, and kills it after a grace period), and records when Codex last showed a sign of life.
 public final class RunControl: Sendable {
     private struct State {
         var reason: StopReason?
         var waiters: [CheckedContinuation<StopReason?, Never>] = []
-        var lastActivity = ContinuousClock.now
+        var lastActivity: Date
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
-    public init() {}
+    public init(startedAt: Date = Date()) {
+        state = Mutex(State(lastActivity: startedAt))
+    }
 
     /// Asks the run to stop. The first reason wins.
     public func stop(_ reason: StopReason) {
@@ -58,10 +50,10 @@ public final class RunControl: Sendable {
         }
     }
 
-    /// Codex printed an event: the run is alive.
-    public func noteActivity() {
-        state.withLock { $0.lastActivity = .now }
+    /// Codex printed an event at `time`: the run is alive.
+    public func noteActivity(at time: Date) {
+        state.withLock { $0.lastActivity = time }
     }
 
-    public var lastActivity: ContinuousClock.Instant { state.withLock { $0.lastActivity } }
+    public var lastActivity: Date { state.withLock { $0.lastActivity } }
 }

@@ -1,4 +1,4 @@
-/// What a message asks for, parsed from its text.
+/// What a message asks for, parsed from its text (Telegram's command syntax, the same for any chat client).
 public enum BotCommand: Sendable, Equatable {
     case help
     /// `/project` alone lists the projects; with a name it selects one.
@@ -10,7 +10,9 @@ public enum BotCommand: Sendable, Equatable {
     case last
     case status
     /// `/cancel` stops the running task; `/cancel queued` drops waiting ones; `/cancel all` does both.
-    case cancel(String?)
+    case cancel(CancelScope)
+    /// `/cancel` with a word it does not know.
+    case badCancelScope(String)
     case diff
     case unknown(String)
 
@@ -34,7 +36,10 @@ public enum BotCommand: Sendable, Equatable {
         case "continue": return .continue(argument)
         case "last": return .last
         case "status": return .status
-        case "cancel", "stop": return .cancel(argument.isEmpty ? nil : argument.lowercased())
+        case "cancel", "stop":
+            if argument.isEmpty { return .cancel(.running) }
+            guard let scope = CancelScope(rawValue: argument.lowercased()), scope != .running else { return .badCancelScope(argument) }
+            return .cancel(scope)
         case "diff": return .diff
         default: return .unknown(String(head))
         }
@@ -50,7 +55,7 @@ public enum BotCommand: Sendable, Equatable {
         case .prompt: "text"
         case .last: "last"
         case .status: "status"
-        case .cancel: "cancel"
+        case .cancel, .badCancelScope: "cancel"
         case .diff: "diff"
         case .unknown: "unknown"
         }

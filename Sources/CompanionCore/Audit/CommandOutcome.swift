@@ -1,0 +1,31 @@
+/// How a command ended, as the audit trail records it.
+public enum CommandOutcome: String, Sendable, Equatable {
+    /// Answered (a quick command), or a task that ran to its end.
+    case ok
+    /// A task started at once.
+    case started
+    /// A task waits in the queue.
+    case queued
+    /// The next part of a long message Telegram split, joined to the prompt before it.
+    case joined
+    /// A long prompt that waits briefly for its next part.
+    case waitingForParts = "waiting-for-parts"
+    /// Not done, and the user was told why (unknown project, empty prompt, busy…).
+    case refused
+    /// A message too old to run.
+    case stale
+    /// Something broke (a database error, Codex failing); the user was told.
+    case failed
+    /// From someone not on the allowlist.
+    case unauthorised
+    /// Deliberately not acted on (an edited message).
+    case ignored
+
+    /// Whether the command did what was asked: the activity log's ok/failed.
+    public var succeeded: Bool {
+        switch self {
+        case .ok, .started, .queued, .joined, .waitingForParts: true
+        case .refused, .stale, .failed, .unauthorised, .ignored: false
+        }
+    }
+}

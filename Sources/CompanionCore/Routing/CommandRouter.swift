@@ -1,0 +1,283 @@
+import Foundation
+import Logging
+
+/// Turns chat messages into task-service calls and replies: authorises the sender, parses the command,
+/// resolves the chat's project, answers quick commands at once and submits Codex work. What happens to a
+/// task after that is the presenter's business: it subscribes to the service's events. Every message is
+/// written to the audit trail once. One instance per daemon; messages arrive one at a time.
+public actor CommandRouter {
+    public struct Settings: Sendable {
+        public var projects: [Project]
+        public var allowedUserIDs: Set<Int64>
+        /// Messages older than this are not run: they may be stale commands from a long outage.
+        public var staleAfter: TimeInterval
+
+        public init(projects: [Project], allowedUserIDs: Set<Int64>, staleAfter: TimeInterval = 3600) {
+            self.projects = projects
+            self.allowedUserIDs = allowedUserIDs
+            self.staleAfter = staleAfter
+        }
+    }
+
+    private let settings: Settings
+    private let service: TaskService
+    private let chats: any ChatStateStoring
+    private let messenger: any ChatMessaging
+    private let inspector: any RepositoryInspecting
+    private let audit: any AuditRecording
+    private let joiner: SplitPromptJoiner
+    private let launcher: any WorkLaunching
+    private let clock: any TaskClock
+    private let logger: Logger
+    private var botUsername: String?
+    private var refusedUsers: Set<Int64> = []
+    /// Each chat's active project as stored (nil: none chosen), kept after the first read: this daemon is
+    /// the only writer of the choice, so the message path reads it from memory.
+    private var activeProjectNames: [Int64: String?] = [:]
+
+    public init(settings: Settings, service: TaskService, chats: any ChatStateStoring, messenger: any ChatMessaging,
+                inspector: any RepositoryInspecting, audit: any AuditRecording, joiner: SplitPromptJoiner,
+                launcher: any WorkLaunching, clock: any TaskClock = SystemClock(),
+                logger: Logger = Logger(label: "companion.router")) {
+        self.settings = settings
+        self.service = service
+        self.chats = chats
+        self.messenger = messenger
+        self.inspector = inspector
+        self.audit = audit
+        self.joiner = joiner
+        self.launcher = launcher
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The bot's own @username, so `/cmd@ThisBot` is recognised and `/cmd@OtherBot` is not.
+    public func setBotUsername(_ name: String?) {
+        botUsername = name
+    }
+
+    public func handle(_ message: IncomingMessage) async {
+        let started = clock.now()
+        let (command, project, outcome) = await route(message)
+        await audit.record(AuditEntry(time: started, requester: message.requester, userID: message.userID, command: command,
+                                      project: project, outcome: outcome, duration: clock.now().timeIntervalSince(started)))
+    }
+
+    /// Answers the message; returns what the audit trail records.
+    private func route(_ message: IncomingMessage) async -> (command: String, project: String?, outcome: CommandOutcome) {
+        guard isAuthorised(message) else {
+            await refuse(message)
+            return (message.isEdit ? "edit" : "unauthorised", nil, .unauthorised)
+        }
+        if message.isEdit {
+            await reply(message, BotReplies.editsNotRun)
+            return ("edit", nil, .ignored)
+        }
+        guard let text = message.text else {
+            await reply(message, BotReplies.textOnly)
+            return ("non-text", nil, .refused)
+        }
+        let command = BotCommand.parse(text, botUsername: botUsername)
+        if case .prompt(let part) = command {
+            switch await joiner.offer(part, from: message) {
+            case .joined:
+                return ("text-part", nil, .joined)
+            case .started:
+                scheduleJoinedPrompt(chatID: message.chatID)
+                return ("text", nil, .waitingForParts)
+            case .runNow:
+                break
+            }
+        } else if let pending = await joiner.takeNow(chatID: message.chatID) {
+            // A command ends a split message: its prompt runs first.
+            await runJoined(pending)
+        }
+        let active = await activeProject(chatID: message.chatID)
+        let outcome: CommandOutcome
+        switch command {
+        case .help:
+            await reply(message, BotReplies.help(active: active, projects: settings.projects))
+            outcome = .ok
+        case .project(let name):
+            outcome = await selectProject(name, message: message, active: active)
+        case .new(let prompt):
+            outcome = await submit(prompt, mode: .new, command: "/new", message: message, active: active)
+        case .continue(let prompt):
+            outcome = await submit(prompt, mode: .continue, command: "/continue", message: message, active: active)
+        case .prompt(let prompt):
+            outcome = await submit(prompt, mode: .continue, command: nil, message: message, active: active)
+        case .cancel(let scope):
+            let answer = await service.cancel(scope, requester: message.requester, preferring: active?.name)
+            await reply(message, BotReplies.cancelled(answer, scope: scope))
+            outcome = .ok
+        case .badCancelScope:
+            await reply(message, BotReplies.badCancelScope)
+            outcome = .refused
+        case .diff:
+            outcome = await showDiff(message, active: active)
+        case .last:
+            outcome = await showLast(message, active: active)
+        case .status:
+            await reply(message, BotReplies.status(await service.snapshot(), active: active, now: clock.now()))
+            outcome = .ok
+        case .unknown(let name):
+            await reply(message, BotReplies.unknownCommand(name))
+            outcome = .refused
+        }
+        return (command.auditName, active?.name, outcome)
+    }
+
+    // MARK: - Authorisation
+
+    private func isAuthorised(_ message: IncomingMessage) -> Bool {
+        guard let user = message.userID else { return false }
+        return settings.allowedUserIDs.contains(user) && message.isPrivate && !message.senderIsBot
+    }
+
+    private func refuse(_ message: IncomingMessage) async {
+        logger.warning("refused a message from an unauthorised sender",
+                       metadata: ["user": "\(message.userID.map(String.init) ?? "-")", "chat": "\(message.chatID)",
+                                  "private": "\(message.isPrivate)"])
+        // One generic refusal per sender, in private chats only, and nothing about projects or paths.
+        guard !message.isEdit, message.isPrivate, let user = message.userID, refusedUsers.insert(user).inserted else { return }
+        await reply(message, BotReplies.privateBot)
+    }
+
+    // MARK: - Tasks
+
+    private func submit(_ prompt: String, mode: TaskMode, command: String?, message: IncomingMessage,
+                        active: Project?) async -> CommandOutcome {
+        guard let project = active else {
+            await reply(message, BotReplies.pickProjectFirst(settings.projects))
+            return .refused
+        }
+        guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            await reply(message, BotReplies.emptyPrompt(command: command))
+            return .refused
+        }
+        let age = clock.now().timeIntervalSince(message.sentAt)
+        guard age <= settings.staleAfter else {
+            await reply(message, BotReplies.stale(age: age))
+            return .stale
+        }
+        let request = TaskRequest(project: project, prompt: prompt, mode: mode, requester: message.requester)
+        switch await service.submit(request) {
+        case .started:
+            return .started
+        case .queued(_, let position, let blocker):
+            await reply(message, BotReplies.queued(position: position, behind: blocker))
+            return .queued
+        case .refused(let refusal):
+            await reply(message, BotReplies.refused(refusal))
+            return refusal == .storeFailed ? .failed : .refused
+        }
+    }
+
+    /// Runs a split message's joined prompt once its chat has been quiet.
+    private func scheduleJoinedPrompt(chatID: Int64) {
+        let joiner = self.joiner
+        launcher.launch { [weak self] in
+            guard let pending = await joiner.complete(chatID: chatID) else { return }
+            await self?.runJoined(pending)
+        }
+    }
+
+    private func runJoined(_ pending: SplitPromptJoiner.Pending) async {
+        let started = clock.now()
+        let message = pending.first
+        let active = await activeProject(chatID: message.chatID)
+        let outcome = await submit(pending.text, mode: .continue, command: nil, message: message, active: active)
+        await audit.record(AuditEntry(time: started, requester: message.requester, userID: message.userID, command: "text",
+                                      project: active?.name, outcome: outcome, duration: clock.now().timeIntervalSince(started)))
+    }
+
+    // MARK: - Quick commands
+
+    private func selectProject(_ name: String?, message: IncomingMessage, active: Project?) async -> CommandOutcome {
+        guard let name else {
+            await reply(message, BotReplies.projectList(settings.projects, active: active))
+            return .ok
+        }
+        guard let project = settings.projects.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+            await reply(message, BotReplies.unknownProject(name, projects: settings.projects))
+            return .refused
+        }
+        do {
+            try await chats.setActiveProject(chatID: message.chatID, project: project.name)
+            activeProjectNames[message.chatID] = .some(project.name)
+        } catch {
+            logger.error("saving the active project failed", metadata: ["chat": "\(message.chatID)", "error": "\(error)"])
+            await reply(message, BotReplies.saveFailed)
+            return .failed
+        }
+        await reply(message, BotReplies.projectSelected(project))
+        return .ok
+    }
+
+    private func showDiff(_ message: IncomingMessage, active: Project?) async -> CommandOutcome {
+        guard let project = active else {
+            await reply(message, BotReplies.pickProjectFirst(settings.projects))
+            return .refused
+        }
+        do {
+            let changes = try await inspector.uncommittedChanges(repoPath: project.repoPath)
+            guard changes.fileCount > 0 else {
+                await reply(message, BotReplies.noChanges(project))
+                return .ok
+            }
+            await reply(message, BotReplies.changes(changes, project: project))
+            let stamp = ISO8601DateFormatter().string(from: clock.now()).prefix(19).replacingOccurrences(of: ":", with: "")
+            let sent = await messenger.sendDocument(chatID: message.chatID, fileName: "\(project.name)-\(stamp).patch",
+                                                    contents: Data(changes.patch.utf8), caption: "git diff of \(project.name)")
+            return sent ? .ok : .failed
+        } catch {
+            logger.error("reading the diff failed", metadata: ["project": "\(project.name)", "error": "\(error)"])
+            await reply(message, BotReplies.diffFailed(project, error: error))
+            return .failed
+        }
+    }
+
+    private func showLast(_ message: IncomingMessage, active: Project?) async -> CommandOutcome {
+        guard let project = active else {
+            await reply(message, BotReplies.pickProjectFirst(settings.projects))
+            return .refused
+        }
+        do {
+            guard let task = try await service.lastTask(project: project.name) else {
+                await reply(message, BotReplies.noTaskYet(project))
+                return .ok
+            }
+            for rendered in LastTaskView().render(task, project: project, now: clock.now()) {
+                await messenger.post(chatID: message.chatID, message: rendered, silent: true)
+            }
+            return .ok
+        } catch {
+            logger.error("reading the last task failed", metadata: ["error": "\(error)"])
+            await reply(message, BotReplies.lastFailed)
+            return .failed
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func activeProject(chatID: Int64) async -> Project? {
+        do {
+            let stored: String?
+            if let cached = activeProjectNames[chatID] {
+                stored = cached
+            } else {
+                stored = try await chats.activeProject(chatID: chatID)
+                activeProjectNames[chatID] = .some(stored)
+            }
+            // A project removed from the config is no longer active.
+            return stored.flatMap { name in settings.projects.first { $0.name == name } }
+        } catch {
+            logger.error("reading the active project failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func reply(_ message: IncomingMessage, _ text: String) async {
+        await messenger.send(chatID: message.chatID, text: text, style: .reply)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// What happens to tasks, as the task service publishes it to every subscriber (the Telegram presenter,
+/// the CLI, later the dashboard). Events of one task arrive in order: queued?, started, progressed…,
+/// finished; or queued, notRun.
+public enum TaskEvent: Sendable, Equatable {
+    /// The task waits; `position` 1 is next in line.
+    case queued(QueuedTask, position: Int)
+    /// Codex is starting in `session`.
+    case started(StartedTask)
+    /// Codex reported progress.
+    case progressed(taskID: Int64, CodexEvent)
+    /// The run ended; the report is stored.
+    case finished(TaskReport)
+    /// The task ended without running.
+    case notRun(QueuedTask, reason: NotRunReason)
+
+    /// The task the event is about.
+    public var taskID: Int64 {
+        switch self {
+        case .queued(let task, _), .notRun(let task, _): task.id
+        case .started(let task): task.id
+        case .progressed(let id, _): id
+        case .finished(let report): report.taskID
+        }
+    }
+}
+
+/// A task waiting to run.
+public struct QueuedTask: Sendable, Equatable {
+    public var id: Int64
+    public var request: TaskRequest
+
+    public init(id: Int64, request: TaskRequest) {
+        self.id = id
+        self.request = request
+    }
+}
+
+/// A task whose Codex run is starting.
+public struct StartedTask: Sendable, Equatable {
+    public var id: Int64
+    public var request: TaskRequest
+    public var session: SessionNote
+    public var startedAt: Date
+
+    public init(id: Int64, request: TaskRequest, session: SessionNote, startedAt: Date) {
+        self.id = id
+        self.request = request
+        self.session = session
+        self.startedAt = startedAt
+    }
+}
+
+/// Why a task ended without running.
+public enum NotRunReason: Sendable, Equatable {
+    /// It stopped for this reason while it waited (cancelled, shutdown, project removed, busy).
+    case stopped(StopReason)
+    /// The store failed when the task was to start; the log has the details.
+    case storeFailed
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What runs and waits right now, for /status and the dashboard.
+public struct TaskSnapshot: Sendable, Equatable {
+    public struct Running: Sendable, Equatable {
+        public var task: QueuedTask
+        public var startedAt: Date
+    }
+
+    /// Oldest first.
+    public var running: [Running]
+    /// In line order.
+    public var queued: [QueuedTask]
+    /// Running tasks of other companion processes (`codex-companion run` in a terminal), from the store.
+    public var elsewhere: [StoredTask]
+
+    public var isIdle: Bool { running.isEmpty && queued.isEmpty && elsewhere.isEmpty }
+}
+
+/// The service's answer to a submitted task.
+public enum SubmitAnswer: Sendable, Equatable {
+    /// Codex is starting.
+    case started(taskID: Int64)
+    /// The task waits; `position` 1 is next; `behind` says why.
+    case queued(taskID: Int64, position: Int, behind: Blocker)
+    /// Not run; the reason is for the requester.
+    case refused(SubmitRefusal)
+}
+
+/// What a queued task waits for.
+public enum Blocker: Sendable, Equatable {
+    /// This process runs a task in the project.
+    case sameProject(QueuedTask)
+    /// Another companion process (the CLI, say) runs a task in the project.
+    case otherProcess(StoredTask)
+    /// Every parallel slot is busy.
+    case allSlots
+}
+
+public enum SubmitRefusal: Sendable, Equatable {
+    case emptyPrompt
+    /// The project is busy and the requester asked not to wait.
+    case busy(Blocker)
+    case shuttingDown
+    /// The store failed; the log has the details.
+    case storeFailed
+}
+
+/// What a cancel request did.
+public struct CancelAnswer: Sendable, Equatable {
+    /// The running task asked to stop, if any.
+    public var stopping: QueuedTask?
+    /// Several of the requester's tasks run and none is in the given project: nothing was stopped.
+    public var ambiguous: Bool
+    /// Queued tasks dropped.
+    public var dropped: [QueuedTask]
+    /// The requester's queued tasks left waiting (when the scope did not include them).
+    public var stillQueued: Int
+}

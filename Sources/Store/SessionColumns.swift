@@ -1,0 +1,37 @@
+import CompanionCore
+import Foundation
+
+/// A session note as stored: its kind as text in one place, and for a continued session what the card shows.
+struct SessionColumns {
+    var kind: String
+    var origin: String?
+    var firstPrompt: String?
+    var lastUsedAt: Date?
+
+    init(_ note: SessionNote) {
+        switch note {
+        case .new:
+            kind = "new"
+        case .newBecauseNoneFound:
+            kind = "new_none_found"
+        case .continued(let session, let origin):
+            kind = "continued"
+            self.origin = origin.stored
+            firstPrompt = session.firstPrompt
+            lastUsedAt = session.lastUsedAt
+        }
+    }
+
+    static func note(kind: String?, threadID: String?, origin: String?, firstPrompt: String?, lastUsedAt: Date?) -> SessionNote? {
+        switch kind {
+        case "new": return .new
+        case "new_none_found": return .newBecauseNoneFound
+        case "continued":
+            guard let threadID else { return .newBecauseNoneFound }
+            let session = CodexSession(id: threadID, cwd: "", startedAt: nil, lastUsedAt: lastUsedAt ?? .distantPast,
+                                       firstPrompt: firstPrompt, source: "", cumulativeUsage: nil)
+            return .continued(session, origin: SessionOrigin(stored: origin ?? ""))
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import CompanionCore
+import Foundation
+import Logging
+
+/// Shows tasks in Telegram, as a subscriber of the task service's events: for each task from a chat it
+/// posts the live progress message (and keeps "typing…" up), edits it through the one edit throttle,
+/// sends the result card as a new message (so the phone notifies), adds git's line counts, and freezes
+/// the progress message to a one-line record. It also re-delivers results a restart found undelivered.
+public struct TelegramPresenter: Sendable {
+    public struct Settings: Sendable {
+        /// How often the live progress message may be edited.
+        public var progressInterval: Duration
+        /// How often "typing…" is renewed (Telegram shows it for about 5 s).
+        public var typingInterval: Duration
+        /// Answers longer than this (code points) also arrive as a document.
+        public var documentThreshold: Int
+
+        public init(progressInterval: Duration = .milliseconds(1500), typingInterval: Duration = .seconds(4),
+                    documentThreshold: Int = 10_000) {
+            self.progressInterval = progressInterval
+            self.typingInterval = typingInterval
+            self.documentThreshold = documentThreshold
+        }
+    }
+
+    private let settings: Settings
+    private let messenger: any ChatMessaging
+    private let delivery: any TaskDelivering
+    private let inspector: any RepositoryInspecting
+    private let clock: any TaskClock
+    private let throttle: EditThrottle
+    private let logger: Logger
+
+    public init(settings: Settings = Settings(), messenger: any ChatMessaging, delivery: any TaskDelivering,
+                inspector: any RepositoryInspecting, clock: any TaskClock = SystemClock(),
+                logger: Logger = Logger(label: "companion.telegram.present")) {
+        self.settings = settings
+        self.messenger = messenger
+        self.delivery = delivery
+        self.inspector = inspector
+        self.clock = clock
+        self.logger = logger
+        throttle = EditThrottle(messenger: messenger, clock: clock, interval: settings.progressInterval)
+    }
+
+    /// Presents events until the stream ends, then waits for every delivery under way.
+    public func run(_ events: AsyncStream<TaskEvent>) async {
+        await withDiscardingTaskGroup { group in
+            var live: [Int64: LiveProgress] = [:]
+            for await event in events {
+                switch event {
+                case .started(let task):
+                    guard task.request.requester.chatID != nil else { continue }
+                    let progress = LiveProgress(task: task)
+                    live[task.id] = progress
+                    group.addTask { await follow(progress) }
+                case .progressed(let taskID, let codexEvent):
+                    live[taskID]?.apply(codexEvent)
+                case .finished(let report):
+                    live.removeValue(forKey: report.taskID)?.end(.finished(report))
+                case .notRun(let task, let reason):
+                    guard let chatID = task.request.requester.chatID, let text = BotReplies.notRun(task, reason: reason) else { continue }
+                    group.addTask { await messenger.send(chatID: chatID, text: text, style: .reply) }
+                case .queued:
+                    // The requester was told when it asked.
+                    break
+                }
+            }
+            for progress in live.values { progress.end(.abandoned) }
+        }
+    }
+
+    /// Sends results that ended while the companion was stopped, each with a title that says so.
+    public func redeliver(_ tasks: [StoredTask], projects: [Project]) async {
+        for task in tasks {
+            guard let chatID = task.chatID else { continue }
+            let project = projects.first { $0.name == task.project } ?? Project(name: task.project, repoPath: "")
+            var delivered = true
+            for message in LastTaskView().render(task, project: project, now: clock.now(), title: LastTaskView.redeliveryTitle(task)) {
+                delivered = await messenger.post(chatID: chatID, message: message, silent: false) != nil && delivered
+            }
+            if delivered { await delivery.markDelivered(task.id) }
+        }
+    }
+
+    // MARK: - One task
+
+    /// The life of one task's messages: progress while it runs, then the result.
+    private func follow(_ progress: LiveProgress) async {
+        let task = progress.task
+        guard let chatID = task.request.requester.chatID else { return }
+        // Codex is already starting: the progress message goes out meanwhile.
+        let messageID = await messenger.post(chatID: chatID, message: progress.state.render(now: clock.now()), silent: false)
+        let ending = await withTaskGroup(of: Void.self) { group -> LiveProgress.Ending in
+            group.addTask { await keepTyping(chatID: chatID) }
+            if let messageID {
+                group.addTask { await keepEditing(progress, chatID: chatID, messageID: messageID) }
+            }
+            let ending = await progress.waitForEnd()
+            group.cancelAll()
+            return ending
+        }
+        guard case .finished(let report) = ending else { return }
+        logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
+        // The result first, as a new message so the phone notifies; then the progress message is frozen.
+        await deliver(report, chatID: chatID)
+        if let messageID {
+            _ = await throttle.edit(chatID: chatID, messageID: messageID, message: ProgressState.frozen(report, steps: progress.steps))
+        }
+    }
+
+    private func keepTyping(chatID: Int64) async {
+        while !Task.isCancelled {
+            await messenger.sendTyping(chatID: chatID)
+            do {
+                try await clock.sleep(for: settings.typingInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Edits the progress message with the newest state, at most once per interval and only when it changed.
+    private func keepEditing(_ progress: LiveProgress, chatID: Int64, messageID: Int64) async {
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(for: settings.progressInterval)
+            } catch {
+                return
+            }
+            guard let state = progress.takeChanged() else { continue }
+            if await !throttle.edit(chatID: chatID, messageID: messageID, message: state.render(now: clock.now())) {
+                progress.markChanged()   // not shown (rate limited or superseded): the newest state goes next time
+            }
+        }
+    }
+
+    /// The result card; git's line counts follow as an edit of the message that lists the files.
+    private func deliver(_ report: TaskReport, chatID: Int64) async {
+        let answer = report.turn.finalMessage ?? ""
+        var shown = report
+        let long = answer.unicodeScalars.count > settings.documentThreshold
+        if long {
+            // A very long answer: a readable head in the chat, and the whole text as a file.
+            shown.turn.finalMessage = String(String.UnicodeScalarView(answer.unicodeScalars.prefix(1500)))
+                + "\n\n… (the full answer is in the attached file)"
+        }
+        let card = ResultCard().render(shown)
+        var messageIDs: [Int64?] = []
+        for message in card {
+            messageIDs.append(await messenger.post(chatID: chatID, message: message, silent: false))
+        }
+        if !messageIDs.contains(nil) { await delivery.markDelivered(report.taskID) }
+        if long {
+            await messenger.sendDocument(chatID: chatID, fileName: "codex-answer-\(report.taskID).md", contents: Data(answer.utf8),
+                                         caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")
+        }
+        guard !report.turn.filesChanged.isEmpty else { return }
+        let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))
+        await delivery.recordLineCounts(counts, of: report.taskID)
+        let counted = ResultCard().render(shown, lineCounts: counts)
+        guard counted.count == card.count else { return }
+        for (index, message) in counted.enumerated() where message != card[index] {
+            guard let messageID = messageIDs[index] else { continue }
+            _ = await throttle.edit(chatID: chatID, messageID: messageID, message: message)
+        }
+    }
+}
