@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "TestSupport"]),
         .testTarget(
             name: "CompanionCLITests",
-            dependencies: ["codex-companion", "Store", "TestSupport", .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: ["codex-companion", "CompanionCore", "Store", "TestSupport", .product(name: "Subprocess", package: "swift-subprocess")]
         ),
         .testTarget(
             name: "TelegramBotTests",

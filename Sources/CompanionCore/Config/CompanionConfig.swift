@@ -30,7 +30,7 @@ public struct CompanionConfig: Sendable, Equatable {
         }
     }
 
-    /// Queue and time limits for Codex runs started from Telegram.
+    /// Queue and time limits for Codex runs, from any client.
     public struct Limits: Sendable, Equatable {
         public var maxParallel: Int
         public var taskTimeoutMinutes: Double

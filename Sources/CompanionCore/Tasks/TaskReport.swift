@@ -1,6 +1,6 @@
 import Foundation
 
-/// Everything known about a finished task: what the summary shows and what the store keeps.
+/// Everything known about a finished task: what the result card shows and what the store keeps.
 public struct TaskReport: Sendable, Equatable {
     public var taskID: Int64
     public var requester: Requester
