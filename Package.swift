@@ -5,7 +5,7 @@ let package = Package(
     name: "codex-companion",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "codex-companion", targets: ["codex-companion"]),
+        .executable(name: "codex-companion", targets: ["codex-companion"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -103,7 +103,9 @@ let package = Package(
         .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "TestSupport"]),
         .testTarget(
             name: "CompanionCLITests",
-            dependencies: ["codex-companion", "CompanionCore", "Store", "TestSupport", .product(name: "Subprocess", package: "swift-subprocess")]
+            dependencies: [
+                "codex-companion", "CompanionCore", "Store", "TestSupport", .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
         .testTarget(
             name: "TelegramBotTests",

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,7 +28,8 @@ enum ByteSearch {
     static func firstPosition(of byte: UInt8, in bytes: [UInt8], from start: Int) -> Int? {
         bytes.withUnsafeBytes { buffer -> Int? in
             guard let base = buffer.baseAddress, start < buffer.count,
-                  let hit = memchr(base + start, Int32(byte), buffer.count - start) else { return nil }
+                let hit = memchr(base + start, Int32(byte), buffer.count - start)
+            else { return nil }
             return UnsafeRawPointer(hit) - base
         }
     }

@@ -21,8 +21,10 @@ public struct CodexProcessRunner: CodexRunning {
     public var interruptGrace: Duration
     private let logger: Logger
 
-    public init(binaryPath: String, codexHome: String? = nil, sandbox: String = "workspace-write",
-                interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex")) {
+    public init(
+        binaryPath: String, codexHome: String? = nil, sandbox: String = "workspace-write",
+        interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex")
+    ) {
         self.binaryPath = binaryPath
         self.codexHome = codexHome
         self.sandbox = sandbox
@@ -41,9 +43,11 @@ public struct CodexProcessRunner: CodexRunning {
         return arguments
     }
 
-    public func run(_ request: CodexRunRequest, control: RunControl?,
-                    onProcessStarted: @escaping @Sendable (Int32) async -> Void,
-                    onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult {
+    public func run(
+        _ request: CodexRunRequest, control: RunControl?,
+        onProcessStarted: @escaping @Sendable (Int32) async -> Void,
+        onEvent: @escaping @Sendable (CodexEvent) async -> Void
+    ) async throws -> CodexRunResult {
         try preflight(request)
         var environment = Environment.inherit
         if let codexHome {
@@ -113,8 +117,13 @@ public struct CodexProcessRunner: CodexRunning {
                 for try await outcome in group {
                     switch outcome {
                     case .input, .watcher: break
-                    case .stdout(let record, let tail): turn = record; stdoutTail = tail; streamsDone += 1
-                    case .stderr(let tail): stderrTail = tail; streamsDone += 1
+                    case .stdout(let record, let tail):
+                        turn = record
+                        stdoutTail = tail
+                        streamsDone += 1
+                    case .stderr(let tail):
+                        stderrTail = tail
+                        streamsDone += 1
                     }
                     // Both streams closed: Codex has exited, so the stop watcher is no longer needed.
                     if streamsDone == 2 { group.cancelAll() }
@@ -129,8 +138,9 @@ public struct CodexProcessRunner: CodexRunning {
         case .exited(let code): exitCode = code
         case .signaled(let code): signal = code
         }
-        return CodexRunResult(exitCode: exitCode, signal: signal, startedAt: startedAt, endedAt: Date(), turn: turn,
-                              stdoutTail: stdoutTail, stderrTail: CodexErrorText.withoutBacktrace(stderrTail))
+        return CodexRunResult(
+            exitCode: exitCode, signal: signal, startedAt: startedAt, endedAt: Date(), turn: turn,
+            stdoutTail: stdoutTail, stderrTail: CodexErrorText.withoutBacktrace(stderrTail))
     }
 
     /// Clear messages for the failures we can see before starting Codex.

@@ -27,7 +27,9 @@ public struct GitRepositoryInspector: RepositoryInspecting {
         // New files git does not track yet: every line is added.
         for path in paths where counts[path] == nil {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
-            let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count - (data.last == UInt8(ascii: "\n") ? 1 : 0)
+            let lines =
+                data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+                - (data.last == UInt8(ascii: "\n") ? 1 : 0)
             counts[path] = LineCounts(added: max(lines, data.isEmpty ? 0 : 1), removed: 0)
         }
         return counts

@@ -2,6 +2,7 @@ import CompanionCore
 import Foundation
 import Logging
 import Subprocess
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

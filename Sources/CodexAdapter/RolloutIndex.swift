@@ -1,5 +1,6 @@
 import CompanionCore
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -65,7 +66,10 @@ public actor RolloutIndex: SessionLocating {
     /// One quick refresh at a time: a second caller waits for the one under way, then runs its own
     /// (cheap, as the first has just read everything).
     private func refreshRecent(cwd: String) async throws -> [IndexedRollout] {
-        while let running = quickRefresh { _ = try? await running.value; if quickRefresh == running { quickRefresh = nil } }
+        while let running = quickRefresh {
+            _ = try? await running.value
+            if quickRefresh == running { quickRefresh = nil }
+        }
         let task = Task { try await self.readRecent(cwd: cwd) }
         quickRefresh = task
         defer { if quickRefresh == task { quickRefresh = nil } }
@@ -87,7 +91,8 @@ public actor RolloutIndex: SessionLocating {
         if firstRefresh == nil {
             firstRefresh = Task {
                 if let last = try await index.lastFullRefresh(codexHome: codexHome), Date().timeIntervalSince(last) < fullRefreshAge,
-                   Date() >= last {
+                    Date() >= last
+                {
                     return
                 }
                 try await self.refreshAll()
@@ -140,8 +145,9 @@ public actor RolloutIndex: SessionLocating {
         var files = Self.recentDayFolders(under: sessionsRoot, count: 2).flatMap { Self.rolloutFiles(inDay: $0) }
         let uncached = files.map(\.path).filter { cachedRows[$0] == nil }
         if !cachedRepositories.contains(cwd) || !uncached.isEmpty {
-            let loaded = try await index.indexedRollouts(codexHome: codexHome, cwd: cachedRepositories.contains(cwd) ? nil : cwd,
-                                                         orPaths: uncached)
+            let loaded = try await index.indexedRollouts(
+                codexHome: codexHome, cwd: cachedRepositories.contains(cwd) ? nil : cwd,
+                orPaths: uncached)
             cachedRows.merge(loaded) { $1 }
             cachedRepositories.insert(cwd)
         }
@@ -156,8 +162,14 @@ public actor RolloutIndex: SessionLocating {
         }
         let changed = files.compactMap { Self.read($0, known: rows[$0.path], codexHome: codexHome) }
         if !changed.isEmpty || !removed.isEmpty { try await index.updateRollouts(changed, removedPaths: removed) }
-        for row in changed { rows[row.path] = row; cachedRows[row.path] = row }
-        for path in removed { rows[path] = nil; cachedRows[path] = nil }
+        for row in changed {
+            rows[row.path] = row
+            cachedRows[row.path] = row
+        }
+        for path in removed {
+            rows[path] = nil
+            cachedRows[path] = nil
+        }
         return Array(rows.values)
     }
 
@@ -166,9 +178,11 @@ public actor RolloutIndex: SessionLocating {
         if let known, known.size == file.size, known.modifiedNanoseconds == file.modifiedNanoseconds { return nil }
         var facts: RolloutReader.Facts?
         if let known, known.threadID != nil, file.size >= known.size, known.readOffset <= file.size {
-            facts = RolloutReader.readAppended(path: file.path, size: file.size, previous: RolloutReader.Facts(
-                threadID: known.threadID, cwd: known.cwd, source: known.source, startedAt: known.startedAt,
-                firstPrompt: known.firstPrompt, usage: known.cumulativeUsage, readOffset: known.readOffset))
+            facts = RolloutReader.readAppended(
+                path: file.path, size: file.size,
+                previous: RolloutReader.Facts(
+                    threadID: known.threadID, cwd: known.cwd, source: known.source, startedAt: known.startedAt,
+                    firstPrompt: known.firstPrompt, usage: known.cumulativeUsage, readOffset: known.readOffset))
         } else {
             facts = RolloutReader.readNew(path: file.path, size: file.size)
         }
@@ -232,8 +246,9 @@ public actor RolloutIndex: SessionLocating {
         #else
         let time = info.st_mtim
         #endif
-        return RolloutFileStat(path: path, size: Int64(info.st_size),
-                               modifiedNanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
+        return RolloutFileStat(
+            path: path, size: Int64(info.st_size),
+            modifiedNanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec))
     }
 
     static func canonical(_ path: String) -> String {

@@ -83,7 +83,9 @@ enum RolloutReader {
         for index in stride(from: newlines.count - 1, through: 0, by: -1) where !(foundCwd && foundUsage) {
             if index == 0 && floor > headEnd { break }
             let line = window[(index == 0 ? 0 : newlines[index - 1] + 1)..<newlines[index]]
-            if !foundCwd, ByteSearch.contains(line, Keys.turnContext), let cwd = payload(Data(line), type: "turn_context")?["cwd"] as? String {
+            if !foundCwd, ByteSearch.contains(line, Keys.turnContext),
+                let cwd = payload(Data(line), type: "turn_context")?["cwd"] as? String
+            {
                 facts.cwd = cwd
                 foundCwd = true
             }
@@ -153,23 +155,27 @@ enum RolloutReader {
         } else if ByteSearch.contains(line, Keys.tokenCount), let usage = tokenUsage(line) {
             facts.usage = usage
         } else if facts.firstPrompt == nil, ByteSearch.contains(line, Keys.userMessage),
-                  let event = payload(line, type: "event_msg"), event["type"] as? String == "user_message" {
+            let event = payload(line, type: "event_msg"), event["type"] as? String == "user_message"
+        {
             facts.firstPrompt = (event["message"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
     private static func payload(_ line: Data, type: String) -> [String: Any]? {
         guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any],
-              object["type"] as? String == type else { return nil }
+            object["type"] as? String == type
+        else { return nil }
         return object["payload"] as? [String: Any]
     }
 
     private static func tokenUsage(_ line: Data) -> TokenUsage? {
         guard let event = payload(line, type: "event_msg"), event["type"] as? String == "token_count",
-              let info = event["info"] as? [String: Any], let total = info["total_token_usage"] as? [String: Any] else { return nil }
-        return TokenUsage(inputTokens: total["input_tokens"] as? Int ?? 0, cachedInputTokens: total["cached_input_tokens"] as? Int ?? 0,
-                          outputTokens: total["output_tokens"] as? Int ?? 0,
-                          reasoningOutputTokens: total["reasoning_output_tokens"] as? Int ?? 0)
+            let info = event["info"] as? [String: Any], let total = info["total_token_usage"] as? [String: Any]
+        else { return nil }
+        return TokenUsage(
+            inputTokens: total["input_tokens"] as? Int ?? 0, cachedInputTokens: total["cached_input_tokens"] as? Int ?? 0,
+            outputTokens: total["output_tokens"] as? Int ?? 0,
+            reasoningOutputTokens: total["reasoning_output_tokens"] as? Int ?? 0)
     }
 
     private static func parseTimestamp(_ text: String) -> Date? {

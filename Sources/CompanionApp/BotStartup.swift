@@ -57,8 +57,9 @@ struct BotStartup {
                 case .giveUp:
                     throw error
                 case .rateLimited(let pause), .backOff(let pause):
-                    logger.warning("Telegram start-up failed, retrying",
-                                   metadata: ["method": "\(method)", "error": "\(error)", "pause": "\(pause)"])
+                    logger.warning(
+                        "Telegram start-up failed, retrying",
+                        metadata: ["method": "\(method)", "error": "\(error)", "pause": "\(pause)"])
                     try await Task.sleep(for: pause)
                 }
             }

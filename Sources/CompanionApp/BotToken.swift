@@ -4,8 +4,11 @@ import Foundation
 /// Reads the bot token from TELEGRAM_BOT_TOKEN or from telegram.bot_token_file. The token is never
 /// printed: errors say where it was looked for, not what it is.
 public enum BotToken {
-    public static func load(config: CompanionConfig.Telegram, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> String {
+    public static func load(
+        config: CompanionConfig.Telegram, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws -> String
+    {
         if let value = environment["TELEGRAM_BOT_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
             return value
         }

@@ -17,8 +17,10 @@ public struct CompanionContext: Sendable {
 
     /// Loads the config (handing its warnings to `warn`) and opens the state directory. `environment` is
     /// the user's shell environment: it decides `~`, the default state directory, CODEX_HOME and PATH.
-    public static func load(configPath: String, environment: UserEnvironment = UserEnvironment(),
-                            warn: (String) -> Void) throws -> CompanionContext {
+    public static func load(
+        configPath: String, environment: UserEnvironment = UserEnvironment(),
+        warn: (String) -> Void
+    ) throws -> CompanionContext {
         let loaded: ConfigLoader.Loaded
         do {
             loaded = try ConfigLoader(environment: environment).load(path: configPath)

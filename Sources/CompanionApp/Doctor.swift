@@ -36,8 +36,11 @@ public struct Doctor: Sendable {
         let config = context.config
         for project in config.projects {
             let isGit = GitRepository.contains(project.repoPath)
-            findings.append(Finding(level: isGit ? .ok : .problem, text: "\(project.name): \(project.repoPath)"
-                + (isGit ? " is a git repository" : " is not a git repository (run `git init` there)")))
+            findings.append(
+                Finding(
+                    level: isGit ? .ok : .problem,
+                    text: "\(project.name): \(project.repoPath)"
+                        + (isGit ? " is a git repository" : " is not a git repository (run `git init` there)")))
         }
         let home = context.config.codex.home
         var isDirectory: ObjCBool = false
@@ -46,8 +49,12 @@ public struct Doctor: Sendable {
         if homeExists {
             findings += await codexHomeFindings()
         } else {
-            findings.append(Finding(level: .problem, text: "Codex home \(home.path) (\(home.origin.explanation)) does not exist, "
-                + "and Codex will not start without it: run `codex login` once, or point CODEX_HOME (or codex.home) at your Codex folder"))
+            findings.append(
+                Finding(
+                    level: .problem,
+                    text: "Codex home \(home.path) (\(home.origin.explanation)) does not exist, "
+                        + "and Codex will not start without it: run `codex login` once, or point CODEX_HOME (or codex.home) at your Codex folder"
+                ))
         }
         findings += stateFindings()
         if let telegram = config.telegram {
@@ -70,7 +77,8 @@ public struct Doctor: Sendable {
         case .loggedIn(let status):
             findings.append(Finding(level: .ok, text: "Codex login: \(status)"))
         case .customProvider(let provider):
-            findings.append(Finding(level: .ok, text: "Codex uses the model provider \"\(provider)\" from its config.toml (no login needed)"))
+            findings.append(
+                Finding(level: .ok, text: "Codex uses the model provider \"\(provider)\" from its config.toml (no login needed)"))
         case .notLoggedIn:
             findings.append(Finding(level: .problem, text: "Codex is not logged in: run `codex login` in a terminal"))
         case .unknown(let output):
@@ -82,13 +90,16 @@ public struct Doctor: Sendable {
     private func codexHomeFindings() async -> [Finding] {
         let home = context.config.codex.home
         let count = (try? await context.sessions.sessionCount()) ?? 0
-        var findings = [Finding(level: .ok, text: "Codex home \(home.path) (\(home.origin.explanation)): \(count) session\(count == 1 ? "" : "s")")]
+        var findings = [
+            Finding(level: .ok, text: "Codex home \(home.path) (\(home.origin.explanation)): \(count) session\(count == 1 ? "" : "s")")
+        ]
         // Sessions of a repository in a Codex home the companion does not read would never be continued.
         let environment = context.environment
         let others = [environment.defaultCodexHome, environment.variables["CODEX_HOME"].map(environment.expandingTilde)]
             .compactMap { $0 }.filter { !$0.isEmpty && $0 != home.path }
         var withoutSessions: [Project] = []
-        for project in context.config.projects where ((try? await context.sessions.sessions(inRepository: project.repoPath, limit: 1)) ?? []).isEmpty {
+        for project in context.config.projects
+        where ((try? await context.sessions.sessions(inRepository: project.repoPath, limit: 1)) ?? []).isEmpty {
             withoutSessions.append(project)
         }
         for other in Set(others).sorted() where FileManager.default.fileExists(atPath: other + "/sessions") {
@@ -96,9 +107,12 @@ public struct Doctor: Sendable {
             for project in withoutSessions {
                 let there = (try? await finder.sessions(inRepository: project.repoPath, limit: 1)) ?? []
                 guard !there.isEmpty else { continue }
-                findings.append(Finding(level: .warning, text:
-                    "\(project.name) has Codex sessions in \(other) but none in \(home.path), the home in use: "
-                    + "set \"codex\": {\"home\": \"\(other)\"} in the config if that is where you work"))
+                findings.append(
+                    Finding(
+                        level: .warning,
+                        text:
+                            "\(project.name) has Codex sessions in \(other) but none in \(home.path), the home in use: "
+                            + "set \"codex\": {\"home\": \"\(other)\"} in the config if that is where you work"))
             }
         }
         return findings
@@ -107,12 +121,18 @@ public struct Doctor: Sendable {
     private func stateFindings() -> [Finding] {
         let directory = context.config.stateDirectory
         let writable = FileManager.default.isWritableFile(atPath: directory)
-        var findings = [Finding(level: writable ? .ok : .problem,
-                                text: "state directory \(directory)\(writable ? " is writable" : " is not writable")")]
+        var findings = [
+            Finding(
+                level: writable ? .ok : .problem,
+                text: "state directory \(directory)\(writable ? " is writable" : " is not writable")")
+        ]
         for (path, mode) in StatePermissions.problems(stateDirectory: directory, tokenFile: context.config.telegram?.botTokenFile) {
             let wanted = path == directory ? "700" : "600"
-            findings.append(Finding(level: .warning, text:
-                "\(path) is readable by other users (mode \(String(mode & 0o777, radix: 8))): run `chmod \(wanted) \(path)`"))
+            findings.append(
+                Finding(
+                    level: .warning,
+                    text:
+                        "\(path) is readable by other users (mode \(String(mode & 0o777, radix: 8))): run `chmod \(wanted) \(path)`"))
         }
         return findings
     }
@@ -120,8 +140,11 @@ public struct Doctor: Sendable {
     private func telegramFindings(_ telegram: CompanionConfig.Telegram) async -> [Finding] {
         var findings: [Finding] = []
         if telegram.allowedUserIDs.isEmpty {
-            findings.append(Finding(level: .problem, text:
-                "telegram.allowed_user_ids is empty, so nobody can use the bot: add your Telegram user id"))
+            findings.append(
+                Finding(
+                    level: .problem,
+                    text:
+                        "telegram.allowed_user_ids is empty, so nobody can use the bot: add your Telegram user id"))
         } else {
             findings.append(Finding(level: .ok, text: "Telegram allowlist: \(telegram.allowedUserIDs.count) user(s)"))
         }

@@ -16,8 +16,10 @@ public struct ServiceDefinition: Sendable, Equatable {
     public var path: String
     public var home: String
 
-    public init(kind: Kind, executable: String, configPath: String, stateDirectory: String, path: String,
-                home: String = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) {
+    public init(
+        kind: Kind, executable: String, configPath: String, stateDirectory: String, path: String,
+        home: String = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    ) {
         self.kind = kind
         self.executable = executable
         self.configPath = configPath
@@ -55,13 +57,17 @@ public struct ServiceDefinition: Sendable, Equatable {
     public func commands(uid: UInt32) -> (load: [[String]], unload: [[String]], status: [String]) {
         switch kind {
         case .systemd:
-            return ([["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", Self.systemdName]],
-                    [["systemctl", "--user", "disable", "--now", Self.systemdName], ["systemctl", "--user", "daemon-reload"]],
-                    ["systemctl", "--user", "status", "--no-pager", Self.systemdName])
+            return (
+                [["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", Self.systemdName]],
+                [["systemctl", "--user", "disable", "--now", Self.systemdName], ["systemctl", "--user", "daemon-reload"]],
+                ["systemctl", "--user", "status", "--no-pager", Self.systemdName]
+            )
         case .launchd:
-            return ([["launchctl", "bootstrap", "gui/\(uid)", filePath]],
-                    [["launchctl", "bootout", "gui/\(uid)/\(Self.launchdLabel)"]],
-                    ["launchctl", "print", "gui/\(uid)/\(Self.launchdLabel)"])
+            return (
+                [["launchctl", "bootstrap", "gui/\(uid)", filePath]],
+                [["launchctl", "bootout", "gui/\(uid)/\(Self.launchdLabel)"]],
+                ["launchctl", "print", "gui/\(uid)/\(Self.launchdLabel)"]
+            )
         }
     }
 
@@ -118,6 +124,7 @@ public struct ServiceDefinition: Sendable, Equatable {
     }
 
     static func xml(_ value: String) -> String {
-        value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

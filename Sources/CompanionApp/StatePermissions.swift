@@ -14,8 +14,9 @@ public enum StatePermissions {
 
     /// Creates the state directory (0700) if it is missing.
     public static func createDirectory(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: directoryMode])
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: directoryMode])
     }
 
     /// Creates the database file 0600 before SQLite opens it (SQLite gives its -wal and -shm files the

@@ -27,8 +27,10 @@ public struct TelegramDaemon: Sendable {
     /// One daemon per state directory: two would answer every message twice.
     private let lock: InstanceLock
 
-    public init(context: CompanionContext, token: String, timing: Timing = Timing(), signals: [UnixSignal] = [.sigterm, .sigint],
-                logger: Logger = Logger(label: "companion.daemon")) throws {
+    public init(
+        context: CompanionContext, token: String, timing: Timing = Timing(), signals: [UnixSignal] = [.sigterm, .sigint],
+        logger: Logger = Logger(label: "companion.daemon")
+    ) throws {
         let telegram = try Self.telegramSettings(of: context)
         if telegram.allowedUserIDs.isEmpty {
             logger.warning("telegram.allowed_user_ids is empty: nobody can use the bot. Add your Telegram user id.")
@@ -43,42 +45,50 @@ public struct TelegramDaemon: Sendable {
         let events = tasks.subscribe()
         let presenter = TelegramPresenter(messenger: messenger, delivery: tasks, inspector: inspector)
         let router = CommandRouter(
-            settings: .init(projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs),
-                            staleAfter: timing.staleAfter),
+            settings: .init(
+                projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs),
+                staleAfter: timing.staleAfter),
             service: tasks, chats: context.database, messenger: messenger, inspector: inspector, audit: context.audit,
             joiner: SplitPromptJoiner(wait: timing.splitPromptWait), launcher: runner)
         lock = InstanceLock(path: (context.config.stateDirectory as NSString).appendingPathComponent("serve.lock"))
         let (updates, sink) = AsyncStream<RecordedUpdate>.makeStream()
-        let poller = UpdatePoller(client: client, store: context.database, sink: sink, pollTimeout: timing.pollTimeout,
-                                  backoffInitial: timing.backoffInitial)
+        let poller = UpdatePoller(
+            client: client, store: context.database, sink: sink, pollTimeout: timing.pollTimeout,
+            backoffInitial: timing.backoffInitial)
         let dispatcher = UpdateDispatcher(
             updates: updates, store: context.database,
             handle: { update in
                 guard let message = update.incomingMessage else { return }
                 await router.handle(message)
             })
-        let bot = TelegramBotService(startup: BotStartup(client: client, logger: logger, backoffInitial: timing.backoffInitial),
-                                     poller: poller, dispatcher: dispatcher, router: router, tasks: tasks,
-                                     presenter: presenter, projects: context.config.projects)
-        serviceGroup = ServiceGroup(configuration: .init(
-            services: [
-                // Shut down in reverse order: first stop taking messages, then stop the running tasks and
-                // publish their results, then let the presenter deliver them.
-                .init(service: runner),
-                .init(service: PresenterLifecycle(presenter: presenter, events: events)),
-                .init(service: TaskServiceLifecycle(service: tasks)),
-                .init(service: MaintenanceService(sessions: context.sessions, database: context.database, logger: logger),
-                      successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
-                .init(service: bot, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
-            ],
-            gracefulShutdownSignals: signals,
-            logger: logger))
+        let bot = TelegramBotService(
+            startup: BotStartup(client: client, logger: logger, backoffInitial: timing.backoffInitial),
+            poller: poller, dispatcher: dispatcher, router: router, tasks: tasks,
+            presenter: presenter, projects: context.config.projects)
+        serviceGroup = ServiceGroup(
+            configuration: .init(
+                services: [
+                    // Shut down in reverse order: first stop taking messages, then stop the running tasks and
+                    // publish their results, then let the presenter deliver them.
+                    .init(service: runner),
+                    .init(service: PresenterLifecycle(presenter: presenter, events: events)),
+                    .init(service: TaskServiceLifecycle(service: tasks)),
+                    .init(
+                        service: MaintenanceService(sessions: context.sessions, database: context.database, logger: logger),
+                        successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
+                    .init(
+                        service: bot, successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: signals,
+                logger: logger))
     }
 
     /// The config's telegram section, or an error saying how to add one.
     public static func telegramSettings(of context: CompanionContext) throws -> CompanionConfig.Telegram {
         guard let telegram = context.config.telegram else {
-            throw UserFacingError("\(context.config.sourcePath): add a \"telegram\" section, e.g. \"telegram\": {\"allowed_user_ids\": [123456789]}.")
+            throw UserFacingError(
+                "\(context.config.sourcePath): add a \"telegram\" section, e.g. \"telegram\": {\"allowed_user_ids\": [123456789]}.")
         }
         return telegram
     }

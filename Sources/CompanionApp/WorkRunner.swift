@@ -45,8 +45,14 @@ public final class WorkRunner: Service, WorkLaunching {
             group.addTask { [self] in
                 // Whichever comes first: all work ended, or the grace period ran out (then cancel the rest).
                 let timedOut = await withTaskGroup(of: Bool.self) { race in
-                    race.addTask { await self.waitUntilIdle(); return false }
-                    race.addTask { try? await Task.sleep(for: grace); return true }
+                    race.addTask {
+                        await self.waitUntilIdle()
+                        return false
+                    }
+                    race.addTask {
+                        try? await Task.sleep(for: grace)
+                        return true
+                    }
                     let first = await race.next() ?? false
                     race.cancelAll()
                     self.releaseIdleWaiters()

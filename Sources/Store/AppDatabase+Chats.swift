@@ -13,9 +13,9 @@ extension AppDatabase: ChatStateStoring, AuditTableWriting {
         try await writer.write { db in
             try db.execute(
                 sql: """
-                INSERT INTO chats (chat_id, project_name, last_active_at) VALUES (?, ?, ?)
-                ON CONFLICT(chat_id) DO UPDATE SET project_name = excluded.project_name, last_active_at = excluded.last_active_at
-                """,
+                    INSERT INTO chats (chat_id, project_name, last_active_at) VALUES (?, ?, ?)
+                    ON CONFLICT(chat_id) DO UPDATE SET project_name = excluded.project_name, last_active_at = excluded.last_active_at
+                    """,
                 arguments: [chatID, project, Date()])
         }
     }
@@ -24,11 +24,13 @@ extension AppDatabase: ChatStateStoring, AuditTableWriting {
         try await writer.write { db in
             try db.execute(
                 sql: """
-                INSERT INTO audit (at, user_id, chat_id, requester, command, project_name, outcome, duration_seconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                arguments: [entry.time, entry.userID, entry.chatID, entry.requester.stored,
-                            entry.command, entry.project, entry.outcome.rawValue, entry.duration])
+                    INSERT INTO audit (at, user_id, chat_id, requester, command, project_name, outcome, duration_seconds)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    entry.time, entry.userID, entry.chatID, entry.requester.stored,
+                    entry.command, entry.project, entry.outcome.rawValue, entry.duration,
+                ])
         }
     }
 
@@ -36,9 +38,10 @@ extension AppDatabase: ChatStateStoring, AuditTableWriting {
     public func recentAudit(limit: Int) async throws -> [AuditEntry] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
-                AuditEntry(time: row["at"], requester: Requester(stored: row["requester"]), userID: row["user_id"],
-                           command: row["command"], project: row["project_name"],
-                           outcome: Self.outcome(stored: row["outcome"]), duration: row["duration_seconds"])
+                AuditEntry(
+                    time: row["at"], requester: Requester(stored: row["requester"]), userID: row["user_id"],
+                    command: row["command"], project: row["project_name"],
+                    outcome: Self.outcome(stored: row["outcome"]), duration: row["duration_seconds"])
             }
         }
     }

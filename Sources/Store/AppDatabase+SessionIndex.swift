@@ -11,7 +11,8 @@ extension AppDatabase: SessionIndexStoring {
     public func indexedStamps(codexHome: String) async throws -> [String: RolloutStamp] {
         try await writer.read { db in
             var stamps: [String: RolloutStamp] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, modified_ns FROM codex_rollouts WHERE codex_home = ?", arguments: [codexHome])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT path, size, modified_ns FROM codex_rollouts WHERE codex_home = ?", arguments: [codexHome])
             while let row = try rows.next() {
                 stamps[row[0]] = RolloutStamp(size: row[1], modifiedNanoseconds: row[2])
             }
@@ -28,9 +29,10 @@ extension AppDatabase: SessionIndexStoring {
 
     public func setLastFullRefresh(codexHome: String, at date: Date) async throws {
         try await writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
-                """, arguments: ["rollout_index_refreshed:" + codexHome, "\(date.timeIntervalSince1970)"])
+            try db.execute(
+                sql: """
+                    INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+                    """, arguments: ["rollout_index_refreshed:" + codexHome, "\(date.timeIntervalSince1970)"])
         }
     }
 
@@ -55,11 +57,12 @@ extension AppDatabase: SessionIndexStoring {
             for path in removedPaths {
                 try db.execute(sql: "DELETE FROM codex_rollouts WHERE path = ?", arguments: [path])
             }
-            let statement = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO codex_rollouts (path, codex_home, size, modified_ns, read_offset, thread_id, cwd, source,
-                    started_at, first_prompt, input_tokens, cached_input_tokens, output_tokens, reasoning_output_tokens)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO codex_rollouts (path, codex_home, size, modified_ns, read_offset, thread_id, cwd, source,
+                        started_at, first_prompt, input_tokens, cached_input_tokens, output_tokens, reasoning_output_tokens)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for rollout in rollouts {
                 try statement.execute(arguments: [
                     rollout.path, rollout.codexHome, rollout.size, rollout.modifiedNanoseconds, rollout.readOffset, rollout.threadID,
@@ -73,15 +76,18 @@ extension AppDatabase: SessionIndexStoring {
 
     public func rollout(codexHome: String, threadID: String) async throws -> IndexedRollout? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM codex_rollouts WHERE codex_home = ? AND thread_id = ? ORDER BY modified_ns DESC LIMIT 1",
-                             arguments: [codexHome, threadID]).map(Self.rollout)
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM codex_rollouts WHERE codex_home = ? AND thread_id = ? ORDER BY modified_ns DESC LIMIT 1",
+                arguments: [codexHome, threadID]
+            ).map(Self.rollout)
         }
     }
 
     public func rolloutCount(codexHome: String) async throws -> Int {
         try await writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM codex_rollouts WHERE codex_home = ? AND thread_id IS NOT NULL",
-                             arguments: [codexHome]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM codex_rollouts WHERE codex_home = ? AND thread_id IS NOT NULL",
+                arguments: [codexHome]) ?? 0
         }
     }
 
@@ -91,7 +97,8 @@ extension AppDatabase: SessionIndexStoring {
         for start in stride(from: 0, to: paths.count, by: 500) {
             let batch = Array(paths[start..<min(paths.count, start + 500)])
             let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM codex_rollouts WHERE path IN (\(marks))", arguments: StatementArguments(batch))
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM codex_rollouts WHERE path IN (\(marks))", arguments: StatementArguments(batch))
             result.merge(byPath(rows)) { $1 }
         }
         return result
@@ -109,8 +116,9 @@ extension AppDatabase: SessionIndexStoring {
     private static func rollout(_ row: Row) -> IndexedRollout {
         var usage: TokenUsage?
         if let input: Int = row["input_tokens"] {
-            usage = TokenUsage(inputTokens: input, cachedInputTokens: row["cached_input_tokens"] ?? 0,
-                               outputTokens: row["output_tokens"] ?? 0, reasoningOutputTokens: row["reasoning_output_tokens"] ?? 0)
+            usage = TokenUsage(
+                inputTokens: input, cachedInputTokens: row["cached_input_tokens"] ?? 0,
+                outputTokens: row["output_tokens"] ?? 0, reasoningOutputTokens: row["reasoning_output_tokens"] ?? 0)
         }
         return IndexedRollout(
             path: row["path"], codexHome: row["codex_home"], size: row["size"], modifiedNanoseconds: row["modified_ns"],

@@ -22,11 +22,13 @@ extension AppDatabase: TaskStoring {
         try await writer.write { db in
             try db.execute(
                 sql: """
-                INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, started_at, owner_pid)
-                VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)
-                """,
-                arguments: [task.requester.chatID, task.requester.stored, task.project, task.prompt, task.mode.rawValue,
-                            task.askedAt, task.ownerPID])
+                    INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, started_at, owner_pid)
+                    VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)
+                    """,
+                arguments: [
+                    task.requester.chatID, task.requester.stored, task.project, task.prompt, task.mode.rawValue,
+                    task.askedAt, task.ownerPID,
+                ])
             return db.lastInsertedRowID
         }
     }
@@ -35,20 +37,27 @@ extension AppDatabase: TaskStoring {
         let columns = SessionColumns(session)
         do {
             try await writer.write { db in
-                try db.execute(sql: """
-                    UPDATE tasks SET status = 'running', thread_id = ?, started_at = ?, owner_pid = ?, session_kind = ?,
-                        session_origin = ?, session_first_prompt = ?, session_last_used_at = ?
-                    WHERE id = ?
-                    """, arguments: [session.resumedThreadID, startedAt, ownerPID, columns.kind, columns.origin,
-                                     columns.firstPrompt, columns.lastUsedAt, id])
+                try db.execute(
+                    sql: """
+                        UPDATE tasks SET status = 'running', thread_id = ?, started_at = ?, owner_pid = ?, session_kind = ?,
+                            session_origin = ?, session_first_prompt = ?, session_last_used_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        session.resumedThreadID, startedAt, ownerPID, columns.kind, columns.origin,
+                        columns.firstPrompt, columns.lastUsedAt, id,
+                    ])
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             // tasks_one_writer: another task of the project is running, in this process or another.
             let holder = try await writer.read { db in
-                try Row.fetchOne(db, sql: """
-                    SELECT * FROM tasks WHERE status = 'running'
-                    AND project_name = (SELECT project_name FROM tasks WHERE id = ?)
-                    """, arguments: [id]).map(Self.storedTask)
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM tasks WHERE status = 'running'
+                        AND project_name = (SELECT project_name FROM tasks WHERE id = ?)
+                        """, arguments: [id]
+                ).map(Self.storedTask)
             }
             throw ProjectBusy(holder: holder)
         }
@@ -68,35 +77,39 @@ extension AppDatabase: TaskStoring {
         try await writer.write { db in
             try db.execute(
                 sql: """
-                UPDATE tasks SET status = ?, thread_id = ?, ended_at = ?, exit_code = ?, final_message = ?,
-                    failure_reason = ?, stop_reason = ?, stdout_tail = ?, stderr_tail = ?, input_tokens = ?,
-                    cached_input_tokens = ?, output_tokens = ?, reasoning_output_tokens = ?, files_changed = ?, commands = ?,
-                    session_kind = ?, session_origin = ?, session_first_prompt = ?, session_last_used_at = ?
-                WHERE id = ?
-                """,
-                arguments: [report.status.rawValue, report.threadID, report.endedAt, report.exitCode.map { Int($0) },
-                            report.turn.finalMessage, report.failureReason, report.stopReason?.stored,
-                            report.stdoutTail, report.stderrTail,
-                            report.turnUsage?.inputTokens, report.turnUsage?.cachedInputTokens, report.turnUsage?.outputTokens,
-                            report.turnUsage?.reasoningOutputTokens, files, commands,
-                            session.kind, session.origin, session.firstPrompt, session.lastUsedAt, id])
+                    UPDATE tasks SET status = ?, thread_id = ?, ended_at = ?, exit_code = ?, final_message = ?,
+                        failure_reason = ?, stop_reason = ?, stdout_tail = ?, stderr_tail = ?, input_tokens = ?,
+                        cached_input_tokens = ?, output_tokens = ?, reasoning_output_tokens = ?, files_changed = ?, commands = ?,
+                        session_kind = ?, session_origin = ?, session_first_prompt = ?, session_last_used_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    report.status.rawValue, report.threadID, report.endedAt, report.exitCode.map { Int($0) },
+                    report.turn.finalMessage, report.failureReason, report.stopReason?.stored,
+                    report.stdoutTail, report.stderrTail,
+                    report.turnUsage?.inputTokens, report.turnUsage?.cachedInputTokens, report.turnUsage?.outputTokens,
+                    report.turnUsage?.reasoningOutputTokens, files, commands,
+                    session.kind, session.origin, session.firstPrompt, session.lastUsedAt, id,
+                ])
         }
     }
 
     public func endTaskWithoutRun(id: Int64, reason: StopReason, at: Date) async throws {
         try await writer.write { db in
             // The requester was told at once, so there is nothing left to deliver.
-            try db.execute(sql: """
-                UPDATE tasks SET status = ?, stop_reason = ?, ended_at = ?, delivered_at = ? WHERE id = ?
-                """, arguments: [reason.status.rawValue, reason.stored, at, at, id])
+            try db.execute(
+                sql: """
+                    UPDATE tasks SET status = ?, stop_reason = ?, ended_at = ?, delivered_at = ? WHERE id = ?
+                    """, arguments: [reason.status.rawValue, reason.stored, at, at, id])
         }
     }
 
     public func interruptTask(id: Int64, reason: StopReason, at: Date) async throws {
         try await writer.write { db in
-            try db.execute(sql: """
-                UPDATE tasks SET status = ?, stop_reason = ?, ended_at = ? WHERE id = ? AND status = 'running'
-                """, arguments: [reason.status.rawValue, reason.stored, at, id])
+            try db.execute(
+                sql: """
+                    UPDATE tasks SET status = ?, stop_reason = ?, ended_at = ? WHERE id = ? AND status = 'running'
+                    """, arguments: [reason.status.rawValue, reason.stored, at, id])
         }
     }
 
@@ -163,9 +176,10 @@ extension AppDatabase: TaskStoring {
     }
 
     static func storedTask(_ row: Row) -> StoredTask {
-        var task = StoredTask(id: row["id"], project: row["project_name"], prompt: row["prompt"],
-                              mode: TaskMode(rawValue: row["mode"]) ?? .continue, status: TaskStatus(rawValue: row["status"]) ?? .failed,
-                              threadID: row["thread_id"], startedAt: row["started_at"], endedAt: row["ended_at"])
+        var task = StoredTask(
+            id: row["id"], project: row["project_name"], prompt: row["prompt"],
+            mode: TaskMode(rawValue: row["mode"]) ?? .continue, status: TaskStatus(rawValue: row["status"]) ?? .failed,
+            threadID: row["thread_id"], startedAt: row["started_at"], endedAt: row["ended_at"])
         task.requester = Requester(stored: row["requester"])
         task.ownerPID = row["owner_pid"]
         task.codexPID = row["codex_pid"]
@@ -184,11 +198,13 @@ extension AppDatabase: TaskStoring {
             task.lineCounts = (try? decoder.decode([String: LineCounts].self, from: Data(counts.utf8))) ?? [:]
         }
         if let input: Int = row["input_tokens"] {
-            task.turnUsage = TokenUsage(inputTokens: input, cachedInputTokens: row["cached_input_tokens"] ?? 0,
-                                        outputTokens: row["output_tokens"] ?? 0, reasoningOutputTokens: row["reasoning_output_tokens"] ?? 0)
+            task.turnUsage = TokenUsage(
+                inputTokens: input, cachedInputTokens: row["cached_input_tokens"] ?? 0,
+                outputTokens: row["output_tokens"] ?? 0, reasoningOutputTokens: row["reasoning_output_tokens"] ?? 0)
         }
-        task.session = SessionColumns.note(kind: row["session_kind"], threadID: task.threadID, origin: row["session_origin"],
-                                           firstPrompt: row["session_first_prompt"], lastUsedAt: row["session_last_used_at"])
+        task.session = SessionColumns.note(
+            kind: row["session_kind"], threadID: task.threadID, origin: row["session_origin"],
+            firstPrompt: row["session_first_prompt"], lastUsedAt: row["session_last_used_at"])
         return task
     }
 }

@@ -17,7 +17,8 @@ extension AppDatabase: UpdateStoring {
                 if db.changesCount > 0 { fresh.append(update) }
             }
             try db.execute(
-                sql: "INSERT INTO settings (key, value) VALUES ('telegram_offset', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                sql:
+                    "INSERT INTO settings (key, value) VALUES ('telegram_offset', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 arguments: ["\(nextOffset)"])
             return fresh
         }

@@ -35,8 +35,10 @@ public final class AppDatabase: Sendable {
             var plans: [String: String] = [:]
             let queries = TaskQueries.all + [UpdateQueries.unhandled, RolloutQueries.ofRepository]
             for sql in queries {
-                let rows = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(
-                    Array(repeating: "x" as DatabaseValueConvertible?, count: sql.filter { $0 == "?" }.count)))
+                let rows = try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN " + sql,
+                    arguments: StatementArguments(
+                        Array(repeating: "x" as DatabaseValueConvertible?, count: sql.filter { $0 == "?" }.count)))
                 plans[sql] = rows.map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
             }
             return plans
@@ -166,10 +168,11 @@ public final class AppDatabase: Sendable {
                 table.add(column: "stop_reason", .text)
             }
             // Before this version the CLI and the daemon could both run a project: keep the newest run.
-            try db.execute(sql: """
-                UPDATE tasks SET status = 'interrupted' WHERE status = 'running'
-                AND id NOT IN (SELECT MAX(id) FROM tasks WHERE status = 'running' GROUP BY project_name)
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE tasks SET status = 'interrupted' WHERE status = 'running'
+                    AND id NOT IN (SELECT MAX(id) FROM tasks WHERE status = 'running' GROUP BY project_name)
+                    """)
             // At most one running task per project, in any process: taken by markTaskRunning, freed when the
             // task ends or is recovered.
             try db.execute(sql: "CREATE UNIQUE INDEX tasks_one_writer ON tasks(project_name) WHERE status = 'running'")

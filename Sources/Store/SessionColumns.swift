@@ -28,8 +28,9 @@ struct SessionColumns {
         case "new_none_found": return .newBecauseNoneFound
         case "continued":
             guard let threadID else { return .newBecauseNoneFound }
-            let session = CodexSession(id: threadID, cwd: "", startedAt: nil, lastUsedAt: lastUsedAt ?? .distantPast,
-                                       firstPrompt: firstPrompt, source: "", cumulativeUsage: nil)
+            let session = CodexSession(
+                id: threadID, cwd: "", startedAt: nil, lastUsedAt: lastUsedAt ?? .distantPast,
+                firstPrompt: firstPrompt, source: "", cumulativeUsage: nil)
             return .continued(session, origin: SessionOrigin(stored: origin ?? ""))
         default: return nil
         }

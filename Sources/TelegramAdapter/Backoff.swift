@@ -9,8 +9,10 @@ public struct Backoff: Sendable {
 
     /// The default ±20 % jitter keeps restarted clients from retrying in lockstep; tests pass `1...1`
     /// for exact pauses.
-    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(30), factor: Double = 1.5,
-                jitter: ClosedRange<Double> = 0.8...1.2) {
+    public init(
+        initial: Duration = .seconds(1), maximum: Duration = .seconds(30), factor: Double = 1.5,
+        jitter: ClosedRange<Double> = 0.8...1.2
+    ) {
         self.initial = initial
         self.maximum = maximum
         self.factor = factor

@@ -31,7 +31,9 @@ extension BotAPIClient {
     }
 
     @discardableResult
-    public func editMessageText(_ request: EditMessageTextRequest, timeout: Duration = .seconds(30)) async throws(TelegramAPIError) -> SentMessage {
+    public func editMessageText(
+        _ request: EditMessageTextRequest, timeout: Duration = .seconds(30)
+    ) async throws(TelegramAPIError) -> SentMessage {
         try await call(.editMessageText, request, timeout: timeout)
     }
 
@@ -41,12 +43,17 @@ extension BotAPIClient {
 
     /// Uploads as multipart/form-data; the longer default timeout leaves room for the file.
     @discardableResult
-    public func sendDocument(_ request: SendDocumentRequest, timeout: Duration = .seconds(120)) async throws(TelegramAPIError) -> SentMessage {
-        try await upload(.sendDocument, fields: request.formFields, fileField: SendDocumentRequest.fileField,
-                         fileName: request.fileName, contents: request.contents, timeout: timeout)
+    public func sendDocument(
+        _ request: SendDocumentRequest, timeout: Duration = .seconds(120)
+    ) async throws(TelegramAPIError) -> SentMessage {
+        try await upload(
+            .sendDocument, fields: request.formFields, fileField: SendDocumentRequest.fileField,
+            fileName: request.fileName, contents: request.contents, timeout: timeout)
     }
 
-    public func deleteWebhook(_ request: DeleteWebhookRequest = DeleteWebhookRequest(), timeout: Duration = .seconds(30)) async throws(TelegramAPIError) {
+    public func deleteWebhook(
+        _ request: DeleteWebhookRequest = DeleteWebhookRequest(), timeout: Duration = .seconds(30)
+    ) async throws(TelegramAPIError) {
         _ = try await call(.deleteWebhook, request, returning: Bool.self, timeout: timeout)
     }
 

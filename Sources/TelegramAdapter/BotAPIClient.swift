@@ -41,7 +41,10 @@ public struct BotAPIClient: Sendable {
             body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
         }
         let safeName = fileName.replacingOccurrences(of: "\"", with: "")
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(safeName)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(safeName)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8))
         body.append(contents)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
         let answer = try await send(method, body: body, contentType: "multipart/form-data; boundary=\(boundary)", timeout: timeout)
@@ -80,7 +83,9 @@ public struct BotAPIClient: Sendable {
     }
 
     /// The `result` of an `{"ok": true}` answer, decoded; an `{"ok": false}` answer as `.api`.
-    func decodeResult<Result: Decodable>(_ type: Result.Type, of method: BotAPIMethod, from answer: Answer) throws(TelegramAPIError) -> Result {
+    func decodeResult<Result: Decodable>(
+        _ type: Result.Type, of method: BotAPIMethod, from answer: Answer
+    ) throws(TelegramAPIError) -> Result {
         let envelope: BotAPIResponse<Result>
         do {
             envelope = try JSONDecoder().decode(BotAPIResponse<Result>.self, from: answer.body)
@@ -98,7 +103,8 @@ public struct BotAPIClient: Sendable {
     }
 
     private func apiError<Result>(_ envelope: BotAPIResponse<Result>, status: Int) -> TelegramAPIError {
-        .api(code: envelope.errorCode ?? status, description: redactor.redact(envelope.description ?? "HTTP \(status)"),
-             retryAfter: envelope.parameters?.retryAfter)
+        .api(
+            code: envelope.errorCode ?? status, description: redactor.redact(envelope.description ?? "HTTP \(status)"),
+            retryAfter: envelope.parameters?.retryAfter)
     }
 }

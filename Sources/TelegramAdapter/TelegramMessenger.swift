@@ -14,9 +14,11 @@ public actor TelegramMessenger: ChatMessaging {
     /// Per chat: no request before this instant (set by a 429's retry_after).
     private var notBefore: [Int64: ContinuousClock.Instant] = [:]
 
-    public init(client: BotAPIClient, logger: Logger = Logger(label: "companion.telegram.send"),
-                splitter: MessageSplitter = MessageSplitter(), deliveryDeadline: Duration = .seconds(600),
-                backoffInitial: Duration = .seconds(1)) {
+    public init(
+        client: BotAPIClient, logger: Logger = Logger(label: "companion.telegram.send"),
+        splitter: MessageSplitter = MessageSplitter(), deliveryDeadline: Duration = .seconds(600),
+        backoffInitial: Duration = .seconds(1)
+    ) {
         self.client = client
         self.logger = logger
         self.splitter = splitter
@@ -35,15 +37,17 @@ public actor TelegramMessenger: ChatMessaging {
     }
 
     public func post(chatID: Int64, message: RenderedMessage, silent: Bool) async -> Int64? {
-        let request = SendMessageRequest(chatID: chatID, text: message.html, parseMode: .html, linkPreviewOptions: .disabled,
-                                         disableNotification: silent)
+        let request = SendMessageRequest(
+            chatID: chatID, text: message.html, parseMode: .html, linkPreviewOptions: .disabled,
+            disableNotification: silent)
         do {
             return try await deliver(request).messageID
         } catch let error where error.isEntityParseError {
             // Our HTML should always parse: a rejection is a defect in the renderer. The plain text is the last
             // resort, so the user still gets every word.
-            logger.error("DEFECT: Telegram rejected our HTML; resending as plain text (please report)",
-                         metadata: ["chat": "\(chatID)", "error": "\(error)", "html_prefix": "\(message.html.prefix(300))"])
+            logger.error(
+                "DEFECT: Telegram rejected our HTML; resending as plain text (please report)",
+                metadata: ["chat": "\(chatID)", "error": "\(error)", "html_prefix": "\(message.html.prefix(300))"])
             var plain = request
             plain.text = message.plain
             plain.parseMode = nil
@@ -61,8 +65,9 @@ public actor TelegramMessenger: ChatMessaging {
         if let until = notBefore[chatID], until > .now { return .rateLimited(retryAfter: until - .now) }
         // A superseded progress update (its task was cancelled) must not land after the final state.
         if Task.isCancelled { return .failed }
-        var request = EditMessageTextRequest(chatID: chatID, messageID: messageID, text: message.html, parseMode: .html,
-                                             linkPreviewOptions: .disabled)
+        var request = EditMessageTextRequest(
+            chatID: chatID, messageID: messageID, text: message.html, parseMode: .html,
+            linkPreviewOptions: .disabled)
         for attempt in 0..<2 {
             do {
                 try await client.editMessageText(request)
@@ -77,8 +82,9 @@ public actor TelegramMessenger: ChatMessaging {
                     logger.debug("edit failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
                     return .failed
                 }
-                logger.error("DEFECT: Telegram rejected our HTML in an edit; sending it as plain text (please report)",
-                             metadata: ["chat": "\(chatID)", "error": "\(error)"])
+                logger.error(
+                    "DEFECT: Telegram rejected our HTML in an edit; sending it as plain text (please report)",
+                    metadata: ["chat": "\(chatID)", "error": "\(error)"])
                 request.text = message.plain
                 request.parseMode = nil
             }
@@ -124,8 +130,11 @@ public actor TelegramMessenger: ChatMessaging {
 
     /// Runs `request` until it succeeds, the error is permanent, or the deadline passes, waiting out
     /// the chat's rate limit before each attempt.
-    private func deliver<Result: Sendable>(chatID: Int64, _ request: @Sendable () async throws(TelegramAPIError) -> Result)
-        async throws(TelegramAPIError) -> Result {
+    private func deliver<Result: Sendable>(
+        chatID: Int64, _ request: @Sendable () async throws(TelegramAPIError) -> Result
+    )
+        async throws(TelegramAPIError) -> Result
+    {
         let deadline = ContinuousClock.now + deliveryDeadline
         var backoff = Backoff(initial: backoffInitial)
         while true {
@@ -140,8 +149,10 @@ public actor TelegramMessenger: ChatMessaging {
 
     /// Decides about one failure with `TelegramRetryPolicy`, within the delivery deadline: a 429 pauses
     /// the chat (the next attempt waits for it, while other chats go on), trouble sleeps a backoff step.
-    private func shouldRetry(_ error: TelegramAPIError, chatID: Int64, backoff: inout Backoff,
-                             deadline: ContinuousClock.Instant) async -> Bool {
+    private func shouldRetry(
+        _ error: TelegramAPIError, chatID: Int64, backoff: inout Backoff,
+        deadline: ContinuousClock.Instant
+    ) async -> Bool {
         switch TelegramRetryPolicy.decision(after: error, backoff: &backoff) {
         case .rateLimited(let pause):
             logger.warning("rate limited by Telegram", metadata: ["chat": "\(chatID)", "retry_after": "\(pause)"])

@@ -13,7 +13,8 @@ extension TelegramUpdate {
 
 extension TelegramMessage {
     func incoming(isEdit: Bool) -> IncomingMessage {
-        IncomingMessage(chatID: chat.id, userID: from?.id, isPrivate: chat.type == "private", senderIsBot: from?.isBot == true,
-                        text: text, sentAt: Date(timeIntervalSince1970: TimeInterval(date)), isEdit: isEdit)
+        IncomingMessage(
+            chatID: chat.id, userID: from?.id, isPrivate: chat.type == "private", senderIsBot: from?.isBot == true,
+            text: text, sentAt: Date(timeIntervalSince1970: TimeInterval(date)), isEdit: isEdit)
     }
 }

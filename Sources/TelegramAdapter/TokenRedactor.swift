@@ -12,8 +12,9 @@ public struct TokenRedactor: Sendable {
     public func redact(_ text: String) -> String {
         var result = token.isEmpty ? text : text.replacingOccurrences(of: token, with: "<redacted>")
         // Any other token-shaped text, e.g. from a misconfigured URL: bot123456:ABC-def_…
-        result = result.replacingOccurrences(of: #"bot[0-9]{3,}:[A-Za-z0-9_-]{10,}"#, with: "bot<redacted>",
-                                             options: .regularExpression)
+        result = result.replacingOccurrences(
+            of: #"bot[0-9]{3,}:[A-Za-z0-9_-]{10,}"#, with: "bot<redacted>",
+            options: .regularExpression)
         return result
     }
 }

@@ -11,9 +11,11 @@ public struct UpdateDispatcher: Service {
     private let handle: @Sendable (TelegramUpdate) async -> Void
     private let logger: Logger
 
-    public init(updates: AsyncStream<RecordedUpdate>, store: any UpdateStoring,
-                handle: @escaping @Sendable (TelegramUpdate) async -> Void,
-                logger: Logger = Logger(label: "companion.telegram.dispatch")) {
+    public init(
+        updates: AsyncStream<RecordedUpdate>, store: any UpdateStoring,
+        handle: @escaping @Sendable (TelegramUpdate) async -> Void,
+        logger: Logger = Logger(label: "companion.telegram.dispatch")
+    ) {
         self.updates = updates
         self.store = store
         self.handle = handle

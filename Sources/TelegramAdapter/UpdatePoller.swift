@@ -16,8 +16,10 @@ public struct UpdatePoller: Service {
     private let logger: Logger
 
     /// `sink` receives the recorded updates to handle, in order.
-    public init(client: BotAPIClient, store: any UpdateStoring, sink: AsyncStream<RecordedUpdate>.Continuation, pollTimeout: Int = 50,
-                backoffInitial: Duration = .seconds(1), logger: Logger = Logger(label: "companion.telegram.poll")) {
+    public init(
+        client: BotAPIClient, store: any UpdateStoring, sink: AsyncStream<RecordedUpdate>.Continuation, pollTimeout: Int = 50,
+        backoffInitial: Duration = .seconds(1), logger: Logger = Logger(label: "companion.telegram.poll")
+    ) {
         self.client = client
         self.store = store
         self.sink = sink
@@ -42,8 +44,9 @@ public struct UpdatePoller: Service {
         let offset = try await cancelWhenGracefulShutdown { try await pollLoop(from: initial) }
         // Confirm what we handled, so Telegram does not send it again after a restart.
         if let offset {
-            _ = try? await client.getUpdates(GetUpdatesRequest(offset: offset, limit: 1, timeout: 0, allowedUpdates: Self.allowedUpdates),
-                                             timeout: .seconds(5))
+            _ = try? await client.getUpdates(
+                GetUpdatesRequest(offset: offset, limit: 1, timeout: 0, allowedUpdates: Self.allowedUpdates),
+                timeout: .seconds(5))
         }
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CompanionCore
 import CompanionApp
+import CompanionCore
 
 /// Entry point: only argument parsing lives here; wiring is in `CompanionContext`.
 @main
@@ -8,7 +8,10 @@ struct CodexCompanion: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codex-companion",
         abstract: "Drive your local Codex CLI sessions from your phone (Telegram) or this terminal.",
-        subcommands: [ServeCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self, AuditCommand.self, ServiceCommand.self, DoctorCommand.self]
+        subcommands: [
+            ServeCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self, AuditCommand.self,
+            ServiceCommand.self, DoctorCommand.self,
+        ]
     )
 }
 

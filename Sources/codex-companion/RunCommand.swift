@@ -32,21 +32,27 @@ struct RunCommand: AsyncParsableCommand {
             let events = service.subscribe()
             async let jobs: Void = service.run()
             let askedAt = Date()
-            let request = TaskRequest(project: project, prompt: prompt.joined(separator: " "), mode: new ? .new : .continue,
-                                      requester: .cli)
-            let outcome = await follow(await service.submit(request, whenBusy: queue ? .wait : .refuse), events: events,
-                                       project: project)
+            let request = TaskRequest(
+                project: project, prompt: prompt.joined(separator: " "), mode: new ? .new : .continue,
+                requester: .cli)
+            let outcome = await follow(
+                await service.submit(request, whenBusy: queue ? .wait : .refuse), events: events,
+                project: project)
             await service.shutdown()
             await jobs
             let succeeded: CommandOutcome
-            if case .finished(let report) = outcome, report.status == .done { succeeded = .ok } else if case .refused = outcome {
+            if case .finished(let report) = outcome, report.status == .done {
+                succeeded = .ok
+            } else if case .refused = outcome {
                 succeeded = .refused
             } else {
                 succeeded = .failed
             }
-            await context.audit.record(AuditEntry(time: askedAt, requester: .cli, command: new ? "run --new" : "run",
-                                                  project: project.name, outcome: succeeded,
-                                                  duration: Date().timeIntervalSince(askedAt)))
+            await context.audit.record(
+                AuditEntry(
+                    time: askedAt, requester: .cli, command: new ? "run --new" : "run",
+                    project: project.name, outcome: succeeded,
+                    duration: Date().timeIntervalSince(askedAt)))
             switch outcome {
             case .refused(let text):
                 throw UserFacingError(text)

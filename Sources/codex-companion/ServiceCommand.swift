@@ -38,8 +38,9 @@ struct ServiceCommand: AsyncParsableCommand {
             switch action {
             case .install:
                 guard context.config.telegram?.botTokenFile != nil else {
-                    throw UserFacingError("A service does not see your shell's TELEGRAM_BOT_TOKEN: put the token in a file "
-                                          + "(chmod 600) and name it in \"telegram\": {\"bot_token_file\": \"…\"}.")
+                    throw UserFacingError(
+                        "A service does not see your shell's TELEGRAM_BOT_TOKEN: put the token in a file "
+                            + "(chmod 600) and name it in \"telegram\": {\"bot_token_file\": \"…\"}.")
                 }
                 let directory = (definition.filePath as NSString).deletingLastPathComponent
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -23,8 +23,9 @@ struct BridgeHarness {
 
     /// A task service as one `codex-companion run` process has it.
     func makeService() -> TaskService {
-        TaskService(settings: .init(ownerPID: ProcessInfo.processInfo.processIdentifier), bridge: bridge, store: database,
-                    reaper: OrphanReaper())
+        TaskService(
+            settings: .init(ownerPID: ProcessInfo.processInfo.processIdentifier), bridge: bridge, store: database,
+            reaper: OrphanReaper())
     }
 
     /// Submits a task from the CLI and returns its report, every Codex event seen and the session it started in.

@@ -1,8 +1,8 @@
 import CodexAdapter
 import CompanionCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The task service and its bridge end to end with the REAL codex binary, offline against the fake Responses server.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
@@ -10,10 +10,12 @@ struct CodexBridgeTests {
     @Test func aNewSessionRunsAShellCommandAndCreatesAFile() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
-            workspace.fake.script("create the notes", [
-                .shell("echo remember > notes.txt && ls"),
-                .message("I created **notes.txt**."),
-            ])
+            workspace.fake.script(
+                "create the notes",
+                [
+                    .shell("echo remember > notes.txt && ls"),
+                    .message("I created **notes.txt**."),
+                ])
             let harness = try BridgeHarness(workspace: workspace, binary: binary)
             let project = Project(name: "alpha", repoPath: repo)
             let (report, events, note) = try await harness.run(project, "please create the notes file", mode: .new)
@@ -127,8 +129,10 @@ struct CodexBridgeTests {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
             let harness = try BridgeHarness(workspace: workspace, binary: binary)
-            let answer = await harness.makeService().submit(TaskRequest(project: Project(name: "alpha", repoPath: repo), prompt: "  \n ",
-                                                                  mode: .continue, requester: .cli))
+            let answer = await harness.makeService().submit(
+                TaskRequest(
+                    project: Project(name: "alpha", repoPath: repo), prompt: "  \n ",
+                    mode: .continue, requester: .cli))
             #expect(answer == .refused(.emptyPrompt))
             #expect(workspace.fake.requests.isEmpty)
             #expect(try await harness.database.lastTask(project: "alpha") == nil)

@@ -1,9 +1,9 @@
 import CodexAdapter
-import Store
 import CompanionCore
 import Foundation
-import Testing
+import Store
 import TestSupport
+import Testing
 
 /// Failures the runner must explain, with the REAL codex where codex is involved.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
@@ -101,7 +101,9 @@ struct ActiveWriterTests {
             holder.stop(.user)
             _ = try await first
             #expect(!second.succeeded)
-            #expect(second.failureReason?.contains("open in another Codex process") == true, "\(second.failureReason ?? "") / \(second.stderrTail)")
+            #expect(
+                second.failureReason?.contains("open in another Codex process") == true,
+                "\(second.failureReason ?? "") / \(second.stderrTail)")
         }
     }
 }

@@ -2,8 +2,8 @@ import CodexAdapter
 import CompanionCore
 import Foundation
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// The session index on rollout files written like Codex's (no codex needed): it reads only what changed,
 /// and the latest session of a repository always wins, wherever its file lives.
@@ -31,27 +31,34 @@ import TestSupport
 
     @Test func findsTheLatestSessionOfARepositoryWithItsFirstPromptAndUsage() async throws {
         let home = try Home()
-        try RolloutFixture.write(.init(id: "old-alpha", cwd: alpha, prompt: "old work", day: (2025, 3, 1)), codexHome: home.codexHome,
-                                 modifiedAt: now.addingTimeInterval(-86400 * 30))
-        try RolloutFixture.write(.init(id: "new-alpha", cwd: alpha, prompt: "new work", day: (2026, 1, 15), bulkBytes: 300_000),
-                                 codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-60))
-        try RolloutFixture.write(.init(id: "beta", cwd: "/code/beta", prompt: "beta work", day: (2026, 1, 15)), codexHome: home.codexHome,
-                                 modifiedAt: now)
+        try RolloutFixture.write(
+            .init(id: "old-alpha", cwd: alpha, prompt: "old work", day: (2025, 3, 1)), codexHome: home.codexHome,
+            modifiedAt: now.addingTimeInterval(-86400 * 30))
+        try RolloutFixture.write(
+            .init(id: "new-alpha", cwd: alpha, prompt: "new work", day: (2026, 1, 15), bulkBytes: 300_000),
+            codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-60))
+        try RolloutFixture.write(
+            .init(id: "beta", cwd: "/code/beta", prompt: "beta work", day: (2026, 1, 15)), codexHome: home.codexHome,
+            modifiedAt: now)
         let sessions = try await home.index().sessions(inRepository: alpha, limit: 10)
         #expect(sessions.map(\.id) == ["new-alpha", "old-alpha"])
         #expect(sessions.first?.firstPrompt == "new work")
         #expect(sessions.first?.source == "cli")
-        #expect(sessions.first?.cumulativeUsage == TokenUsage(inputTokens: 1000, cachedInputTokens: 200, outputTokens: 50, reasoningOutputTokens: 5))
+        #expect(
+            sessions.first?.cumulativeUsage
+                == TokenUsage(inputTokens: 1000, cachedInputTokens: 200, outputTokens: 50, reasoningOutputTokens: 5))
         #expect(try await home.index().session(id: "beta")?.cwd == "/code/beta")
         #expect(try await home.index().sessionCount() == 3)
     }
 
     @Test func aResumedOldSessionWinsAndOnlyItsNewLinesAreRead() async throws {
         let home = try Home()
-        let old = try RolloutFixture.write(.init(id: "old", cwd: alpha, prompt: "first prompt", day: (2024, 12, 31)), codexHome: home.codexHome,
-                                           modifiedAt: now.addingTimeInterval(-86400 * 400))
-        try RolloutFixture.write(.init(id: "recent", cwd: alpha, prompt: "recent", day: (2026, 1, 15)), codexHome: home.codexHome,
-                                 modifiedAt: now.addingTimeInterval(-3600))
+        let old = try RolloutFixture.write(
+            .init(id: "old", cwd: alpha, prompt: "first prompt", day: (2024, 12, 31)), codexHome: home.codexHome,
+            modifiedAt: now.addingTimeInterval(-86400 * 400))
+        try RolloutFixture.write(
+            .init(id: "recent", cwd: alpha, prompt: "recent", day: (2026, 1, 15)), codexHome: home.codexHome,
+            modifiedAt: now.addingTimeInterval(-3600))
         let index = home.index()
         #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "recent")
         let before = try #require(try await home.database.indexedRollouts(paths: [old])[old])
@@ -68,8 +75,9 @@ import TestSupport
 
     @Test func aTurnInAnotherDirectoryMovesTheSession() async throws {
         let home = try Home()
-        let moved = try RolloutFixture.write(.init(id: "moved", cwd: "/code/beta", prompt: "p", day: (2026, 1, 10), laterCwd: alpha),
-                                             codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-10))
+        let moved = try RolloutFixture.write(
+            .init(id: "moved", cwd: "/code/beta", prompt: "p", day: (2026, 1, 10), laterCwd: alpha),
+            codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-10))
         #expect(try await home.index().sessions(inRepository: alpha, limit: 5).map(\.id) == ["moved"])
         #expect(try await home.index().sessions(inRepository: "/code/beta", limit: 5).isEmpty)
         // Later it is resumed back in beta; a fresh process (a full refresh) sees the move.
@@ -80,11 +88,13 @@ import TestSupport
 
     @Test func newSessionsInTodaysFolderAreSeenWithoutAFullRefresh() async throws {
         let home = try Home()
-        try RolloutFixture.write(.init(id: "first", cwd: alpha, prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome,
-                                 modifiedAt: now.addingTimeInterval(-100))
+        try RolloutFixture.write(
+            .init(id: "first", cwd: alpha, prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome,
+            modifiedAt: now.addingTimeInterval(-100))
         let index = home.index()
         #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "first")
-        try RolloutFixture.write(.init(id: "second", cwd: alpha, prompt: "p2", day: (2026, 1, 16)), codexHome: home.codexHome, modifiedAt: now)
+        try RolloutFixture.write(
+            .init(id: "second", cwd: alpha, prompt: "p2", day: (2026, 1, 16)), codexHome: home.codexHome, modifiedAt: now)
         #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "second")
     }
 
@@ -94,7 +104,8 @@ import TestSupport
         let folder = (gone as NSString).deletingLastPathComponent
         try "not json\n".write(toFile: folder + "/rollout-2026-01-15T11-00-00-junk.jsonl", atomically: true, encoding: .utf8)
         // A session whose first line is still being written is not a session yet.
-        try "{\"type\":\"session_meta\"".write(toFile: folder + "/rollout-2026-01-15T12-00-00-partial.jsonl", atomically: true, encoding: .utf8)
+        try "{\"type\":\"session_meta\"".write(
+            toFile: folder + "/rollout-2026-01-15T12-00-00-partial.jsonl", atomically: true, encoding: .utf8)
         #expect(try await home.index().sessions(inRepository: alpha, limit: 5).map(\.id) == ["gone"])
         try FileManager.default.removeItem(atPath: gone)
         #expect(try await home.index().sessions(inRepository: alpha, limit: 5).isEmpty)
@@ -105,11 +116,14 @@ import TestSupport
     /// newer session of its repository can be; the next full refresh sees the rest.
     @Test func aRecentFullRefreshIsNotRepeated() async throws {
         let home = try Home()
-        try RolloutFixture.write(.init(id: "today", cwd: alpha, prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome, modifiedAt: now)
-        try RolloutFixture.write(.init(id: "between", cwd: "/code/gamma", prompt: "p", day: (2025, 6, 1)), codexHome: home.codexHome,
-                                 modifiedAt: now.addingTimeInterval(-86400 * 200))
-        let old = try RolloutFixture.write(.init(id: "beta-old", cwd: "/code/beta", prompt: "p", day: (2024, 1, 1)), codexHome: home.codexHome,
-                                           modifiedAt: now.addingTimeInterval(-86400 * 700))
+        try RolloutFixture.write(
+            .init(id: "today", cwd: alpha, prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome, modifiedAt: now)
+        try RolloutFixture.write(
+            .init(id: "between", cwd: "/code/gamma", prompt: "p", day: (2025, 6, 1)), codexHome: home.codexHome,
+            modifiedAt: now.addingTimeInterval(-86400 * 200))
+        let old = try RolloutFixture.write(
+            .init(id: "beta-old", cwd: "/code/beta", prompt: "p", day: (2024, 1, 1)), codexHome: home.codexHome,
+            modifiedAt: now.addingTimeInterval(-86400 * 700))
         #expect(try await home.index().sessions(inRepository: alpha, limit: 1).first?.id == "today")
         // Moved to alpha in the terminal: a file in an old folder, of another repository.
         try RolloutFixture.appendTurn(to: old, cwd: alpha, prompt: "moved", modifiedAt: now.addingTimeInterval(1))
@@ -126,14 +140,17 @@ import TestSupport
         let count = RolloutIndex.checkedSessionsPerRepository + 1
         var oldest = ""
         for index in 0..<count {
-            let path = try RolloutFixture.write(.init(id: "s\(index)", cwd: alpha, prompt: "p\(index)", day: (2025, 1, 1 + index % 28)),
-                                                codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(Double(index - count) * 60))
+            let path = try RolloutFixture.write(
+                .init(id: "s\(index)", cwd: alpha, prompt: "p\(index)", day: (2025, 1, 1 + index % 28)),
+                codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(Double(index - count) * 60))
             if index == 0 { oldest = path }
         }
-        try RolloutFixture.write(.init(id: "newest-folder", cwd: "/code/beta", prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome,
-                                 modifiedAt: now)
-        try RolloutFixture.write(.init(id: "next-folder", cwd: "/code/beta", prompt: "p", day: (2026, 1, 14)), codexHome: home.codexHome,
-                                 modifiedAt: now)
+        try RolloutFixture.write(
+            .init(id: "newest-folder", cwd: "/code/beta", prompt: "p", day: (2026, 1, 15)), codexHome: home.codexHome,
+            modifiedAt: now)
+        try RolloutFixture.write(
+            .init(id: "next-folder", cwd: "/code/beta", prompt: "p", day: (2026, 1, 14)), codexHome: home.codexHome,
+            modifiedAt: now)
         let index = home.index(fullRefreshAge: 0)
         #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "s\(count - 1)")
         try RolloutFixture.appendTurn(to: oldest, cwd: alpha, prompt: "resumed", modifiedAt: now.addingTimeInterval(5))
@@ -144,11 +161,13 @@ import TestSupport
 
     @Test func aRewrittenFileIsReadAgainFromTheStart() async throws {
         let home = try Home()
-        let path = try RolloutFixture.write(.init(id: "same", cwd: alpha, prompt: "long", day: (2026, 1, 15), bulkBytes: 100_000),
-                                            codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-100))
+        let path = try RolloutFixture.write(
+            .init(id: "same", cwd: alpha, prompt: "long", day: (2026, 1, 15), bulkBytes: 100_000),
+            codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-100))
         let index = home.index()
         #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.firstPrompt == "long")
-        try RolloutFixture.write(.init(id: "same", cwd: alpha, prompt: "short", day: (2026, 1, 15)), codexHome: home.codexHome, modifiedAt: now)
+        try RolloutFixture.write(
+            .init(id: "same", cwd: alpha, prompt: "short", day: (2026, 1, 15)), codexHome: home.codexHome, modifiedAt: now)
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.firstPrompt == "short")
     }

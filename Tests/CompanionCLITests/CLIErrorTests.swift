@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Bad input through the real binary: each gets a short message naming what to fix, and exit code 1.
 @Suite struct CLIErrorTests {
@@ -45,7 +45,8 @@ import TestSupport
     @Test func unknownKeysWarnAndUnknownProjectsListTheValidNames() async throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let config = try write("""
+        let config = try write(
+            """
             {"projects": [{"name": "alpha", "repo_path": "\(root)/repo"}], "state_dir": "\(root)/state", "telegarm": {}}
             """, in: root)
         let projects = try await CompanionProcess.run(["projects", "--config", config])
@@ -65,7 +66,8 @@ import TestSupport
     @Test func aMissingCodexBinaryIsExplainedByRunAndDoctor() async throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let config = try write("""
+        let config = try write(
+            """
             {"projects": [{"name": "alpha", "repo_path": "\(root)/repo"}], "state_dir": "\(root)/state",
              "codex": {"binary": "\(root)/bin/codex"}}
             """, in: root)

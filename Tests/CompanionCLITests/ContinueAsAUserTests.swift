@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The product's main story, run as a user runs it: the built `serve` binary with HOME, CODEX_HOME and
 /// PATH only in its environment (no `codex` section and no `state_dir` in the config), the REAL codex, the
@@ -20,7 +20,8 @@ struct ContinueAsAUserTests {
                 for prompt in ["first task", "second task", "third task", "terminal task", "phone follow-up"] {
                     fake.script(prompt, [.message("Did: \(prompt)")])
                 }
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.homeEnvironment) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.homeEnvironment) {
+                    process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     try await telegram.waitForMessage(to: Self.owner, "the project choice") { $0.hasPrefix("Active project: alpha.") }
 

@@ -1,13 +1,14 @@
 import Foundation
+import Store
+import Subprocess
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Store
-import Subprocess
-import Testing
-import TestSupport
 
 /// Pull the plug: the daemon is killed with SIGKILL at bad moments and started again. Every message is
 /// answered exactly once, and every task is accounted for.
@@ -27,7 +28,8 @@ struct CrashRecoveryTests {
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram)
                 let database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
-                let first = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                let first = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment)
+                { process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     try await telegram.waitForMessages(to: Self.owner, count: 1)
                     // Idle = the update is recorded as handled. (Between a reply's delivery and that record
@@ -38,7 +40,8 @@ struct CrashRecoveryTests {
                 #expect(first.output.exitCode == 128 + 9)
                 // Sent while the daemon is dead.
                 telegram.sendMessage(from: Self.owner, text: "/status")
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
+                    process in
                     try await telegram.waitForMessages(to: Self.owner, count: 2)
                     // One more round trip proves nothing else was going to be sent.
                     telegram.sendMessage(from: Self.owner, text: "/last")
@@ -51,7 +54,8 @@ struct CrashRecoveryTests {
                 #expect(texts[1].contains("Project: alpha"))
                 #expect(texts[2] == "No task has run in alpha yet.")
 
-                let audit = try await CompanionProcess.run(["audit", "--config", config, "--last", "10"], environment: workspace.userEnvironment)
+                let audit = try await CompanionProcess.run(
+                    ["audit", "--config", config, "--last", "10"], environment: workspace.userEnvironment)
                 #expect(audit.exitCode == 0)
                 #expect(audit.stdout.contains("project"))
                 #expect(audit.stdout.contains("status"))
@@ -74,7 +78,8 @@ struct CrashRecoveryTests {
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram)
                 workspace.fake.script("big refactor", [.slowMessage("never seen", delay: .seconds(60))])
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
+                    process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     telegram.sendMessage(from: Self.owner, text: "big refactor please")
                     try await telegram.waitForMessage(to: Self.owner, "acknowledging the task") { $0.hasPrefix("⏳ alpha") }
@@ -85,7 +90,8 @@ struct CrashRecoveryTests {
                 let database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
                 let orphan = try #require(try await database.runningTasks().first?.codexPID)
                 #expect(kill(orphan, 0) == 0)
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
+                    process in
                     let notice = try await telegram.waitForMessage(to: Self.owner, "about the interruption") { $0.contains("Interrupted") }
                     #expect(notice.text.contains("\"big refactor please\""))
                     #expect(notice.text.contains("send the prompt again"))
@@ -109,13 +115,15 @@ struct CrashRecoveryTests {
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram)
                 telegram.fail("sendMessage", times: 1, with: .status(429, description: "Too Many Requests: retry after 30", retryAfter: 30))
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
+                    process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     try await telegram.waitUntil("the rate-limited send") { $0.calls.contains("sendMessage") }
                     try process.send(signal: .kill)
                 }
                 #expect(telegram.messages(to: Self.owner).isEmpty)
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
+                    process in
                     try await telegram.waitForMessages(to: Self.owner, count: 1)
                     telegram.sendMessage(from: Self.owner, text: "/status")
                     try await telegram.waitForMessages(to: Self.owner, count: 2)
@@ -132,10 +140,12 @@ struct CrashRecoveryTests {
         try await withWorkspace { workspace in
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram)
-                let second = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                let second = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment)
+                { process in
                     try await telegram.waitUntil("the first daemon to poll") { $0.calls.contains("getUpdates") }
-                    let second = try await CompanionProcess.run(["serve", "--config", config],
-                                                                environment: workspace.userEnvironment.merging(["TELEGRAM_BOT_TOKEN": telegram.token]) { $1 })
+                    let second = try await CompanionProcess.run(
+                        ["serve", "--config", config],
+                        environment: workspace.userEnvironment.merging(["TELEGRAM_BOT_TOKEN": telegram.token]) { $1 })
                     try process.send(signal: .terminate)
                     return second
                 }

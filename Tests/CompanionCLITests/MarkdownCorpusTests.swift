@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Tricky answers from Codex, each through the built `serve` binary, the REAL codex and the fake Bot API
 /// (which parses HTML like Telegram, nesting rules included). For every answer: Telegram accepts every
@@ -33,24 +33,29 @@ struct MarkdownCorpusTests {
         Answer("char *ptr = *argv; use **kwargs", exact: ["char *ptr = *argv; use **kwargs"]),
         Answer("[a & b <c> \"d\"](https://example.com/?q=a&b=<c>) link", exact: ["a & b <c> \"d\" link"]),
         Answer("<https://example.com/a_b_c> and <user@example.com>", exact: ["https://example.com/a_b_c and user@example.com"]),
-        Answer("<div align=\"center\">\n  <img src=\"x.png\">\n</div>", exact: ["<div align=\"center\">", "<img src=\"x.png\">", "</div>"]),
+        Answer(
+            "<div align=\"center\">\n  <img src=\"x.png\">\n</div>", exact: ["<div align=\"center\">", "<img src=\"x.png\">", "</div>"]),
         Answer("<!-- TODO: remove -->\nVisible text", exact: ["<!-- TODO: remove -->\nVisible text"]),
         Answer("&amp; &lt;tag&gt; &copy; &#169; &#xA9; &nosuch; &#xZZ; AT&T", exact: ["& <tag> © © © &nosuch; &#xZZ; AT&T"]),
         Answer("Family 👨‍👩‍👧‍👦 and flag 🏳️‍🌈 done ✅", exact: ["Family 👨‍👩‍👧‍👦 and flag 🏳️‍🌈 done ✅"]),
         Answer("Hebrew שלום עולם and Arabic مرحبا with \u{200F}mark", exact: ["Hebrew שלום עולם and Arabic مرحبا with \u{200F}mark"]),
         Answer("Cafe\u{301} nai\u{308}ve e\u{301}_x_ done", exact: ["Cafe\u{301} nai\u{308}ve e\u{301}_x_ done"]),
-        Answer("| Column_A | Column B |\n|---|:---:|\n| `a|b` | **bold** |\n| x_y | 3 < 4 |",
-               exact: ["Column_A | Column B", "a|b | bold", "x_y | 3 < 4"]),
-        Answer("1. Step one\n   - sub a\n     - sub sub\n       ```bash\n       make build_all && echo <ok>\n       ```\n2. Step two",
-               exact: ["make build_all && echo <ok>", "2. Step two"]),
+        Answer(
+            "| Column_A | Column B |\n|---|:---:|\n| `a|b` | **bold** |\n| x_y | 3 < 4 |",
+            exact: ["Column_A | Column B", "a|b | bold", "x_y | 3 < 4"]),
+        Answer(
+            "1. Step one\n   - sub a\n     - sub sub\n       ```bash\n       make build_all && echo <ok>\n       ```\n2. Step two",
+            exact: ["make build_all && echo <ok>", "2. Step two"]),
         Answer("# H1 title\n## H2 with `code_x`\n###### H6\n#NoSpace stays", exact: ["H1 title", "H2 with code_x", "#NoSpace stays"]),
         Answer("> outer quote\n> > inner quote\n> back to outer", exact: ["outer quote", "inner quote", "back to outer"]),
         Answer("line one\r\nline two\r\n\r\npara two", exact: ["line one\nline two", "para two"]),
         Answer("col1\tcol2\tcol3\n\tindented with tab", exact: ["col1\tcol2\tcol3"]),
-        Answer("\\*literal stars\\* and \\_under\\_ and C:\\Windows\\System32",
-               exact: ["*literal stars* and _under_ and C:\\Windows\\System32"]),
-        Answer("<stdin>:1:5: error: use of undeclared identifier 'foo_bar'\n    foo_bar();\n    ^",
-               exact: ["<stdin>:1:5: error: use of undeclared identifier 'foo_bar'", "foo_bar();"]),
+        Answer(
+            "\\*literal stars\\* and \\_under\\_ and C:\\Windows\\System32",
+            exact: ["*literal stars* and _under_ and C:\\Windows\\System32"]),
+        Answer(
+            "<stdin>:1:5: error: use of undeclared identifier 'foo_bar'\n    foo_bar();\n    ^",
+            exact: ["<stdin>:1:5: error: use of undeclared identifier 'foo_bar'", "foo_bar();"]),
         Answer("Returns Vec<Option<String>> when a <= b && b >= c", exact: ["Returns Vec<Option<String>> when a <= b && b >= c"]),
         Answer("Use `` `cmd` `` to quote and `a_b_c`", exact: ["Use `cmd` to quote and a_b_c"]),
         Answer("a ~ b ~~c~~ and ~/x/y", exact: ["a ~ b c and ~/x/y"]),
@@ -76,13 +81,16 @@ struct MarkdownCorpusTests {
 
     /// About 9,000 characters that are formatting from end to end.
     static var formattedEverywhere: String {
-        (1...100).map { "**bold_\($0)** _it\($0)_ `code_\($0) <&>` ~~gone\($0)~~ [link\($0)](https://x.dev/\($0)?a=1&b=2) snake_case_\($0)" }
-            .joined(separator: "\n")
+        (1...100).map {
+            "**bold_\($0)** _it\($0)_ `code_\($0) <&>` ~~gone\($0)~~ [link\($0)](https://x.dev/\($0)?a=1&b=2) snake_case_\($0)"
+        }
+        .joined(separator: "\n")
     }
 
     /// A code block longer than one Telegram message (and short enough to stay in the chat, not a file).
     static var longCode: String {
-        "The code:\n\n```swift\n" + (1...200).map { "let value_\($0) = compute(\($0)) << 2 // <\($0)>" }.joined(separator: "\n") + "\n```\nEnd."
+        "The code:\n\n```swift\n" + (1...200).map { "let value_\($0) = compute(\($0)) << 2 // <\($0)>" }.joined(separator: "\n")
+            + "\n```\nEnd."
     }
 
     @Test func everyAnswerArrivesAsWrittenAndParses() async throws {
@@ -97,7 +105,8 @@ struct MarkdownCorpusTests {
                 for (index, answer) in Self.corpus.enumerated() {
                     workspace.fake.script("corpus answer \(index) please", [.message(answer.markdown)])
                 }
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) { process in
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
+                    process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     try await telegram.waitForMessages(to: Self.owner, count: 1)
                     for (index, answer) in Self.corpus.enumerated() {
@@ -132,7 +141,9 @@ struct MarkdownCorpusTests {
         let messages = Array(telegram.messages(to: owner).dropFirst(before))
         let start = messages.firstIndex(where: isCardStart)!
         let parts = messages[start].text.firstMatch(of: /\(1\/(\d+)\)$/).flatMap { Int($0.1) } ?? 1
-        try await telegram.waitUntil("all \(parts) parts of the card for \(prompt)") { $0.messages(to: owner).count >= before + start + parts }
+        try await telegram.waitUntil("all \(parts) parts of the card for \(prompt)") {
+            $0.messages(to: owner).count >= before + start + parts
+        }
         return Array(telegram.messages(to: owner).dropFirst(before + start).prefix(parts))
     }
 

@@ -1,8 +1,8 @@
 import CompanionCore
 import Foundation
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// The daemon and `codex-companion run` share one state directory, and the store lets only one of them
 /// run Codex in a repository at a time: the built binaries, the REAL codex, the fake model and Bot API.
@@ -28,17 +28,20 @@ struct OneWriterTests {
                     // 1. The daemon runs Codex in alpha: `run` is refused at once, naming what runs.
                     telegram.sendMessage(from: Self.owner, text: "slow phone work")
                     await workspace.fake.waitForRequests(1)
-                    let refused = try await CompanionProcess.run(["run", "--config", config, "alpha", "terminal while busy"],
-                                                                 environment: environment)
+                    let refused = try await CompanionProcess.run(
+                        ["run", "--config", config, "alpha", "terminal while busy"],
+                        environment: environment)
                     #expect(refused.exitCode == 1)
-                    #expect(refused.stderr.contains("Not run: alpha is busy with \"slow phone work\" (started from Telegram)."),
-                            "\(refused.stderr)")
+                    #expect(
+                        refused.stderr.contains("Not run: alpha is busy with \"slow phone work\" (started from Telegram)."),
+                        "\(refused.stderr)")
                     #expect(refused.stderr.contains("--queue"))
                     #expect(workspace.fake.requests.count == 1)
 
                     // 2. With --queue it waits for the daemon's task and then runs: here once the phone cancels it.
-                    async let waiting = CompanionProcess.run(["run", "--queue", "--config", config, "alpha", "terminal while busy"],
-                                                             environment: environment)
+                    async let waiting = CompanionProcess.run(
+                        ["run", "--queue", "--config", config, "alpha", "terminal while busy"],
+                        environment: environment)
                     try await Self.waitUntilQueued(from: .cli, in: workspace)
                     #expect(workspace.fake.requests.count == 1)
                     telegram.sendMessage(from: Self.owner, text: "/cancel")
@@ -48,16 +51,21 @@ struct OneWriterTests {
                     #expect(queued.stdout.contains("terminal done"))
                     _ = try await telegram.waitForMessage(to: Self.owner, "with the phone's result") { $0.hasPrefix("⏹ Cancelled · alpha") }
                     // The model saw the two turns one after the other, never side by side.
-                    #expect(workspace.fake.requests.map { $0.userPrompts.last ?? "" }.suffix(2) == ["slow phone work", "terminal while busy"])
+                    #expect(
+                        workspace.fake.requests.map { $0.userPrompts.last ?? "" }.suffix(2) == ["slow phone work", "terminal while busy"])
 
                     // 3. The other way round: while `run` holds alpha, the phone's message is queued and runs after.
-                    async let terminal = CompanionProcess.run(["run", "--config", config, "alpha", "slow terminal work"],
-                                                              environment: environment)
+                    async let terminal = CompanionProcess.run(
+                        ["run", "--config", config, "alpha", "slow terminal work"],
+                        environment: environment)
                     await workspace.fake.waitForRequests(3)
                     let before = telegram.messages(to: Self.owner).count
                     telegram.sendMessage(from: Self.owner, text: "phone while busy")
                     let notice = try await telegram.waitForMessages(to: Self.owner, count: before + 1).last
-                    #expect(notice?.text == "Queued (#1 in line): alpha is busy with \"slow terminal work\" (started from the terminal). It starts by itself; /cancel queued drops it.")
+                    #expect(
+                        notice?.text
+                            == "Queued (#1 in line): alpha is busy with \"slow terminal work\" (started from the terminal). It starts by itself; /cancel queued drops it."
+                    )
                     telegram.sendMessage(from: Self.owner, text: "/status")
                     let status = try await telegram.waitForMessage(to: Self.owner, "with the status") { $0.hasPrefix("Project: alpha") }
                     #expect(status.text.contains("(started from the terminal): \"slow terminal work\""), "\(status.text)")

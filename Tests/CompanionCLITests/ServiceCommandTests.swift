@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `codex-companion service` writes a user service that restarts the daemon and logs to the state directory.
 /// Loading it needs a user session manager (systemd or launchd), which test machines lack: `--no-load`.
@@ -17,8 +17,10 @@ import TestSupport
         func writeConfig(tokenFile: String?) throws {
             var telegram: [String: Any] = ["allowed_user_ids": [1]]
             if let tokenFile { telegram["bot_token_file"] = tokenFile }
-            let object: [String: Any] = ["projects": [["name": "alpha", "repo_path": root + "/repo"]], "state_dir": root + "/state",
-                                         "telegram": telegram]
+            let object: [String: Any] = [
+                "projects": [["name": "alpha", "repo_path": root + "/repo"]], "state_dir": root + "/state",
+                "telegram": telegram,
+            ]
             try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: configPath))
         }
         let environment = ["HOME": home]
@@ -29,7 +31,8 @@ import TestSupport
         #expect(refused.stderr.contains("bot_token_file"))
 
         try writeConfig(tokenFile: tokenFile)
-        let installed = try await CompanionProcess.run(["service", "install", "--no-load", "--config", configPath], environment: environment)
+        let installed = try await CompanionProcess.run(
+            ["service", "install", "--no-load", "--config", configPath], environment: environment)
         #expect(installed.exitCode == 0, "\(installed.stderr)")
         #if os(macOS)
         let file = home + "/Library/LaunchAgents/com.codex-companion.serve.plist"
@@ -51,7 +54,8 @@ import TestSupport
         let status = try await CompanionProcess.run(["service", "status", "--no-load", "--config", configPath], environment: environment)
         #expect(status.stdout.contains("Installed: \(file)"))
 
-        let removed = try await CompanionProcess.run(["service", "uninstall", "--no-load", "--config", configPath], environment: environment)
+        let removed = try await CompanionProcess.run(
+            ["service", "uninstall", "--no-load", "--config", configPath], environment: environment)
         #expect(removed.stdout.contains("Removed \(file)"))
         #expect(!FileManager.default.fileExists(atPath: file))
         let after = try await CompanionProcess.run(["service", "status", "--no-load", "--config", configPath], environment: environment)

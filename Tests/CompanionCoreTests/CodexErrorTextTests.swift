@@ -12,7 +12,9 @@ import Testing
         """
 
     @Test func keepsTheErrorLineAndDropsTheBacktrace() {
-        #expect(CodexErrorText.errorLine(in: badResume) == "Error: thread/resume: thread/resume failed: no rollout found for thread id 0000 (code -32600)")
+        #expect(
+            CodexErrorText.errorLine(in: badResume)
+                == "Error: thread/resume: thread/resume failed: no rollout found for thread id 0000 (code -32600)")
         let cleaned = CodexErrorText.withoutBacktrace(badResume)
         #expect(!cleaned.contains("Stack backtrace"))
         #expect(!cleaned.contains("<unknown>"))
@@ -21,8 +23,9 @@ import Testing
 
     @Test func explainsTheErrorsAUserCanActOn() {
         #expect(CodexErrorText.explain(stderr: badResume)?.contains("no session with that id") == true)
-        #expect(CodexErrorText.explain(stderr: "Not inside a trusted directory and --skip-git-repo-check was not specified.")?
-            .contains("git repository") == true)
+        #expect(
+            CodexErrorText.explain(stderr: "Not inside a trusted directory and --skip-git-repo-check was not specified.")?
+                .contains("git repository") == true)
         #expect(CodexErrorText.explain(stderr: "Error: thread abc already has an active writer")?.contains("another Codex process") == true)
         #expect(CodexErrorText.explain(stderr: "Error: something new") == "Codex said: Error: something new")
         #expect(CodexErrorText.explain(stderr: "WARNING: only a warning\nReading additional input from stdin...") == nil)
@@ -34,7 +37,9 @@ import Testing
         #expect(CodexErrorText.explain(failure: offline).hasPrefix("Codex could not reach the model (no network, or never logged in)."))
         #expect(CodexErrorText.explain(failure: "unexpected status 401 Unauthorized: Missing bearer").contains("run `codex login`"))
         #expect(CodexErrorText.explain(failure: "exceeded retry limit, last status: 429 Too Many Requests").contains("rate limiting"))
-        #expect(CodexErrorText.explain(failure: "We're currently experiencing high demand.") == "Codex said: We're currently experiencing high demand.")
+        #expect(
+            CodexErrorText.explain(failure: "We're currently experiencing high demand.")
+                == "Codex said: We're currently experiencing high demand.")
     }
 
     @Test func commandsLoseTheirShellWrapper() {

@@ -18,8 +18,10 @@ import Testing
         try loader.parse(Data(json.utf8), path: "/cfg.json")
     }
 
-    func expectMessage(_ kind: ConfigError.Kind, _ message: String, _ json: String,
-                       sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectMessage(
+        _ kind: ConfigError.Kind, _ message: String, _ json: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             _ = try parse(json)
             Issue.record("expected \(kind) for \(json)", sourceLocation: sourceLocation)
@@ -40,9 +42,11 @@ import Testing
         // The initialisers other modules and tests call take the same defaults.
         #expect(CompanionConfig.Codex(home: CodexHome(path: "/h", origin: .config)).sandbox == ConfigDefaults.sandbox)
         #expect(CompanionConfig.Telegram(allowedUserIDs: []).apiBaseURL == ConfigDefaults.telegramAPIBaseURL)
-        #expect(CompanionConfig.Limits() == CompanionConfig.Limits(
-            maxParallel: ConfigDefaults.maxParallel, taskTimeoutMinutes: ConfigDefaults.taskTimeoutMinutes,
-            idleTimeoutMinutes: ConfigDefaults.idleTimeoutMinutes))
+        #expect(
+            CompanionConfig.Limits()
+                == CompanionConfig.Limits(
+                    maxParallel: ConfigDefaults.maxParallel, taskTimeoutMinutes: ConfigDefaults.taskTimeoutMinutes,
+                    idleTimeoutMinutes: ConfigDefaults.idleTimeoutMinutes))
         // Empty sections also leave every value at its default.
         let empty = try parse(config(#""codex": {}, "limits": {}"#))
         #expect(empty.config.codex.sandbox == ConfigDefaults.sandbox)
@@ -51,23 +55,27 @@ import Testing
     }
 
     @Test func setValuesReplaceTheDefaults() throws {
-        let loaded = try parse(config("""
-            "codex": {"binary": "~/bin/codex", "sandbox": "read-only"},
-            "telegram": {"allowed_user_ids": [1, 1.0, 2e3, 9007199254740993], "api_base_url": "http://localhost:8081",
-                         "bot_token_file": "~/token"}
-            """))
+        let loaded = try parse(
+            config(
+                """
+                "codex": {"binary": "~/bin/codex", "sandbox": "read-only"},
+                "telegram": {"allowed_user_ids": [1, 1.0, 2e3, 9007199254740993], "api_base_url": "http://localhost:8081",
+                             "bot_token_file": "~/token"}
+                """))
         #expect(loaded.config.codex.binary == "/home/tester/bin/codex")
         #expect(loaded.config.codex.sandbox == "read-only")
         // Whole numbers in any notation count; a large id stays exact (it would not survive a Double).
         #expect(loaded.config.telegram?.allowedUserIDs == [1, 1, 2000, 9_007_199_254_740_993])
         #expect(loaded.config.telegram?.apiBaseURL == "http://localhost:8081")
         #expect(loaded.config.telegram?.botTokenFile == "/home/tester/token")
-        expectMessage(.invalidValue, #""telegram.api_base_url" must start with http:// or https://"#,
-                      config(#""telegram": {"api_base_url": "ftp://x"}"#))
+        expectMessage(
+            .invalidValue, #""telegram.api_base_url" must start with http:// or https://"#,
+            config(#""telegram": {"api_base_url": "ftp://x"}"#))
     }
 
     @Test func nullIsAbsentForStringsOnly() throws {
-        let loaded = try parse("""
+        let loaded = try parse(
+            """
             {"projects": [{"name": "a", "repo_path": "\(repo)", "notes": null, "branch": null}],
              "codex": {"binary": null, "home": null, "sandbox": null}, "state_dir": null,
              "telegram": {"api_base_url": null, "bot_token_file": null}}
@@ -84,26 +92,34 @@ import Testing
         expectMessage(.invalidValue, #""codex" must be an object"#, config(#""codex": null"#))
         expectMessage(.invalidValue, #""telegram" must be an object"#, config(#""telegram": null"#))
         expectMessage(.invalidValue, #""limits" must be an object"#, config(#""limits": null"#))
-        expectMessage(.invalidValue, #""telegram.allowed_user_ids" must be a list of numbers"#,
-                      config(#""telegram": {"allowed_user_ids": null}"#))
-        expectMessage(.invalidValue, #""telegram.allowed_user_ids" must hold whole numbers (Telegram user ids)"#,
-                      config(#""telegram": {"allowed_user_ids": [1, null]}"#))
-        expectMessage(.invalidValue, #""limits.idle_timeout_minutes" must be a number of at least 0.01"#,
-                      config(#""limits": {"idle_timeout_minutes": null}"#))
+        expectMessage(
+            .invalidValue, #""telegram.allowed_user_ids" must be a list of numbers"#,
+            config(#""telegram": {"allowed_user_ids": null}"#))
+        expectMessage(
+            .invalidValue, #""telegram.allowed_user_ids" must hold whole numbers (Telegram user ids)"#,
+            config(#""telegram": {"allowed_user_ids": [1, null]}"#))
+        expectMessage(
+            .invalidValue, #""limits.idle_timeout_minutes" must be a number of at least 0.01"#,
+            config(#""limits": {"idle_timeout_minutes": null}"#))
     }
 
     @Test func aBooleanIsNotANumber() {
-        expectMessage(.invalidValue, #""limits.max_parallel" must be a number of at least 1"#,
-                      config(#""limits": {"max_parallel": true}"#))
-        expectMessage(.invalidValue, #""limits.task_timeout_minutes" must be a number of at least 0.01"#,
-                      config(#""limits": {"task_timeout_minutes": false}"#))
-        expectMessage(.invalidValue, #""telegram.allowed_user_ids" must hold whole numbers (Telegram user ids)"#,
-                      config(#""telegram": {"allowed_user_ids": [false]}"#))
+        expectMessage(
+            .invalidValue, #""limits.max_parallel" must be a number of at least 1"#,
+            config(#""limits": {"max_parallel": true}"#))
+        expectMessage(
+            .invalidValue, #""limits.task_timeout_minutes" must be a number of at least 0.01"#,
+            config(#""limits": {"task_timeout_minutes": false}"#))
+        expectMessage(
+            .invalidValue, #""telegram.allowed_user_ids" must hold whole numbers (Telegram user ids)"#,
+            config(#""telegram": {"allowed_user_ids": [false]}"#))
     }
 
     @Test func wrongValuesNameTheKeyInTheUsualWords() {
         expectMessage(.invalidValue, #""projects[0].name" must be a string"#, #"{"projects": [{"name": 3}]}"#)
-        expectMessage(.invalidValue, #""projects[1].notes" must be a string"#, """
+        expectMessage(
+            .invalidValue, #""projects[1].notes" must be a string"#,
+            """
             {"projects": [{"name": "a", "repo_path": "\(repo)"}, {"name": "b", "repo_path": "\(repo)", "notes": ["x"]}]}
             """)
         expectMessage(.invalidValue, #""projects[0]" must be an object"#, #"{"projects": ["a"]}"#)
@@ -111,20 +127,27 @@ import Testing
         expectMessage(.invalidValue, #""codex.home" must be a string"#, config(#""codex": {"home": {}}"#))
         expectMessage(.invalidValue, #""codex" must be an object"#, config(#""codex": "codex""#))
         expectMessage(.invalidValue, #""telegram.bot_token_file" must be a string"#, config(#""telegram": {"bot_token_file": 1}"#))
-        expectMessage(.invalidValue, #""telegram.allowed_user_ids" must be a list of numbers"#,
-                      config(#""telegram": {"allowed_user_ids": 123}"#))
-        expectMessage(.invalidValue, #""telegram.allowed_user_ids" must hold whole numbers (Telegram user ids)"#,
-                      config(#""telegram": {"allowed_user_ids": [1.5]}"#))
-        expectMessage(.invalidValue, #""telegram.allowed_user_ids" must hold whole numbers (Telegram user ids)"#,
-                      config(#""telegram": {"allowed_user_ids": [1e20]}"#))
-        expectMessage(.invalidValue, #""limits.max_parallel" must be a number of at least 1"#,
-                      config(#""limits": {"max_parallel": 0}"#))
-        expectMessage(.invalidValue, #""limits.task_timeout_minutes" must be a number of at least 0.01"#,
-                      config(#""limits": {"task_timeout_minutes": 0.001}"#))
-        expectMessage(.invalidValue, #""limits.idle_timeout_minutes" must be a number of at least 0.01"#,
-                      config(#""limits": {"idle_timeout_minutes": "soon"}"#))
-        expectMessage(.invalidValue, #""codex.sandbox" must be one of danger-full-access, read-only, workspace-write"#,
-                      config(#""codex": {"sandbox": "yolo"}"#))
+        expectMessage(
+            .invalidValue, #""telegram.allowed_user_ids" must be a list of numbers"#,
+            config(#""telegram": {"allowed_user_ids": 123}"#))
+        expectMessage(
+            .invalidValue, #""telegram.allowed_user_ids" must hold whole numbers (Telegram user ids)"#,
+            config(#""telegram": {"allowed_user_ids": [1.5]}"#))
+        expectMessage(
+            .invalidValue, #""telegram.allowed_user_ids" must hold whole numbers (Telegram user ids)"#,
+            config(#""telegram": {"allowed_user_ids": [1e20]}"#))
+        expectMessage(
+            .invalidValue, #""limits.max_parallel" must be a number of at least 1"#,
+            config(#""limits": {"max_parallel": 0}"#))
+        expectMessage(
+            .invalidValue, #""limits.task_timeout_minutes" must be a number of at least 0.01"#,
+            config(#""limits": {"task_timeout_minutes": 0.001}"#))
+        expectMessage(
+            .invalidValue, #""limits.idle_timeout_minutes" must be a number of at least 0.01"#,
+            config(#""limits": {"idle_timeout_minutes": "soon"}"#))
+        expectMessage(
+            .invalidValue, #""codex.sandbox" must be one of danger-full-access, read-only, workspace-write"#,
+            config(#""codex": {"sandbox": "yolo"}"#))
     }
 
     @Test func invalidJSONAndTheTopLevel() {
@@ -143,18 +166,20 @@ import Testing
     }
 
     @Test func unknownKeysAreWarnedInFileOrder() throws {
-        let loaded = try parse("""
+        let loaded = try parse(
+            """
             {"projects": [{"name": "a", "repo_path": "\(repo)", "zz": 1, "aa": 2}], "zzz": 1,
              "limits": {"x": 1}, "telegram": {"y": 1}, "codex": {"z": 1}, "aaa": null}
             """)
-        #expect(loaded.warnings == [
-            #"unknown key "aaa" is ignored (known: codex, limits, projects, state_dir, telegram)"#,
-            #"unknown key "zzz" is ignored (known: codex, limits, projects, state_dir, telegram)"#,
-            #"unknown key "projects[0].aa" is ignored (known: branch, name, notes, repo_path)"#,
-            #"unknown key "projects[0].zz" is ignored (known: branch, name, notes, repo_path)"#,
-            #"unknown key "codex.z" is ignored (known: binary, home, sandbox)"#,
-            #"unknown key "telegram.y" is ignored (known: allowed_user_ids, api_base_url, bot_token_file)"#,
-            #"unknown key "limits.x" is ignored (known: idle_timeout_minutes, max_parallel, task_timeout_minutes)"#,
-        ])
+        #expect(
+            loaded.warnings == [
+                #"unknown key "aaa" is ignored (known: codex, limits, projects, state_dir, telegram)"#,
+                #"unknown key "zzz" is ignored (known: codex, limits, projects, state_dir, telegram)"#,
+                #"unknown key "projects[0].aa" is ignored (known: branch, name, notes, repo_path)"#,
+                #"unknown key "projects[0].zz" is ignored (known: branch, name, notes, repo_path)"#,
+                #"unknown key "codex.z" is ignored (known: binary, home, sandbox)"#,
+                #"unknown key "telegram.y" is ignored (known: allowed_user_ids, api_base_url, bot_token_file)"#,
+                #"unknown key "limits.x" is ignored (known: idle_timeout_minutes, max_parallel, task_timeout_minutes)"#,
+            ])
     }
 }

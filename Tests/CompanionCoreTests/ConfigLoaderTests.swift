@@ -24,8 +24,10 @@ import Testing
         try loader.parse(Data(json.utf8), path: "/cfg.json")
     }
 
-    func expectError(_ kind: ConfigError.Kind, containing fragment: String, _ json: String,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectError(
+        _ kind: ConfigError.Kind, containing fragment: String, _ json: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             _ = try parse(json)
             Issue.record("expected \(kind) for \(json)", sourceLocation: sourceLocation)
@@ -38,7 +40,8 @@ import Testing
 
     @Test func loadsAValidConfigWithDefaults() throws {
         let scratch = try Scratch()
-        let loaded = try parse("""
+        let loaded = try parse(
+            """
             {"projects": [{"name": "privsyn", "repo_path": "\(scratch.repo)", "notes": "n", "branch": "main"}]}
             """)
         #expect(loaded.warnings.isEmpty)
@@ -67,11 +70,15 @@ import Testing
 
     @Test func duplicateAndBadNamesAreRejected() throws {
         let scratch = try Scratch()
-        expectError(.duplicateName, containing: "\"Alpha\" is used twice", """
+        expectError(
+            .duplicateName, containing: "\"Alpha\" is used twice",
+            """
             {"projects": [{"name": "alpha", "repo_path": "\(scratch.repo)"}, {"name": "Alpha", "repo_path": "\(scratch.repo)"}]}
             """)
         for name in ["my project", "../etc", "", "naïve", String(repeating: "a", count: 33)] {
-            expectError(.invalidValue, containing: "projects[0].name", """
+            expectError(
+                .invalidValue, containing: "projects[0].name",
+                """
                 {"projects": [{"name": "\(name)", "repo_path": "\(scratch.repo)"}]}
                 """)
         }
@@ -82,7 +89,9 @@ import Testing
         expectError(.badRepoPath, containing: "absolute", #"{"projects": [{"name": "a", "repo_path": "code/a"}]}"#)
         expectError(.badRepoPath, containing: "is missing", #"{"projects": [{"name": "a"}]}"#)
         expectError(.badRepoPath, containing: "does not exist", #"{"projects": [{"name": "a", "repo_path": "/no/such/dir"}]}"#)
-        expectError(.badRepoPath, containing: "is not a directory", """
+        expectError(
+            .badRepoPath, containing: "is not a directory",
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.file)"}]}
             """)
     }
@@ -91,26 +100,37 @@ import Testing
         let scratch = try Scratch()
         expectError(.invalidValue, containing: "\"projects\"", #"{"projects": {"name": "a"}}"#)
         expectError(.invalidValue, containing: "missing key \"projects\"", #"{}"#)
-        expectError(.invalidValue, containing: "codex.binary", """
+        expectError(
+            .invalidValue, containing: "codex.binary",
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "codex": {"binary": 3}}
             """)
-        expectError(.invalidValue, containing: "codex.sandbox", """
+        expectError(
+            .invalidValue, containing: "codex.sandbox",
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "codex": {"sandbox": "yolo"}}
             """)
-        expectError(.invalidValue, containing: "allowed_user_ids", """
+        expectError(
+            .invalidValue, containing: "allowed_user_ids",
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "telegram": {"allowed_user_ids": ["me"]}}
             """)
-        expectError(.invalidValue, containing: "allowed_user_ids", """
+        expectError(
+            .invalidValue, containing: "allowed_user_ids",
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "telegram": {"allowed_user_ids": [true]}}
             """)
-        expectError(.invalidValue, containing: "state_dir", """
+        expectError(
+            .invalidValue, containing: "state_dir",
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "state_dir": "relative/state"}
             """)
     }
 
     @Test func unknownKeysAreNamedInWarnings() throws {
         let scratch = try Scratch()
-        let loaded = try parse("""
+        let loaded = try parse(
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)", "repo": "typo"}],
              "codex": {"binnary": "/x"}, "stat_dir": "/tmp", "telegram": {"allowed_user_ids": [1], "tokn": "x"}}
             """)
@@ -126,16 +146,24 @@ import Testing
         let scratch = try Scratch()
         let defaults = try parse(#"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}]}"#)
         #expect(defaults.config.limits == CompanionConfig.Limits(maxParallel: 2, taskTimeoutMinutes: 60, idleTimeoutMinutes: 15))
-        let custom = try parse("""
+        let custom = try parse(
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}],
              "limits": {"max_parallel": 3, "task_timeout_minutes": 90, "idle_timeout_minutes": 0.5, "max_paralel": 1}}
             """)
         #expect(custom.config.limits == CompanionConfig.Limits(maxParallel: 3, taskTimeoutMinutes: 90, idleTimeoutMinutes: 0.5))
-        #expect(custom.warnings == [#"unknown key "limits.max_paralel" is ignored (known: idle_timeout_minutes, max_parallel, task_timeout_minutes)"#])
-        expectError(.invalidValue, containing: "limits.max_parallel", """
+        #expect(
+            custom.warnings == [
+                #"unknown key "limits.max_paralel" is ignored (known: idle_timeout_minutes, max_parallel, task_timeout_minutes)"#
+            ])
+        expectError(
+            .invalidValue, containing: "limits.max_parallel",
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "limits": {"max_parallel": 0}}
             """)
-        expectError(.invalidValue, containing: "limits.task_timeout_minutes", """
+        expectError(
+            .invalidValue, containing: "limits.task_timeout_minutes",
+            """
             {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}], "limits": {"task_timeout_minutes": "soon"}}
             """)
     }
@@ -144,8 +172,9 @@ import Testing
     @Test func tildeFollowsHOME() throws {
         let scratch = try Scratch()
         let loader = ConfigLoader(environment: UserEnvironment(["HOME": scratch.root]))
-        let loaded = try loader.parse(Data(#"{"projects": [{"name": "h", "repo_path": "~/repo"}], "state_dir": "~/.state-x"}"#.utf8),
-                                      path: "/cfg.json")
+        let loaded = try loader.parse(
+            Data(#"{"projects": [{"name": "h", "repo_path": "~/repo"}], "state_dir": "~/.state-x"}"#.utf8),
+            path: "/cfg.json")
         #expect(loaded.config.projects[0].repoPath == URL(fileURLWithPath: scratch.repo).resolvingSymlinksInPath().path)
         #expect(loaded.config.stateDirectory == scratch.root + "/.state-x")
         #expect(loaded.config.codex.home.path == scratch.root + "/.codex")

@@ -8,11 +8,13 @@ import Testing
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     func task(_ status: TaskStatus, prompt: String = "fix the login bug\nthen add a test\nand update the docs") -> StoredTask {
-        var task = StoredTask(id: 12, project: "alpha", prompt: prompt, mode: .continue, status: status, threadID: "0000-1111-abcd1234",
-                              startedAt: start, endedAt: status == .running || status == .queued ? nil : start.addingTimeInterval(80))
+        var task = StoredTask(
+            id: 12, project: "alpha", prompt: prompt, mode: .continue, status: status, threadID: "0000-1111-abcd1234",
+            startedAt: start, endedAt: status == .running || status == .queued ? nil : start.addingTimeInterval(80))
         if status != .queued {
-            let session = CodexSession(id: "0000-1111-abcd1234", cwd: "", startedAt: nil, lastUsedAt: start.addingTimeInterval(-3600),
-                                       firstPrompt: "earlier", source: "", cumulativeUsage: nil)
+            let session = CodexSession(
+                id: "0000-1111-abcd1234", cwd: "", startedAt: nil, lastUsedAt: start.addingTimeInterval(-3600),
+                firstPrompt: "earlier", source: "", cumulativeUsage: nil)
             task.session = .continued(session, origin: .codex(source: "cli"))
         }
         return task
@@ -29,7 +31,10 @@ import Testing
         let messages = LastTaskView().render(done, project: project, now: now)
         #expect(messages.count == 1)
         let text = messages[0].plain
-        #expect(text.hasPrefix("Last task in alpha (#12):\n\"fix the login bug\nthen add a test…\"\nasked 10m 00s ago · continued session abcd1234 · took 1m 20s"))
+        #expect(
+            text.hasPrefix(
+                "Last task in alpha (#12):\n\"fix the login bug\nthen add a test…\"\nasked 10m 00s ago · continued session abcd1234 · took 1m 20s"
+            ))
         let live = ResultCard().plainText(done.report(project: project), lineCounts: done.lineCounts)
         #expect(text.hasSuffix(live))
         #expect(live.contains("Continued session abcd1234 (started in the terminal, last used 1h 00m before)"))
@@ -50,7 +55,8 @@ import Testing
         #expect(!queued.contains("took"))
 
         var interrupted = task(.interrupted, prompt: "big refactor")
-        interrupted.failureReason = "Interrupted: the companion stopped while this task ran. The session is kept; send the prompt again (or /continue) to retry."
+        interrupted.failureReason =
+            "Interrupted: the companion stopped while this task ran. The session is kept; send the prompt again (or /continue) to retry."
         let text = LastTaskView().plainText(interrupted, project: project, now: now)
         #expect(text.contains("\"big refactor\""))
         #expect(text.contains("⚠️ Interrupted · alpha"))

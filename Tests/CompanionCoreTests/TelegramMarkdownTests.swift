@@ -27,7 +27,8 @@ import Testing
         }
         #expect(stack.isEmpty, "unclosed \(stack) in \(html)", sourceLocation: sourceLocation)
         for part in html.split(separator: "&").dropFirst() {
-            #expect(["lt;", "gt;", "amp;", "quot;", "#"].contains { part.hasPrefix($0) }, "bare & in \(html)", sourceLocation: sourceLocation)
+            #expect(
+                ["lt;", "gt;", "amp;", "quot;", "#"].contains { part.hasPrefix($0) }, "bare & in \(html)", sourceLocation: sourceLocation)
         }
     }
 
@@ -42,15 +43,18 @@ import Testing
     }
 
     @Test func nestedFormattingAndNestedListsStayBalanced() {
-        let html = TelegramMarkdown.html(from: "**bold _and italic `code` here_ end**\n\n1. first\n2. second\n   - inner *one*\n   - inner two\n\nAfter.")
+        let html = TelegramMarkdown.html(
+            from: "**bold _and italic `code` here_ end**\n\n1. first\n2. second\n   - inner *one*\n   - inner two\n\nAfter.")
         #expect(html.contains("<b>bold <i>and italic <code>code</code> here</i> end</b>"))
         #expect(html.contains("1. first\n2. second\n  • inner <i>one</i>\n  • inner two\n\nAfter."))
         expectValid(html)
     }
 
     @Test func unclosedFencesAndUnpairedMarkersNeverBreakParsing() {
-        for markdown in ["```swift\nlet x = 1 < 2\nno closing fence", "a ``` b", "**never closed", "_open `tick", "<b>raw html</b> & <div>",
-                         "[link](javascript:alert(1))", "![img](http://x/y.png)", "| a | b |\n|---|---|\n| 1 | 2 |", "&&& &amp; &#x1F600; &bogus;"] {
+        for markdown in [
+            "```swift\nlet x = 1 < 2\nno closing fence", "a ``` b", "**never closed", "_open `tick", "<b>raw html</b> & <div>",
+            "[link](javascript:alert(1))", "![img](http://x/y.png)", "| a | b |\n|---|---|\n| 1 | 2 |", "&&& &amp; &#x1F600; &bogus;",
+        ] {
             expectValid(TelegramMarkdown.html(from: markdown))
         }
         #expect(TelegramMarkdown.html(from: "<b>raw html</b> & <div>") == "&lt;b&gt;raw html&lt;/b&gt; &amp; &lt;div&gt;")
@@ -62,9 +66,10 @@ import Testing
         let code = (1...400).map { "let line\($0) = \"<\($0)> & more\"" }.joined(separator: "\n")
         var turn = TurnRecord()
         turn.finalMessage = "Here:\n\n```swift\n" + code + "\n```\nDone."
-        let report = TaskReport(taskID: 1, project: Project(name: "alpha", repoPath: "/r"), prompt: "p", mode: .new, session: .new,
-                                status: .done, startedAt: .distantPast, endedAt: .distantPast, exitCode: 0, turn: turn,
-                                turnUsage: nil, failureReason: nil, stdoutTail: "", stderrTail: "")
+        let report = TaskReport(
+            taskID: 1, project: Project(name: "alpha", repoPath: "/r"), prompt: "p", mode: .new, session: .new,
+            status: .done, startedAt: .distantPast, endedAt: .distantPast, exitCode: 0, turn: turn,
+            turnUsage: nil, failureReason: nil, stdoutTail: "", stderrTail: "")
         let messages = ResultCard().render(report)
         #expect(messages.count >= 4)
         for (index, message) in messages.enumerated() {
@@ -83,8 +88,14 @@ import Testing
         var text = ""
         var inTag = false
         for character in html {
-            if character == "<" { inTag = true; continue }
-            if character == ">" { inTag = false; continue }
+            if character == "<" {
+                inTag = true
+                continue
+            }
+            if character == ">" {
+                inTag = false
+                continue
+            }
             if !inTag { text.append(character) }
         }
         return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
@@ -94,19 +105,23 @@ import Testing
     func shown(_ markdown: String) -> String { visible(TelegramMarkdown.html(from: markdown)) }
 
     @Test func identifiersKeepTheirUnderscoresAndStars() {
-        for identifier in ["my_var_name", "__init__.py", "kw_perf_2", "snake_case_name", "path/__init__.py", "_private_thing_x",
-                           "a*b*c", "2*3*4", "src/*.swift and tests/*.swift", "**kwargs and *args", "foo__bar__baz", "x_1 and y_2",
-                           "__dunder__ methods", "file_name_.txt", "Edit __init__.py and the __main__ block"] {
+        for identifier in [
+            "my_var_name", "__init__.py", "kw_perf_2", "snake_case_name", "path/__init__.py", "_private_thing_x",
+            "a*b*c", "2*3*4", "src/*.swift and tests/*.swift", "**kwargs and *args", "foo__bar__baz", "x_1 and y_2",
+            "__dunder__ methods", "file_name_.txt", "Edit __init__.py and the __main__ block",
+        ] {
             let html = TelegramMarkdown.html(from: identifier)
             #expect(visible(html) == identifier, "\(identifier) → \(html)")
             #expect(!html.contains("<i>") && !html.contains("<b>"), "\(identifier) → \(html)")
         }
-        #expect(shown("Call `my_func` then set MY_ENV_VAR=1 in config_file.toml.") == "Call my_func then set MY_ENV_VAR=1 in config_file.toml.")
+        #expect(
+            shown("Call `my_func` then set MY_ENV_VAR=1 in config_file.toml.") == "Call my_func then set MY_ENV_VAR=1 in config_file.toml.")
     }
 
     @Test func realEmphasisStillWorks() {
-        #expect(TelegramMarkdown.html(from: "_italic_ and *also*, **bold**; ***both***.") ==
-                "<i>italic</i> and <i>also</i>, <b>bold</b>; <i><b>both</b></i>.")
+        #expect(
+            TelegramMarkdown.html(from: "_italic_ and *also*, **bold**; ***both***.")
+                == "<i>italic</i> and <i>also</i>, <b>bold</b>; <i><b>both</b></i>.")
         #expect(TelegramMarkdown.html(from: "(_see_ the **note**!)") == "(<i>see</i> the <b>note</b>!)")
         #expect(TelegramMarkdown.html(from: "~~old~~ new, ~/path stays") == "<s>old</s> new, ~/path stays")
         #expect(TelegramMarkdown.html(from: "**Note:** read `a_b`") == "<b>Note:</b> read <code>a_b</code>")
@@ -116,9 +131,14 @@ import Testing
     }
 
     @Test func codeIsShownByteForByte() {
-        #expect(TelegramMarkdown.html(from: "Use `a <b> & c` and `` x ` y ``.") == "Use <code>a &lt;b&gt; &amp; c</code> and <code>x ` y</code>.")
+        #expect(
+            TelegramMarkdown.html(from: "Use `a <b> & c` and `` x ` y ``.")
+                == "Use <code>a &lt;b&gt; &amp; c</code> and <code>x ` y</code>.")
         let fenced = TelegramMarkdown.html(from: "```rust\nfn main() { let v: Vec<String> = vec![]; if a && b {} }\n  _x_ *y* \\n\n```")
-        #expect(fenced == "<pre><code class=\"language-rust\">fn main() { let v: Vec&lt;String&gt; = vec![]; if a &amp;&amp; b {} }\n  _x_ *y* \\n</code></pre>")
+        #expect(
+            fenced
+                == "<pre><code class=\"language-rust\">fn main() { let v: Vec&lt;String&gt; = vec![]; if a &amp;&amp; b {} }\n  _x_ *y* \\n</code></pre>"
+        )
         #expect(shown("~~~\n**not bold**\n~~~") == "**not bold**")
         #expect(shown("Unclosed:\n\n```python\nprint('<hi>')\n# __main__") == "Unclosed:\n\nprint('<hi>')\n# __main__")
         #expect(shown("    indented_code <x>\n    second *line*") == "indented_code <x>\nsecond *line*")
@@ -131,7 +151,8 @@ import Testing
         #expect(shown("Vec<String> and a <= b && c > d") == "Vec<String> and a <= b && c > d")
         #expect(shown("<div class=\"x\">raw</div> <!-- note --> <br/>") == "<div class=\"x\">raw</div> <!-- note --> <br/>")
         #expect(shown("&amp; &copy; &#35; &#x1F600; &bogus; & alone") == "& © # 😀 &bogus; & alone")
-        #expect(TelegramMarkdown.html(from: "[docs](https://x.dev/a?b=1&c=\"2\") <https://y.dev/p_q_r>")
+        #expect(
+            TelegramMarkdown.html(from: "[docs](https://x.dev/a?b=1&c=\"2\") <https://y.dev/p_q_r>")
                 == "<a href=\"https://x.dev/a?b=1&amp;c=&quot;2&quot;\">docs</a> <a href=\"https://y.dev/p_q_r\">https://y.dev/p_q_r</a>")
         #expect(TelegramMarkdown.html(from: "[`code` link](https://x.dev)") == "<a href=\"https://x.dev\">code link</a>")
     }

@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func aSingleHugeLineIsCutByCodePointsNotGraphemesOrUTF16() {
-        let emoji = String(repeating: "👍🏽", count: 3000)   // 2 scalars each
+        let emoji = String(repeating: "👍🏽", count: 3000)  // 2 scalars each
         let chunks = MessageSplitter(budget: 1000).split(emoji)
         #expect(chunks.allSatisfy { $0.unicodeScalars.count <= 1010 })
         #expect(chunks.map { $0.split(separator: "\n").first.map(String.init) ?? "" }.joined().unicodeScalars.count == 6000)
@@ -44,7 +44,9 @@ import Testing
         #expect(TelegramHTML.render("Use `x < y` and `z`") == "Use <code>x &lt; y</code> and <code>z</code>")
         #expect(TelegramHTML.render("odd ` backtick & <tag>") == "odd ` backtick &amp; &lt;tag&gt;")
         #expect(TelegramHTML.render("a `b` c `d") == "a <code>b</code> c `d")
-        #expect(TelegramHTML.render("```swift\nlet a = \"<x>\"\n```") == "<pre><code class=\"language-swift\">let a = \"&lt;x&gt;\"</code></pre>")
+        #expect(
+            TelegramHTML.render("```swift\nlet a = \"<x>\"\n```")
+                == "<pre><code class=\"language-swift\">let a = \"&lt;x&gt;\"</code></pre>")
         #expect(TelegramHTML.render("```\nunclosed <fence>") == "<pre>unclosed &lt;fence&gt;</pre>")
         #expect(TelegramHTML.render("✅ Done · a & b\nrest", boldFirstLine: true) == "<b>✅ Done · a &amp; b</b>\nrest")
         #expect(TelegramHTML.render("```\"><script>\nx\n```").hasPrefix("<pre><code class=\"language-script\">"))

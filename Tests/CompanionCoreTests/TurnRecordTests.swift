@@ -7,12 +7,22 @@ import Testing
         let events: [CodexEvent] = [
             .threadStarted(threadID: "thread-1"),
             .turnStarted,
-            .itemStarted(CodexItem(id: "item_0", kind: .commandExecution(CommandExecution(command: "ls", exitCode: nil, status: .inProgress)))),
-            .itemCompleted(CodexItem(id: "item_0", kind: .commandExecution(CommandExecution(command: "ls", exitCode: 0, status: .completed)))),
-            .itemCompleted(CodexItem(id: "item_1", kind: .fileChange(changes: [FileChange(path: "/r/a.txt", kind: .add)], status: .completed))),
-            .itemCompleted(CodexItem(id: "item_2", kind: .fileChange(changes: [FileChange(path: "/r/a.txt", kind: .update),
-                                                                             FileChange(path: "/r/b.txt", kind: .delete)], status: .completed))),
-            .itemCompleted(CodexItem(id: "item_3", kind: .commandExecution(CommandExecution(command: "make test", exitCode: 2, status: .failed)))),
+            .itemStarted(
+                CodexItem(id: "item_0", kind: .commandExecution(CommandExecution(command: "ls", exitCode: nil, status: .inProgress)))),
+            .itemCompleted(
+                CodexItem(id: "item_0", kind: .commandExecution(CommandExecution(command: "ls", exitCode: 0, status: .completed)))),
+            .itemCompleted(
+                CodexItem(id: "item_1", kind: .fileChange(changes: [FileChange(path: "/r/a.txt", kind: .add)], status: .completed))),
+            .itemCompleted(
+                CodexItem(
+                    id: "item_2",
+                    kind: .fileChange(
+                        changes: [
+                            FileChange(path: "/r/a.txt", kind: .update),
+                            FileChange(path: "/r/b.txt", kind: .delete),
+                        ], status: .completed))),
+            .itemCompleted(
+                CodexItem(id: "item_3", kind: .commandExecution(CommandExecution(command: "make test", exitCode: 2, status: .failed)))),
             .error(message: "Reconnecting... 1/2"),
             .itemCompleted(CodexItem(id: "item_4", kind: .agentMessage(text: "first"))),
             .itemCompleted(CodexItem(id: "item_5", kind: .agentMessage(text: "final answer"))),

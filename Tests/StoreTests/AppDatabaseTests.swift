@@ -19,17 +19,22 @@ import Testing
         turn.filesChanged = [FileChange(path: "/code/alpha/a.txt", kind: .add)]
         turn.commands = [CommandExecution(command: "ls", exitCode: 0, status: .completed)]
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        return TaskReport(taskID: taskID, project: project, prompt: "do it", mode: .new, session: .new, status: status,
-                          startedAt: start, endedAt: start.addingTimeInterval(3), exitCode: status == .done ? 0 : 1, turn: turn,
-                          turnUsage: TokenUsage(inputTokens: 10, outputTokens: 2), failureReason: status == .done ? nil : "boom",
-                          stdoutTail: "{}", stderrTail: "")
+        return TaskReport(
+            taskID: taskID, project: project, prompt: "do it", mode: .new, session: .new, status: status,
+            startedAt: start, endedAt: start.addingTimeInterval(3), exitCode: status == .done ? 0 : 1, turn: turn,
+            turnUsage: TokenUsage(inputTokens: 10, outputTokens: 2), failureReason: status == .done ? nil : "boom",
+            stdoutTail: "{}", stderrTail: "")
     }
 
     /// A task as the task service starts one: queued, then running in `session`.
-    func startTask(_ database: AppDatabase, requester: Requester, project: String = "alpha", prompt: String, mode: TaskMode,
-                   session: SessionNote = .new, ownerPID: Int32 = 77) async throws -> Int64 {
-        let id = try await database.queueTask(NewTask(requester: requester, project: project, prompt: prompt, mode: mode,
-                                                      askedAt: Date(), ownerPID: ownerPID))
+    func startTask(
+        _ database: AppDatabase, requester: Requester, project: String = "alpha", prompt: String, mode: TaskMode,
+        session: SessionNote = .new, ownerPID: Int32 = 77
+    ) async throws -> Int64 {
+        let id = try await database.queueTask(
+            NewTask(
+                requester: requester, project: project, prompt: prompt, mode: mode,
+                askedAt: Date(), ownerPID: ownerPID))
         try await database.markTaskRunning(id: id, session: session, startedAt: Date(), ownerPID: ownerPID)
         return id
     }
@@ -69,8 +74,9 @@ import Testing
         let database = try AppDatabase.inMemory()
         let first = try await startTask(database, requester: .telegram(chatID: 5), prompt: "one", mode: .new)
         try await database.finishTask(id: first, report: finishedReport(taskID: first, status: .done, threadID: "t1"))
-        let earlier = CodexSession(id: "t1", cwd: "/code/alpha", startedAt: nil, lastUsedAt: Date(timeIntervalSince1970: 1_700_000_000),
-                                   firstPrompt: "one", source: "exec", cumulativeUsage: nil)
+        let earlier = CodexSession(
+            id: "t1", cwd: "/code/alpha", startedAt: nil, lastUsedAt: Date(timeIntervalSince1970: 1_700_000_000),
+            firstPrompt: "one", source: "exec", cumulativeUsage: nil)
         let continued = SessionNote.continued(earlier, origin: .companion(.telegram))
         let second = try await startTask(database, requester: .telegram(chatID: 5), prompt: "two", mode: .continue, session: continued)
         #expect(try await database.lastTask(project: "alpha")?.threadID == "t1")
@@ -98,8 +104,10 @@ import Testing
         let daemon = try AppDatabase(path: path)
         let cli = try AppDatabase(path: path)
         let running = try await startTask(daemon, requester: .telegram(chatID: 5), prompt: "first", mode: .new, ownerPID: 100)
-        let waiting = try await cli.queueTask(NewTask(requester: .cli, project: "alpha", prompt: "second", mode: .new,
-                                                     askedAt: Date(), ownerPID: 200))
+        let waiting = try await cli.queueTask(
+            NewTask(
+                requester: .cli, project: "alpha", prompt: "second", mode: .new,
+                askedAt: Date(), ownerPID: 200))
         do {
             try await cli.markTaskRunning(id: waiting, session: .new, startedAt: Date(), ownerPID: 200)
             Issue.record("a second running task in alpha was allowed")
@@ -119,8 +127,10 @@ import Testing
     }
 
     @Test func stopReasonsAndRequestersRoundTripAsText() {
-        let reasons: [StopReason] = [.user, .timeout(.total(.seconds(3600))), .timeout(.idle(.seconds(90))), .shutdown,
-                                     .companionRestarted, .projectRemoved, .projectBusy]
+        let reasons: [StopReason] = [
+            .user, .timeout(.total(.seconds(3600))), .timeout(.idle(.seconds(90))), .shutdown,
+            .companionRestarted, .projectRemoved, .projectBusy,
+        ]
         for reason in reasons { #expect(StopReason(stored: reason.stored) == reason) }
         for requester in [Requester.cli, .telegram(chatID: -42), .dashboard] { #expect(Requester(stored: requester.stored) == requester) }
         for origin in [SessionOrigin.companion(.telegram), .codex(source: "vscode"), .codex(source: "")] {
@@ -137,8 +147,9 @@ import Testing
         let plans = try await database.queryPlans()
         #expect(plans.count == 8)
         for (sql, plan) in plans {
-            #expect(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX") || plan.contains("USING INTEGER PRIMARY KEY"),
-                    "\(sql) → \(plan)")
+            #expect(
+                plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX") || plan.contains("USING INTEGER PRIMARY KEY"),
+                "\(sql) → \(plan)")
             // A scan of a partial index holds only the rows that match; a scan of the table would grow with it.
             let steps = plan.components(separatedBy: "; ")
             #expect(!steps.contains { ["SCAN tasks", "SCAN telegram_updates", "SCAN codex_rollouts"].contains($0) }, "\(sql) → \(plan)")
@@ -149,12 +160,18 @@ import Testing
         let database = try AppDatabase(path: try temporaryDatabasePath())
         let old = Date().addingTimeInterval(-8 * 86400)
         let empty = Data("{}".utf8)
-        #expect(try await database.recordUpdates([RecordedUpdate(id: 1, payload: empty), RecordedUpdate(id: 2, payload: empty)],
-                                                 receivedAt: old, nextOffset: 3).count == 2)
-        try await database.markUpdateHandled(id: 1, at: old)   // 2 is never handled: kept
+        #expect(
+            try await database.recordUpdates(
+                [RecordedUpdate(id: 1, payload: empty), RecordedUpdate(id: 2, payload: empty)],
+                receivedAt: old, nextOffset: 3
+            ).count == 2)
+        try await database.markUpdateHandled(id: 1, at: old)  // 2 is never handled: kept
         // A repeated update is recorded once; the offset moves on.
-        #expect(try await database.recordUpdates([RecordedUpdate(id: 2, payload: empty), RecordedUpdate(id: 3, payload: empty)],
-                                                 receivedAt: Date(), nextOffset: 4).map(\.id) == [3])
+        #expect(
+            try await database.recordUpdates(
+                [RecordedUpdate(id: 2, payload: empty), RecordedUpdate(id: 3, payload: empty)],
+                receivedAt: Date(), nextOffset: 4
+            ).map(\.id) == [3])
         #expect(try await database.pollOffset() == 4)
         try await database.markUpdateHandled(id: 3, at: Date())
         #expect(try await database.pruneHandledUpdates(receivedBefore: Date().addingTimeInterval(-7 * 86400)) == 1)

@@ -11,13 +11,14 @@ import Testing
 
     @Test func elementsAreSlicedAsWrittenWhateverTheyContain() {
         let json = #"""
-        { "ok" : true , "result" : [ {"update_id":1,"message":{"text":"] }, { \" \\ [","entities":[{"a":[1,2]}]}} ,
-          {"update_id":2,"x":"é ✓"},3, -1.5e3 ,true,null,"s",[] ] , "after": {"result": [9]} }
-        """#
-        #expect(elements(json) == [
-            #"{"update_id":1,"message":{"text":"] }, { \" \\ [","entities":[{"a":[1,2]}]}}"#,
-            #"{"update_id":2,"x":"é ✓"}"#, "3", "-1.5e3", "true", "null", #""s""#, "[]",
-        ])
+            { "ok" : true , "result" : [ {"update_id":1,"message":{"text":"] }, { \" \\ [","entities":[{"a":[1,2]}]}} ,
+              {"update_id":2,"x":"é ✓"},3, -1.5e3 ,true,null,"s",[] ] , "after": {"result": [9]} }
+            """#
+        #expect(
+            elements(json) == [
+                #"{"update_id":1,"message":{"text":"] }, { \" \\ [","entities":[{"a":[1,2]}]}}"#,
+                #"{"update_id":2,"x":"é ✓"}"#, "3", "-1.5e3", "true", "null", #""s""#, "[]",
+            ])
     }
 
     @Test func theKeyIsLookedUpAtTheTopLevelOnly() {

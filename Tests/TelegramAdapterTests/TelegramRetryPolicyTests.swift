@@ -24,10 +24,12 @@ import Testing
 
     @Test func serverAndNetworkTroubleBacksOffStepByStepUpToTheMaximum() {
         var backoff = backoff()
-        let errors: [TelegramAPIError] = [.api(code: 500, description: "Internal Server Error", retryAfter: nil),
-                                          .transport("HTTP 502 with a non-JSON body"),
-                                          .api(code: 503, description: "Service Unavailable", retryAfter: nil),
-                                          .transport("timeout")]
+        let errors: [TelegramAPIError] = [
+            .api(code: 500, description: "Internal Server Error", retryAfter: nil),
+            .transport("HTTP 502 with a non-JSON body"),
+            .api(code: 503, description: "Service Unavailable", retryAfter: nil),
+            .transport("timeout"),
+        ]
         let decisions = errors.map { TelegramRetryPolicy.decision(after: $0, backoff: &backoff) }
         #expect(decisions == [.backOff(.seconds(1)), .backOff(.seconds(2)), .backOff(.seconds(3)), .backOff(.seconds(3))])
         backoff.reset()

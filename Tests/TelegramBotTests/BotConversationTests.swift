@@ -1,7 +1,7 @@
 import CompanionCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The owner's everyday use, end to end through the fake Telegram server and the REAL codex.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
@@ -64,7 +64,8 @@ struct BotConversationTests {
             #expect(try await harness.ownerSays("/project gamma")[0].text == "Unknown project \"gamma\". Projects: alpha, beta.")
             let list = try await harness.ownerSays("/project")
             #expect(list[0].text.contains("• alpha\n• beta"))
-            #expect(try await harness.ownerSays("/project@\(FakeTelegramServer.botUsername) beta")[0].text.hasPrefix("Active project: beta."))
+            #expect(
+                try await harness.ownerSays("/project@\(FakeTelegramServer.botUsername) beta")[0].text.hasPrefix("Active project: beta."))
             #expect(try await harness.ownerSays("/project")[0].text.contains("• beta (active)"))
             #expect(try await harness.ownerSays("/new   ")[0].text == "Say what Codex should do: /new <prompt>.")
             #expect(try await harness.ownerSays(nil)[0].text.hasPrefix("I can only read text."))
@@ -72,8 +73,10 @@ struct BotConversationTests {
             #expect(try await harness.ownerSays("/last")[0].text == "No task has run in beta yet.")
             let help = try await harness.ownerSays("/start")
             #expect(help[0].text.contains("Active project: beta"))
-            for command in ["/project:", "/project <name>:", "/new <prompt>:", "/continue <prompt>:", "/last:", "/diff:", "/status:",
-                            "/cancel:", "/cancel queued:", "/cancel all:", "/help:", "/start:"] {
+            for command in [
+                "/project:", "/project <name>:", "/new <prompt>:", "/continue <prompt>:", "/last:", "/diff:", "/status:",
+                "/cancel:", "/cancel queued:", "/cancel all:", "/help:", "/start:",
+            ] {
                 #expect(help[0].text.contains("\n\(command) "), "missing \(command)")
             }
             // Editing an old prompt never re-runs it.

@@ -1,7 +1,7 @@
 import CompanionCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Replies arrive whatever Codex printed and whatever Telegram does.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
@@ -73,7 +73,8 @@ struct BotDeliveryTests {
     @Test func a429IsWaitedOutAndTheReplyArrivesOnce() async throws {
         try await withBotHarness { harness in
             let daemon = try harness.startDaemon()
-            harness.telegram.fail("sendMessage", times: 1, with: .status(429, description: "Too Many Requests: retry after 1", retryAfter: 1))
+            harness.telegram.fail(
+                "sendMessage", times: 1, with: .status(429, description: "Too Many Requests: retry after 1", retryAfter: 1))
             let started = ContinuousClock.now
             let replies = try await harness.ownerSays("/project alpha")
             #expect(ContinuousClock.now - started >= .seconds(1))
@@ -90,7 +91,8 @@ struct BotDeliveryTests {
             harness.telegram.fail("sendMessage", times: 1, with: .htmlPage(502))
             harness.telegram.fail("sendMessage", times: 1, with: .status(500, description: "Internal Server Error"))
             #expect(try await harness.ownerSays("/project alpha")[0].text.hasPrefix("Active project"))
-            harness.telegram.fail("sendMessage", times: 1, with: .status(400, description: "Bad Request: can't parse entities: Unsupported start tag"))
+            harness.telegram.fail(
+                "sendMessage", times: 1, with: .status(400, description: "Bad Request: can't parse entities: Unsupported start tag"))
             let fallback = try await harness.ownerSays("/status")
             #expect(fallback[0].parseMode == nil)
             #expect(fallback[0].text.contains("Project: alpha"))
@@ -103,7 +105,8 @@ struct BotDeliveryTests {
         try await withBotHarness { harness in
             harness.telegram.fail("getUpdates", times: 1, with: .htmlPage(502))
             harness.telegram.fail("getUpdates", times: 1, with: .status(500, description: "Internal Server Error"))
-            harness.telegram.fail("getUpdates", times: 1, with: .status(409, description: "Conflict: terminated by other getUpdates request"))
+            harness.telegram.fail(
+                "getUpdates", times: 1, with: .status(409, description: "Conflict: terminated by other getUpdates request"))
             harness.telegram.sendMessage(from: BotHarness.owner, text: "/project alpha")
             let daemon = try harness.startDaemon()
             let replies = try await harness.telegram.waitForMessages(to: BotHarness.owner, count: 1)

@@ -1,7 +1,7 @@
 import CompanionCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Queueing, cancelling, timeouts, long prompts and shutdown, with the REAL codex.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
@@ -19,7 +19,8 @@ struct BotExecutionTests {
             _ = try await harness.ownerSays("/project alpha")
             _ = try await harness.ownerSays("first task")
             let queued = try await harness.ownerSays("second task")
-            #expect(queued[0].text == "Queued (#1 in line): alpha is busy with \"first task\". It starts by itself; /cancel queued drops it.")
+            #expect(
+                queued[0].text == "Queued (#1 in line): alpha is busy with \"first task\". It starts by itself; /cancel queued drops it.")
             telegram.sendMessage(from: Owner.owner, text: "/status")
             let status = try await telegram.waitForMessage(to: Owner.owner, "with the status") { $0.hasPrefix("Project:") }
             #expect(status.text.contains("Running in alpha for"))

@@ -49,8 +49,9 @@ final class BotHarness: Sendable {
         var timing = TelegramDaemon.Timing()
         timing.pollTimeout = 5
         timing.backoffInitial = .milliseconds(50)
-        let daemon = try TelegramDaemon(context: context, token: token ?? telegram.token, timing: timing, signals: [],
-                                        logger: Logger(label: "test.daemon", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let daemon = try TelegramDaemon(
+            context: context, token: token ?? telegram.token, timing: timing, signals: [],
+            logger: Logger(label: "test.daemon", factory: { _ in SwiftLogNoOpLogHandler() }))
         let running = RunningDaemon(daemon: daemon, database: context.database)
         daemons.withLock { $0.append(running) }
         return running

@@ -1,7 +1,7 @@
 import CompanionCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The live progress message and the result card, with the REAL codex running real commands.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
@@ -12,23 +12,27 @@ struct BotProgressTests {
         try await withBotHarness { harness in
             let daemon = try harness.startDaemon()
             let telegram = harness.telegram
-            harness.workspace.fake.script("build it", [
-                .plan([.init("Inspect", "completed"), .init("Build", "in_progress"), .init("Test", "pending")]),
-                .shell("sleep 1 && echo step-one"),
-                .shell("sleep 1 && echo step-two"),
-                .shell("sleep 1 && exit 3"),
-                .shell("sleep 1 && echo step-four"),
-                .shell("sleep 1 && echo step-five"),
-                .shell("sleep 1 && echo step-six"),
-                .message("Built, with one failing check."),
-            ])
+            harness.workspace.fake.script(
+                "build it",
+                [
+                    .plan([.init("Inspect", "completed"), .init("Build", "in_progress"), .init("Test", "pending")]),
+                    .shell("sleep 1 && echo step-one"),
+                    .shell("sleep 1 && echo step-two"),
+                    .shell("sleep 1 && exit 3"),
+                    .shell("sleep 1 && echo step-four"),
+                    .shell("sleep 1 && echo step-five"),
+                    .shell("sleep 1 && echo step-six"),
+                    .message("Built, with one failing check."),
+                ])
             _ = try await harness.ownerSays("/project alpha")
             // The first edit is rate limited: the next one must wait out retry_after.
             telegram.fail("editMessageText", times: 1, with: .status(429, description: "Too Many Requests: retry after 2", retryAfter: 2))
             let progress = try #require(try await harness.ownerSays("build it now").first)
             #expect(progress.text.hasPrefix("⏳ alpha · "))
             // Six commands of a second each: on a loaded machine (the whole suite runs at once) that takes a while.
-            let result = try await telegram.waitForMessage(to: Owner.owner, timeout: .seconds(120), "with the result") { $0.hasPrefix("✅ Done") }
+            let result = try await telegram.waitForMessage(to: Owner.owner, timeout: .seconds(120), "with the result") {
+                $0.hasPrefix("✅ Done")
+            }
 
             // The progress message is frozen as a one-line record once the result is out.
             try await telegram.waitUntil("the frozen progress line") {
@@ -58,12 +62,16 @@ struct BotProgressTests {
     @Test func theResultCardShowsFilesWithLineCountsAndFailingCommands() async throws {
         try await withBotHarness { harness in
             let daemon = try harness.startDaemon()
-            harness.workspace.fake.script("write notes", [
-                .patch("*** Begin Patch\n*** Add File: notes.md\n+# Notes\n+remember the milk\n*** End Patch"),
-                .patch("*** Begin Patch\n*** Update File: README.md\n@@\n-# alpha\n+# Alpha\n+More notes.\n*** End Patch"),
-                .shell("ls missing-file"),
-                .message("## Summary\n\nI **added** `notes.md` and:\n\n1. appended to README\n2. checked a *missing* file\n\n```sh\nls missing-file\n```\nSee [the docs](https://example.com/a?b=1&c=2)."),
-            ])
+            harness.workspace.fake.script(
+                "write notes",
+                [
+                    .patch("*** Begin Patch\n*** Add File: notes.md\n+# Notes\n+remember the milk\n*** End Patch"),
+                    .patch("*** Begin Patch\n*** Update File: README.md\n@@\n-# alpha\n+# Alpha\n+More notes.\n*** End Patch"),
+                    .shell("ls missing-file"),
+                    .message(
+                        "## Summary\n\nI **added** `notes.md` and:\n\n1. appended to README\n2. checked a *missing* file\n\n```sh\nls missing-file\n```\nSee [the docs](https://example.com/a?b=1&c=2)."
+                    ),
+                ])
             _ = try await harness.ownerSays("/project alpha")
             _ = try await harness.ownerSays("write notes please")
             let card = try await harness.telegram.waitForMessage(to: Owner.owner, "with the result") { $0.hasPrefix("✅ Done") }

@@ -96,9 +96,11 @@ public final class CodexWorkspace: Sendable {
     /// `codexBinary` names the binary (most users leave it to PATH).
     /// `stateDirectoryInConfig: false` leaves `state_dir` out, as most users do: the state then lives in
     /// `$HOME/.codex-companion`, so run the companion with `homeEnvironment` merged in.
-    public func writeConfig(projects: [(name: String, path: String)], codexBinary: String? = nil,
-                            codexHomeInConfig: Bool = false, stateDirectoryInConfig: Bool = true,
-                            extra: [String: Any] = [:]) throws -> String {
+    public func writeConfig(
+        projects: [(name: String, path: String)], codexBinary: String? = nil,
+        codexHomeInConfig: Bool = false, stateDirectoryInConfig: Bool = true,
+        extra: [String: Any] = [:]
+    ) throws -> String {
         var codex: [String: Any] = [:]
         if codexHomeInConfig { codex["home"] = codexHome }
         if let codexBinary { codex["binary"] = codexBinary }
@@ -127,7 +129,8 @@ public final class CodexWorkspace: Sendable {
     public static func threadID(inJSONL output: String) -> String? {
         for line in output.split(separator: "\n") {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                  object["type"] as? String == "thread.started" else { continue }
+                object["type"] as? String == "thread.started"
+            else { continue }
             return object["thread_id"] as? String
         }
         return nil

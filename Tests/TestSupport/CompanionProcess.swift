@@ -1,10 +1,11 @@
 import Foundation
+import Subprocess
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Subprocess
 
 #if canImport(System)
 import System
@@ -36,8 +37,10 @@ public enum CompanionProcess {
 
     /// Runs `codex-companion serve` while `body` interacts with it; `body` ends it with a signal.
     /// Returns the body's value and how the process ended.
-    public static func serve<T: Sendable>(config: String, token: String, environment: [String: String] = [:],
-                                          _ body: @escaping @Sendable (ServeHandle) async throws -> T) async throws -> (value: T, output: Output) {
+    public static func serve<T: Sendable>(
+        config: String, token: String, environment: [String: String] = [:],
+        _ body: @escaping @Sendable (ServeHandle) async throws -> T
+    ) async throws -> (value: T, output: Output) {
         var updates: [Environment.Key: String?] = ["TELEGRAM_BOT_TOKEN": token, "CODEX_COMPANION_POLL_TIMEOUT": "2"]
         for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
         let result = try await Subprocess.run(

@@ -22,8 +22,9 @@ extension FakeTelegramServer {
         case .status(let code, let description, let retryAfter):
             return Self.error(code, description, retryAfter: retryAfter)
         case .htmlPage(let code):
-            return Response(status: .init(code: code), headers: [.contentType: "text/html"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body><h1>\(code) Bad Gateway</h1></body></html>")))
+            return Response(
+                status: .init(code: code), headers: [.contentType: "text/html"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body><h1>\(code) Bad Gateway</h1></body></html>")))
         case nil:
             break
         }
@@ -100,13 +101,16 @@ extension FakeTelegramServer {
             state.sent.append(message)
             return message
         }
-        return Self.ok(["message_id": Int(message.messageID), "date": Int(Date().timeIntervalSince1970),
-                        "chat": ["id": Int(chatID), "type": "private"], "text": visible])
+        return Self.ok([
+            "message_id": Int(message.messageID), "date": Int(Date().timeIntervalSince1970),
+            "chat": ["id": Int(chatID), "type": "private"], "text": visible,
+        ])
     }
 
     private func editMessageText(_ parameters: [String: Any]) -> Response {
         guard let chatID = (parameters["chat_id"] as? NSNumber)?.int64Value,
-              let messageID = (parameters["message_id"] as? NSNumber)?.int64Value else {
+            let messageID = (parameters["message_id"] as? NSNumber)?.int64Value
+        else {
             return reject("Bad Request: message to edit not found", code: 400)
         }
         let raw = parameters["text"] as? String ?? ""
@@ -117,24 +121,35 @@ extension FakeTelegramServer {
             visible = result.visible
         }
         if visible.unicodeScalars.count > 4096 { return reject("Bad Request: message is too long", code: 400) }
-        guard let current = currentText(of: messageID), sentMessages.contains(where: { $0.messageID == messageID && $0.chatID == chatID }) else {
+        guard let current = currentText(of: messageID), sentMessages.contains(where: { $0.messageID == messageID && $0.chatID == chatID })
+        else {
             return reject("Bad Request: message to edit not found", code: 400)
         }
         if current == visible {
-            return Self.error(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+            return Self.error(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
+            )
         }
         mutate { $0.edits.append(Edit(messageID: messageID, chatID: chatID, text: visible, at: .now)) }
-        return Self.ok(["message_id": Int(messageID), "date": Int(Date().timeIntervalSince1970),
-                        "chat": ["id": Int(chatID), "type": "private"], "text": visible])
+        return Self.ok([
+            "message_id": Int(messageID), "date": Int(Date().timeIntervalSince1970),
+            "chat": ["id": Int(chatID), "type": "private"], "text": visible,
+        ])
     }
 
     private func sendDocument(_ parameters: [String: Any]) -> Response {
         guard let chatID = (parameters["chat_id"] as? String).flatMap(Int64.init),
-              let file = parameters["document"] as? (String, Data) else {
+            let file = parameters["document"] as? (String, Data)
+        else {
             return reject("Bad Request: there is no document in the request", code: 400)
         }
-        mutate { $0.documents.append(SentDocument(chatID: chatID, fileName: file.0, contents: file.1,
-                                                  caption: parameters["caption"] as? String ?? "")) }
+        mutate {
+            $0.documents.append(
+                SentDocument(
+                    chatID: chatID, fileName: file.0, contents: file.1,
+                    caption: parameters["caption"] as? String ?? ""))
+        }
         return Self.ok(["message_id": 1, "date": Int(Date().timeIntervalSince1970), "chat": ["id": Int(chatID), "type": "private"]])
     }
 
@@ -160,8 +175,9 @@ extension FakeTelegramServer {
 
     static func json(_ object: Any, status: Int) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+        return Response(
+            status: .init(code: status), headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
     }
 
     /// Text fields as strings; the file part as (filename, bytes).

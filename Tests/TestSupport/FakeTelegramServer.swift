@@ -77,8 +77,9 @@ public final class FakeTelegramServer: Sendable {
             guard let fake = box.server else { return Response(status: .serviceUnavailable) }
             let bot = context.parameters.get("bot") ?? ""
             let method = context.parameters.get("method") ?? ""
-            return await fake.handle(bot: bot, method: method, body: Data(buffer: body),
-                                     contentType: request.headers[.contentType] ?? "")
+            return await fake.handle(
+                bot: bot, method: method, body: Data(buffer: body),
+                contentType: request.headers[.contentType] ?? "")
         }
         let server = try await LoopbackServer.start(router: router)
         let fake = FakeTelegramServer(token: token, server: server)
@@ -104,8 +105,10 @@ public final class FakeTelegramServer: Sendable {
 
     /// A user sends a text message (or, with `text: nil`, a photo). Returns the update id.
     @discardableResult
-    public func sendMessage(from userID: Int64, text: String?, chatID: Int64? = nil, chatType: String = "private",
-                            date: Date = Date(), edited: Bool = false) -> Int64 {
+    public func sendMessage(
+        from userID: Int64, text: String?, chatID: Int64? = nil, chatType: String = "private",
+        date: Date = Date(), edited: Bool = false
+    ) -> Int64 {
         mutate { state in
             let id = state.nextUpdateID
             state.nextUpdateID += 1
@@ -148,8 +151,10 @@ public final class FakeTelegramServer: Sendable {
     public func messages(to chatID: Int64) -> [SentMessage] { sentMessages.filter { $0.chatID == chatID } }
 
     /// Waits until `condition` holds, re-checking on every change; fails after `timeout`.
-    public func waitUntil(timeout: Duration = .seconds(30), _ what: String = "condition",
-                          _ condition: @Sendable (FakeTelegramServer) -> Bool) async throws {
+    public func waitUntil(
+        timeout: Duration = .seconds(30), _ what: String = "condition",
+        _ condition: @Sendable (FakeTelegramServer) -> Bool
+    ) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {
             // Read the version before the check, so a change between the two is never missed.
@@ -174,8 +179,10 @@ public final class FakeTelegramServer: Sendable {
 
     /// Waits for a message to a chat whose visible text satisfies `matching`, and returns it.
     @discardableResult
-    public func waitForMessage(to chatID: Int64, timeout: Duration = .seconds(30), _ what: String,
-                               matching: @escaping @Sendable (String) -> Bool) async throws -> SentMessage {
+    public func waitForMessage(
+        to chatID: Int64, timeout: Duration = .seconds(30), _ what: String,
+        matching: @escaping @Sendable (String) -> Bool
+    ) async throws -> SentMessage {
         try await waitUntil(timeout: timeout, "a message \(what) (have: \(messages(to: chatID).map(\.text)))") {
             $0.messages(to: chatID).contains { matching($0.text) }
         }

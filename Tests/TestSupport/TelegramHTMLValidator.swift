@@ -37,13 +37,18 @@ enum TelegramHTMLValidator {
                 if inside.hasPrefix("/") {
                     let name = inside.dropFirst().lowercased()
                     guard stack.last == name else {
-                        return ("Bad Request: can't parse entities: Unmatched end tag at byte offset \(byteOffset), expected \"</\(stack.last ?? "")>\", found \"</\(name)>\"", visible)
+                        return (
+                            "Bad Request: can't parse entities: Unmatched end tag at byte offset \(byteOffset), expected \"</\(stack.last ?? "")>\", found \"</\(name)>\"",
+                            visible
+                        )
                     }
                     stack.removeLast()
                 } else {
                     let name = String(inside.prefix { $0 != " " }).lowercased()
                     guard allowedTags.contains(name) else {
-                        return ("Bad Request: can't parse entities: Unsupported start tag \"\(name)\" at byte offset \(byteOffset)", visible)
+                        return (
+                            "Bad Request: can't parse entities: Unsupported start tag \"\(name)\" at byte offset \(byteOffset)", visible
+                        )
                     }
                     if let problem = nestingProblem(name, inside: stack) {
                         return ("Bad Request: can't parse entities: \(problem) at byte offset \(byteOffset)", visible)

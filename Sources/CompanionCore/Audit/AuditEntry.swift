@@ -12,8 +12,10 @@ public struct AuditEntry: Sendable, Equatable {
     public var outcome: CommandOutcome
     public var duration: TimeInterval
 
-    public init(time: Date, requester: Requester, userID: Int64? = nil, command: String, project: String?,
-                outcome: CommandOutcome, duration: TimeInterval) {
+    public init(
+        time: Date, requester: Requester, userID: Int64? = nil, command: String, project: String?,
+        outcome: CommandOutcome, duration: TimeInterval
+    ) {
         self.time = time
         self.requester = requester
         self.userID = userID

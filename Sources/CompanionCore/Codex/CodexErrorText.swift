@@ -15,8 +15,10 @@ public enum CodexErrorText {
     /// else Codex's own words, marked as such.
     public static func explain(failure message: String) -> String {
         let lowered = message.lowercased()
-        if ["stream disconnected before completion", "error sending request for url", "failed to lookup address",
-            "connection refused", "dns error", "network is unreachable"].contains(where: lowered.contains) {
+        if [
+            "stream disconnected before completion", "error sending request for url", "failed to lookup address",
+            "connection refused", "dns error", "network is unreachable",
+        ].contains(where: lowered.contains) {
             return "Codex could not reach the model (no network, or never logged in). Check the connection, "
                 + "and run `codex login` in a terminal if `codex login status` says you are not logged in."
         }
@@ -52,7 +54,10 @@ public enum CodexErrorText {
         var kept: [Substring] = []
         var inBacktrace = false
         for line in stderr.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("Stack backtrace:") { inBacktrace = true; continue }
+            if line.hasPrefix("Stack backtrace:") {
+                inBacktrace = true
+                continue
+            }
             if inBacktrace {
                 let trimmed = line.drop { $0 == " " }
                 if trimmed.first?.isNumber == true || trimmed.hasPrefix("at ") || trimmed.isEmpty { continue }

@@ -59,8 +59,9 @@ private struct RawUsage: Decodable {
     var reasoning_output_tokens: Int?
 
     var usage: TokenUsage {
-        TokenUsage(inputTokens: input_tokens ?? 0, cachedInputTokens: cached_input_tokens ?? 0,
-                   outputTokens: output_tokens ?? 0, reasoningOutputTokens: reasoning_output_tokens ?? 0)
+        TokenUsage(
+            inputTokens: input_tokens ?? 0, cachedInputTokens: cached_input_tokens ?? 0,
+            outputTokens: output_tokens ?? 0, reasoningOutputTokens: reasoning_output_tokens ?? 0)
     }
 }
 
@@ -89,8 +90,10 @@ private struct RawItem: Decodable {
         case "agent_message": return .agentMessage(text: text ?? "")
         case "reasoning": return .reasoning(text: text ?? "")
         case "command_execution":
-            return .commandExecution(CommandExecution(command: command ?? "", aggregatedOutput: aggregated_output ?? "",
-                                                      exitCode: exit_code, status: ItemStatus(codexValue: status, default: .inProgress)))
+            return .commandExecution(
+                CommandExecution(
+                    command: command ?? "", aggregatedOutput: aggregated_output ?? "",
+                    exitCode: exit_code, status: ItemStatus(codexValue: status, default: .inProgress)))
         case "file_change":
             let list = (changes ?? []).map { FileChange(path: $0.path ?? "", kind: FileChangeKind(codexValue: $0.kind)) }
             return .fileChange(changes: list, status: ItemStatus(codexValue: status, default: .completed))

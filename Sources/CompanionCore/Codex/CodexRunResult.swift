@@ -12,8 +12,10 @@ public struct CodexRunResult: Sendable, Equatable {
     public var stdoutTail: String
     public var stderrTail: String
 
-    public init(exitCode: Int32?, signal: Int32? = nil, startedAt: Date, endedAt: Date, turn: TurnRecord,
-                stdoutTail: String, stderrTail: String) {
+    public init(
+        exitCode: Int32?, signal: Int32? = nil, startedAt: Date, endedAt: Date, turn: TurnRecord,
+        stdoutTail: String, stderrTail: String
+    ) {
         self.exitCode = exitCode
         self.signal = signal
         self.startedAt = startedAt

@@ -19,9 +19,10 @@ public struct TokenUsage: Sendable, Equatable, Codable {
     /// This turn's share of a cumulative total. Codex reports the thread's running total, so a turn's
     /// own usage is the difference from the total before it started (never negative).
     public func since(_ earlier: TokenUsage) -> TokenUsage {
-        TokenUsage(inputTokens: max(0, inputTokens - earlier.inputTokens),
-                   cachedInputTokens: max(0, cachedInputTokens - earlier.cachedInputTokens),
-                   outputTokens: max(0, outputTokens - earlier.outputTokens),
-                   reasoningOutputTokens: max(0, reasoningOutputTokens - earlier.reasoningOutputTokens))
+        TokenUsage(
+            inputTokens: max(0, inputTokens - earlier.inputTokens),
+            cachedInputTokens: max(0, cachedInputTokens - earlier.cachedInputTokens),
+            outputTokens: max(0, outputTokens - earlier.outputTokens),
+            reasoningOutputTokens: max(0, reasoningOutputTokens - earlier.reasoningOutputTokens))
     }
 }

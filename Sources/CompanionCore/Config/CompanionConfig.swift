@@ -36,9 +36,11 @@ public struct CompanionConfig: Sendable, Equatable {
         public var taskTimeoutMinutes: Double
         public var idleTimeoutMinutes: Double
 
-        public init(maxParallel: Int = ConfigDefaults.maxParallel,
-                    taskTimeoutMinutes: Double = ConfigDefaults.taskTimeoutMinutes,
-                    idleTimeoutMinutes: Double = ConfigDefaults.idleTimeoutMinutes) {
+        public init(
+            maxParallel: Int = ConfigDefaults.maxParallel,
+            taskTimeoutMinutes: Double = ConfigDefaults.taskTimeoutMinutes,
+            idleTimeoutMinutes: Double = ConfigDefaults.idleTimeoutMinutes
+        ) {
             self.maxParallel = maxParallel
             self.taskTimeoutMinutes = taskTimeoutMinutes
             self.idleTimeoutMinutes = idleTimeoutMinutes
@@ -53,8 +55,10 @@ public struct CompanionConfig: Sendable, Equatable {
     /// Where the config was read from, for messages.
     public var sourcePath: String
 
-    public init(projects: [Project], codex: Codex, stateDirectory: String,
-                telegram: Telegram? = nil, sourcePath: String = "") {
+    public init(
+        projects: [Project], codex: Codex, stateDirectory: String,
+        telegram: Telegram? = nil, sourcePath: String = ""
+    ) {
         self.projects = projects
         self.codex = codex
         self.stateDirectory = stateDirectory

@@ -75,13 +75,19 @@ extension ConfigFile {
         } catch {
             let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
             guard let range = detail.range(of: #"character (\d+)"#, options: .regularExpression),
-                  let offset = Int(detail[range].split(separator: " ")[1]) else {
+                let offset = Int(detail[range].split(separator: " ")[1])
+            else {
                 return "(\(detail))"
             }
             var line = 1
             var column = 1
             for byte in data.prefix(offset) {
-                if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+                if byte == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
             }
             return "at line \(line), column \(column)"
         }

@@ -26,7 +26,8 @@ struct ConfigFile: Decodable {
         stateDir = try container.decodeIfPresent(String.self, forKey: .stateDir)
         telegram = try container.decodeUnlessMissing(TelegramSection.self, forKey: .telegram)
         limits = try container.decodeUnlessMissing(LimitsSection.self, forKey: .limits)
-        warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
+        warnings =
+            try decoder.unknownKeyWarnings(known: CodingKeys.self)
             + (projects ?? []).flatMap(\.warnings) + (codex?.warnings ?? [])
             + (telegram?.warnings ?? []) + (limits?.warnings ?? [])
     }
@@ -102,8 +103,9 @@ struct ConfigFile: Decodable {
                 } catch {
                     // Every failure is reported at this entry: JSONDecoder reports a number that does not
                     // fit (1.5, 1e20) as invalid JSON without naming any key.
-                    throw DecodingError.dataCorrupted(DecodingError.Context(
-                        codingPath: decoder.codingPath, debugDescription: "not a whole number", underlyingError: error))
+                    throw DecodingError.dataCorrupted(
+                        DecodingError.Context(
+                            codingPath: decoder.codingPath, debugDescription: "not a whole number", underlyingError: error))
                 }
             }
         }
@@ -130,8 +132,9 @@ struct ConfigFile: Decodable {
             func number(_ key: CodingKeys) throws -> Double? {
                 guard let value = try container.decodeUnlessMissing(Double.self, forKey: key) else { return nil }
                 guard value >= key.minimum else {
-                    throw DecodingError.dataCorrupted(DecodingError.Context(
-                        codingPath: container.codingPath + [key], debugDescription: "below \(key.minimum)"))
+                    throw DecodingError.dataCorrupted(
+                        DecodingError.Context(
+                            codingPath: container.codingPath + [key], debugDescription: "below \(key.minimum)"))
                 }
                 return value
             }

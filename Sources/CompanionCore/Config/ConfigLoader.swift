@@ -18,15 +18,15 @@ public struct ConfigLoader: Sendable {
     public let environment: UserEnvironment
 
     public static let starterConfig = """
-    {
-      "projects": [
-        {"name": "myproject", "repo_path": "/absolute/path/to/myproject", "notes": "optional"}
-      ],
-      "codex": {"binary": "optional: path to codex, default codex on PATH"},
-      "state_dir": "optional: default ~/.codex-companion",
-      "telegram": {"allowed_user_ids": [123456789]}
-    }
-    """
+        {
+          "projects": [
+            {"name": "myproject", "repo_path": "/absolute/path/to/myproject", "notes": "optional"}
+          ],
+          "codex": {"binary": "optional: path to codex, default codex on PATH"},
+          "state_dir": "optional: default ~/.codex-companion",
+          "telegram": {"allowed_user_ids": [123456789]}
+        }
+        """
 
     private static let sandboxModes: Set<String> = ["read-only", "workspace-write", "danger-full-access"]
 
@@ -37,8 +37,9 @@ public struct ConfigLoader: Sendable {
     public func load(path: String) throws(ConfigError) -> Loaded {
         let expanded = environment.expandingTilde(path)
         guard FileManager.default.fileExists(atPath: expanded) else {
-            throw ConfigError(.missingFile, path: expanded,
-                              "config file not found. Create it, for example:\n\(Self.starterConfig)")
+            throw ConfigError(
+                .missingFile, path: expanded,
+                "config file not found. Create it, for example:\n\(Self.starterConfig)")
         }
         guard let data = FileManager.default.contents(atPath: expanded) else {
             throw ConfigError(.missingFile, path: expanded, "config file cannot be read (check its permissions)")
@@ -60,8 +61,9 @@ public struct ConfigLoader: Sendable {
         var telegram: CompanionConfig.Telegram?
         if let section = file.telegram { telegram = try validatedTelegram(section, path: path) }
 
-        var config = CompanionConfig(projects: projects, codex: codex, stateDirectory: stateDirectory,
-                                     telegram: telegram, sourcePath: path)
+        var config = CompanionConfig(
+            projects: projects, codex: codex, stateDirectory: stateDirectory,
+            telegram: telegram, sourcePath: path)
         if let section = file.limits { config.limits = Self.limits(from: section) }
         return Loaded(config: config, warnings: file.warnings)
     }
@@ -77,8 +79,9 @@ public struct ConfigLoader: Sendable {
                 throw ConfigError(.invalidValue, path: path, "\"\(key).name\" is missing")
             }
             guard ProjectName.isValid(name) else {
-                throw ConfigError(.invalidValue, path: path,
-                                  "\"\(key).name\" is \"\(name)\": use a simple word (letters, digits, - and _, at most 32)")
+                throw ConfigError(
+                    .invalidValue, path: path,
+                    "\"\(key).name\" is \"\(name)\": use a simple word (letters, digits, - and _, at most 32)")
             }
             guard seen.insert(name.lowercased()).inserted else {
                 throw ConfigError(.duplicateName, path: path, "\"\(key).name\": the name \"\(name)\" is used twice (names ignore case)")
@@ -106,20 +109,23 @@ public struct ConfigLoader: Sendable {
     /// The binary with `~` expanded, the Codex home (config, then `$CODEX_HOME`, then `~/.codex`), and a
     /// known sandbox mode. Without a `codex` section all three are the defaults.
     private func validatedCodex(_ section: ConfigFile.CodexSection?, path: String) throws(ConfigError) -> CompanionConfig.Codex {
-        var codex = CompanionConfig.Codex(binary: section?.binary.map(environment.expandingTilde),
-                                          home: CodexHome.resolve(configured: section?.home, environment: environment))
+        var codex = CompanionConfig.Codex(
+            binary: section?.binary.map(environment.expandingTilde),
+            home: CodexHome.resolve(configured: section?.home, environment: environment))
         if let sandbox = section?.sandbox { codex.sandbox = sandbox }
         guard Self.sandboxModes.contains(codex.sandbox) else {
-            throw ConfigError(.invalidValue, path: path,
-                              "\"codex.sandbox\" must be one of \(Self.sandboxModes.sorted().joined(separator: ", "))")
+            throw ConfigError(
+                .invalidValue, path: path,
+                "\"codex.sandbox\" must be one of \(Self.sandboxModes.sorted().joined(separator: ", "))")
         }
         return codex
     }
 
     /// The allowlist (empty when left out), an http(s) Bot API base URL, and the token file with `~` expanded.
     private func validatedTelegram(_ section: ConfigFile.TelegramSection, path: String) throws(ConfigError) -> CompanionConfig.Telegram {
-        var telegram = CompanionConfig.Telegram(allowedUserIDs: section.allowedUserIDs ?? [],
-                                                botTokenFile: section.botTokenFile.map(environment.expandingTilde))
+        var telegram = CompanionConfig.Telegram(
+            allowedUserIDs: section.allowedUserIDs ?? [],
+            botTokenFile: section.botTokenFile.map(environment.expandingTilde))
         if let base = section.apiBaseURL { telegram.apiBaseURL = base }
         guard telegram.apiBaseURL.hasPrefix("http://") || telegram.apiBaseURL.hasPrefix("https://") else {
             throw ConfigError(.invalidValue, path: path, "\"telegram.api_base_url\" must start with http:// or https://")

@@ -122,7 +122,7 @@ enum MarkdownBlockParser {
                 if rest.hasPrefix(" ") || rest.hasPrefix("\t") { rest.removeFirst() }
                 inner.append(rest)
             } else if let last = inner.last, !isBlank(last), !startsBlock(content, indent: indent) {
-                inner.append(content)   // a lazy continuation of the quoted paragraph
+                inner.append(content)  // a lazy continuation of the quoted paragraph
             } else {
                 break
             }
@@ -151,7 +151,8 @@ enum MarkdownBlockParser {
             }
             let content = strip(line, columns: indent)
             if indent <= 3, !isThematicBreak(content), let marker = ListMarker(line, interruptingParagraph: false),
-               marker.continues(first) {
+                marker.continues(first)
+            {
                 items.append(current)
                 current = [marker.firstLine]
                 contentIndent = marker.contentIndent
@@ -159,7 +160,7 @@ enum MarkdownBlockParser {
                 continue
             }
             if let last = current.last, !isBlank(last), !startsBlock(content, indent: indent) {
-                current.append(content)   // a lazy continuation line
+                current.append(content)  // a lazy continuation line
                 index += 1
                 continue
             }
@@ -223,8 +224,9 @@ enum MarkdownBlockParser {
     }
 
     private static func startsBlock(_ content: String, indent: Int) -> Bool {
-        indent <= 3 && (Fence(opening: content) != nil || atxHeading(content) != nil || isThematicBreak(content)
-            || content.hasPrefix(">") || ListMarker(content, interruptingParagraph: true) != nil)
+        indent <= 3
+            && (Fence(opening: content) != nil || atxHeading(content) != nil || isThematicBreak(content)
+                || content.hasPrefix(">") || ListMarker(content, interruptingParagraph: true) != nil)
     }
 
     private static func atxHeading(_ content: String) -> (Int, String)? {

@@ -15,7 +15,9 @@ enum MarkdownEntities {
     static func decode(_ characters: [Character], at index: Int) -> (String, Int)? {
         var end = index + 1
         while end < characters.count, end - index <= 33, characters[end] != ";" {
-            guard characters[end].isASCII, characters[end].isLetter || characters[end].isNumber || characters[end] == "#" else { return nil }
+            guard characters[end].isASCII, characters[end].isLetter || characters[end].isNumber || characters[end] == "#" else {
+                return nil
+            }
             end += 1
         }
         guard end < characters.count, characters[end] == ";", end > index + 1 else { return nil }

@@ -155,13 +155,15 @@ struct MarkdownInlineParser {
         guard end < characters.count, end > index + 1 else { return nil }
         let content = String(characters[(index + 1)..<end])
         if let colon = content.firstIndex(of: ":"), content.distance(from: content.startIndex, to: colon) >= 2,
-           content[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }),
-           content.first?.isLetter == true {
+            content[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }),
+            content.first?.isLetter == true
+        {
             return (.link(destination: content, [.text(content)]), end + 1)
         }
         let parts = content.split(separator: "@", omittingEmptySubsequences: false)
         if parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-           content.allSatisfy({ $0.isASCII && !$0.isWhitespace }) {
+            content.allSatisfy({ $0.isASCII && !$0.isWhitespace })
+        {
             return (.link(destination: "mailto:" + content, [.text(content)]), end + 1)
         }
         return nil
@@ -246,8 +248,10 @@ struct MarkdownInlineParser {
         }
         let before = index > 0 ? characters[index - 1] : nil
         let after = end < characters.count ? characters[end] : nil
-        let leftFlanking = !Self.isWhitespace(after) && (!Self.isPunctuation(after) || Self.isWhitespace(before) || Self.isPunctuation(before))
-        let rightFlanking = !Self.isWhitespace(before) && (!Self.isPunctuation(before) || Self.isWhitespace(after) || Self.isPunctuation(after))
+        let leftFlanking =
+            !Self.isWhitespace(after) && (!Self.isPunctuation(after) || Self.isWhitespace(before) || Self.isPunctuation(before))
+        let rightFlanking =
+            !Self.isWhitespace(before) && (!Self.isPunctuation(before) || Self.isWhitespace(after) || Self.isPunctuation(after))
         var canOpen = leftFlanking
         var canClose = rightFlanking
         if character == "_" {
@@ -261,8 +265,10 @@ struct MarkdownInlineParser {
             return end
         }
         flushText()
-        runs.append(DelimiterRun(character: character, length: length, canOpen: canOpen, canClose: canClose, remaining: length,
-                                 piece: pieces.count))
+        runs.append(
+            DelimiterRun(
+                character: character, length: length, canOpen: canOpen, canClose: canClose, remaining: length,
+                piece: pieces.count))
         pieces.append(.delimiter(runs.count - 1))
         return end
     }

@@ -5,14 +5,18 @@ public protocol CodexRunning: Sendable {
     /// SIGKILL after a grace period) and the result holds what the turn did until then.
     /// Throws `CodexLaunchError` when Codex cannot be started at all.
     /// `onProcessStarted` receives Codex's process id once it runs, so a crash can be cleaned up after.
-    func run(_ request: CodexRunRequest, control: RunControl?,
-             onProcessStarted: @escaping @Sendable (Int32) async -> Void,
-             onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult
+    func run(
+        _ request: CodexRunRequest, control: RunControl?,
+        onProcessStarted: @escaping @Sendable (Int32) async -> Void,
+        onEvent: @escaping @Sendable (CodexEvent) async -> Void
+    ) async throws -> CodexRunResult
 }
 
 extension CodexRunning {
-    public func run(_ request: CodexRunRequest, control: RunControl? = nil,
-                    onEvent: @escaping @Sendable (CodexEvent) async -> Void) async throws -> CodexRunResult {
+    public func run(
+        _ request: CodexRunRequest, control: RunControl? = nil,
+        onEvent: @escaping @Sendable (CodexEvent) async -> Void
+    ) async throws -> CodexRunResult {
         try await run(request, control: control, onProcessStarted: { _ in }, onEvent: onEvent)
     }
 }

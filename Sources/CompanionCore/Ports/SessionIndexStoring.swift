@@ -47,8 +47,10 @@ public struct IndexedRollout: Sendable, Equatable {
     public var firstPrompt: String?
     public var cumulativeUsage: TokenUsage?
 
-    public init(path: String, codexHome: String, size: Int64, modifiedNanoseconds: Int64, readOffset: Int64, threadID: String?,
-                cwd: String?, source: String, startedAt: Date?, firstPrompt: String?, cumulativeUsage: TokenUsage?) {
+    public init(
+        path: String, codexHome: String, size: Int64, modifiedNanoseconds: Int64, readOffset: Int64, threadID: String?,
+        cwd: String?, source: String, startedAt: Date?, firstPrompt: String?, cumulativeUsage: TokenUsage?
+    ) {
         self.path = path
         self.codexHome = codexHome
         self.size = size
@@ -67,7 +69,8 @@ public struct IndexedRollout: Sendable, Equatable {
     /// The session, when the file is one.
     public var session: CodexSession? {
         guard let threadID, let cwd else { return nil }
-        return CodexSession(id: threadID, cwd: cwd, startedAt: startedAt, lastUsedAt: modifiedAt, firstPrompt: firstPrompt,
-                            source: source, cumulativeUsage: cumulativeUsage)
+        return CodexSession(
+            id: threadID, cwd: cwd, startedAt: startedAt, lastUsedAt: modifiedAt, firstPrompt: firstPrompt,
+            source: source, cumulativeUsage: cumulativeUsage)
     }
 }

@@ -23,8 +23,10 @@ public struct CodexSession: Sendable, Equatable {
     /// The thread's cumulative token usage so far, when the file records it.
     public var cumulativeUsage: TokenUsage?
 
-    public init(id: String, cwd: String, startedAt: Date?, lastUsedAt: Date, firstPrompt: String?, source: String,
-                cumulativeUsage: TokenUsage?) {
+    public init(
+        id: String, cwd: String, startedAt: Date?, lastUsedAt: Date, firstPrompt: String?, source: String,
+        cumulativeUsage: TokenUsage?
+    ) {
         self.id = id
         self.cwd = cwd
         self.startedAt = startedAt

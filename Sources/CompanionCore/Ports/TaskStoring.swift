@@ -93,8 +93,10 @@ public struct StoredTask: Sendable, Equatable {
     public var turnUsage: TokenUsage? = nil
     public var lineCounts: [String: LineCounts] = [:]
 
-    public init(id: Int64, project: String, prompt: String, mode: TaskMode, status: TaskStatus, threadID: String?,
-                startedAt: Date, endedAt: Date?) {
+    public init(
+        id: Int64, project: String, prompt: String, mode: TaskMode, status: TaskStatus, threadID: String?,
+        startedAt: Date, endedAt: Date?
+    ) {
         self.id = id
         self.project = project
         self.prompt = prompt

@@ -108,7 +108,8 @@ public enum BotReplies {
         var lines: [String] = []
         if scope != .queued {
             if let task = answer.stopping {
-                lines.append("Stopping the task in \(task.request.project.name): \"\(PromptPreview.firstLine(task.request.prompt, limit: 40))\"…")
+                lines.append(
+                    "Stopping the task in \(task.request.project.name): \"\(PromptPreview.firstLine(task.request.prompt, limit: 40))\"…")
             } else if answer.ambiguous {
                 lines.append("Tasks run in several projects: select one with /project <name>, then /cancel.")
             } else {
@@ -130,14 +131,19 @@ public enum BotReplies {
         if snapshot.isIdle { lines.append("Idle: no Codex task is running.") }
         for entry in snapshot.running {
             let elapsed = Durations.short(now.timeIntervalSince(entry.startedAt))
-            lines.append("Running in \(entry.task.request.project.name) for \(elapsed): \"\(PromptPreview.firstLine(entry.task.request.prompt, limit: 60))\"")
+            lines.append(
+                "Running in \(entry.task.request.project.name) for \(elapsed): \"\(PromptPreview.firstLine(entry.task.request.prompt, limit: 60))\""
+            )
         }
         for task in snapshot.elsewhere {
             let elapsed = Durations.short(now.timeIntervalSince(task.startedAt))
-            lines.append("Running in \(task.project) for \(elapsed) (\(requesterWords(task.requester))): \"\(PromptPreview.firstLine(task.prompt, limit: 60))\"")
+            lines.append(
+                "Running in \(task.project) for \(elapsed) (\(requesterWords(task.requester))): \"\(PromptPreview.firstLine(task.prompt, limit: 60))\""
+            )
         }
         for (index, task) in snapshot.queued.enumerated() {
-            lines.append("Queued #\(index + 1) in \(task.request.project.name): \"\(PromptPreview.firstLine(task.request.prompt, limit: 60))\"")
+            lines.append(
+                "Queued #\(index + 1) in \(task.request.project.name): \"\(PromptPreview.firstLine(task.request.prompt, limit: 60))\"")
         }
         return lines.joined(separator: "\n")
     }

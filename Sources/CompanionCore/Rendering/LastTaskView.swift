@@ -44,7 +44,8 @@ public struct LastTaskView: Sendable {
             break
         }
         let plain = ([title, prompt] + lines).joined(separator: "\n")
-        let html = "<b>\(TelegramHTML.escape(title))</b>\n\(TelegramHTML.escape(prompt))\n"
+        let html =
+            "<b>\(TelegramHTML.escape(title))</b>\n\(TelegramHTML.escape(prompt))\n"
             + TelegramHTML.escape(lines.joined(separator: "\n"))
         return RenderedMessage(html: html, plain: plain)
     }

@@ -16,7 +16,7 @@ public struct MessageSplitter: Sendable {
         var chunks: [String] = []
         var current: [String] = []
         var currentSize = 0
-        var openFence: String?   // the fence line that opened the code block we are in, if any
+        var openFence: String?  // the fence line that opened the code block we are in, if any
         var fenceAtChunkStart: String?
 
         func flush() {
@@ -53,7 +53,10 @@ public struct MessageSplitter: Sendable {
         var result: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var scalars = Substring(line).unicodeScalars[...]
-            if scalars.isEmpty { result.append(""); continue }
+            if scalars.isEmpty {
+                result.append("")
+                continue
+            }
             while !scalars.isEmpty {
                 let piece = scalars.prefix(maxLength)
                 result.append(String(String.UnicodeScalarView(piece)))

@@ -108,7 +108,10 @@ public struct ProgressState: Sendable, Equatable {
 
     /// The progress message once the result is out: a one-line record that points below.
     public static func frozen(_ report: TaskReport, steps: Int) -> RenderedMessage {
-        RenderedMessage(plain: "\(ReportText.headline(report.status)) · \(report.project.name) · \(Durations.short(report.duration)) · \(steps) steps: result below")
+        RenderedMessage(
+            plain:
+                "\(ReportText.headline(report.status)) · \(report.project.name) · \(Durations.short(report.duration)) · \(steps) steps: result below"
+        )
     }
 
     /// Inline code in the plain text (rendered as <code> in HTML), shortened for a phone.

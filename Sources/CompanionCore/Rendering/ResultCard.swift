@@ -13,8 +13,10 @@ public struct ResultCard: Sendable {
     public init() {}
 
     /// Telegram messages; `header` (e.g. /last's "what was asked") comes first.
-    public func render(_ report: TaskReport, lineCounts: [String: LineCounts] = [:],
-                       header: RenderedMessage? = nil) -> [RenderedMessage] {
+    public func render(
+        _ report: TaskReport, lineCounts: [String: LineCounts] = [:],
+        header: RenderedMessage? = nil
+    ) -> [RenderedMessage] {
         pack((header.map { [$0] } ?? []) + blocks(report, lineCounts: lineCounts))
     }
 
@@ -27,8 +29,10 @@ public struct ResultCard: Sendable {
         var blocks: [RenderedMessage] = []
         let headline = "\(ReportText.headline(report.status)) · \(report.project.name) · \(Durations.short(report.duration))"
         let session = SessionText.card(report)
-        blocks.append(RenderedMessage(html: "<b>\(TelegramHTML.escape(headline))</b>\n\(TelegramHTML.escape(session))",
-                                      plain: "\(headline)\n\(session)"))
+        blocks.append(
+            RenderedMessage(
+                html: "<b>\(TelegramHTML.escape(headline))</b>\n\(TelegramHTML.escape(session))",
+                plain: "\(headline)\n\(session)"))
         if report.status != .done, let reason = report.stopReason.map(StopReasonText.explain) ?? report.failureReason {
             blocks.append(RenderedMessage(html: "<i>\(TelegramHTML.escape(reason))</i>", plain: reason))
         }
@@ -112,8 +116,9 @@ public struct ResultCard: Sendable {
         if let current { messages.append(current) }
         guard messages.count > 1 else { return messages }
         return messages.enumerated().map { index, message in
-            RenderedMessage(html: message.html + "\n(\(index + 1)/\(messages.count))",
-                            plain: message.plain + "\n(\(index + 1)/\(messages.count))")
+            RenderedMessage(
+                html: message.html + "\n(\(index + 1)/\(messages.count))",
+                plain: message.plain + "\n(\(index + 1)/\(messages.count))")
         }
     }
 }

@@ -35,10 +35,12 @@ public actor CommandRouter {
     /// the only writer of the choice, so the message path reads it from memory.
     private var activeProjectNames: [Int64: String?] = [:]
 
-    public init(settings: Settings, service: TaskService, chats: any ChatStateStoring, messenger: any ChatMessaging,
-                inspector: any RepositoryInspecting, audit: any AuditRecording, joiner: SplitPromptJoiner,
-                launcher: any WorkLaunching, clock: any TaskClock = SystemClock(),
-                logger: Logger = Logger(label: "companion.router")) {
+    public init(
+        settings: Settings, service: TaskService, chats: any ChatStateStoring, messenger: any ChatMessaging,
+        inspector: any RepositoryInspecting, audit: any AuditRecording, joiner: SplitPromptJoiner,
+        launcher: any WorkLaunching, clock: any TaskClock = SystemClock(),
+        logger: Logger = Logger(label: "companion.router")
+    ) {
         self.settings = settings
         self.service = service
         self.chats = chats
@@ -59,8 +61,10 @@ public actor CommandRouter {
     public func handle(_ message: IncomingMessage) async {
         let started = clock.now()
         let (command, project, outcome) = await route(message)
-        await audit.record(AuditEntry(time: started, requester: message.requester, userID: message.userID, command: command,
-                                      project: project, outcome: outcome, duration: clock.now().timeIntervalSince(started)))
+        await audit.record(
+            AuditEntry(
+                time: started, requester: message.requester, userID: message.userID, command: command,
+                project: project, outcome: outcome, duration: clock.now().timeIntervalSince(started)))
     }
 
     /// Answers the message; returns what the audit trail records.
@@ -135,9 +139,12 @@ public actor CommandRouter {
     }
 
     private func refuse(_ message: IncomingMessage) async {
-        logger.warning("refused a message from an unauthorised sender",
-                       metadata: ["user": "\(message.userID.map(String.init) ?? "-")", "chat": "\(message.chatID)",
-                                  "private": "\(message.isPrivate)"])
+        logger.warning(
+            "refused a message from an unauthorised sender",
+            metadata: [
+                "user": "\(message.userID.map(String.init) ?? "-")", "chat": "\(message.chatID)",
+                "private": "\(message.isPrivate)",
+            ])
         // One generic refusal per sender, in private chats only, and nothing about projects or paths.
         guard !message.isEdit, message.isPrivate, let user = message.userID, refusedUsers.insert(user).inserted else { return }
         await reply(message, BotReplies.privateBot)
@@ -145,8 +152,10 @@ public actor CommandRouter {
 
     // MARK: - Tasks
 
-    private func submit(_ prompt: String, mode: TaskMode, command: String?, message: IncomingMessage,
-                        active: Project?) async -> CommandOutcome {
+    private func submit(
+        _ prompt: String, mode: TaskMode, command: String?, message: IncomingMessage,
+        active: Project?
+    ) async -> CommandOutcome {
         guard let project = active else {
             await reply(message, BotReplies.pickProjectFirst(settings.projects))
             return .refused
@@ -187,8 +196,10 @@ public actor CommandRouter {
         let message = pending.first
         let active = await activeProject(chatID: message.chatID)
         let outcome = await submit(pending.text, mode: .continue, command: nil, message: message, active: active)
-        await audit.record(AuditEntry(time: started, requester: message.requester, userID: message.userID, command: "text",
-                                      project: active?.name, outcome: outcome, duration: clock.now().timeIntervalSince(started)))
+        await audit.record(
+            AuditEntry(
+                time: started, requester: message.requester, userID: message.userID, command: "text",
+                project: active?.name, outcome: outcome, duration: clock.now().timeIntervalSince(started)))
     }
 
     // MARK: - Quick commands
@@ -227,8 +238,9 @@ public actor CommandRouter {
             }
             await reply(message, BotReplies.changes(changes, project: project))
             let stamp = ISO8601DateFormatter().string(from: clock.now()).prefix(19).replacingOccurrences(of: ":", with: "")
-            let sent = await messenger.sendDocument(chatID: message.chatID, fileName: "\(project.name)-\(stamp).patch",
-                                                    contents: Data(changes.patch.utf8), caption: "git diff of \(project.name)")
+            let sent = await messenger.sendDocument(
+                chatID: message.chatID, fileName: "\(project.name)-\(stamp).patch",
+                contents: Data(changes.patch.utf8), caption: "git diff of \(project.name)")
             return sent ? .ok : .failed
         } catch {
             logger.error("reading the diff failed", metadata: ["project": "\(project.name)", "error": "\(error)"])

@@ -16,8 +16,10 @@ public struct IncomingMessage: Sendable, Equatable {
     /// An edit of an earlier message.
     public var isEdit: Bool
 
-    public init(chatID: Int64, userID: Int64?, isPrivate: Bool, senderIsBot: Bool = false, text: String?, sentAt: Date,
-                isEdit: Bool = false) {
+    public init(
+        chatID: Int64, userID: Int64?, isPrivate: Bool, senderIsBot: Bool = false, text: String?, sentAt: Date,
+        isEdit: Bool = false
+    ) {
         self.chatID = chatID
         self.userID = userID
         self.isPrivate = isPrivate

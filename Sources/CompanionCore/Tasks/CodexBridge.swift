@@ -14,8 +14,10 @@ public struct CodexBridge: Sendable {
     /// Who first ran each thread in the companion: it never changes once known, so it is asked once.
     private let firstRequesters = FirstRequesters()
 
-    public init(runner: any CodexRunning, sessions: any SessionLocating, store: any TaskStoring,
-                clock: any TaskClock = SystemClock(), logger: Logger = Logger(label: "companion.bridge")) {
+    public init(
+        runner: any CodexRunning, sessions: any SessionLocating, store: any TaskStoring,
+        clock: any TaskClock = SystemClock(), logger: Logger = Logger(label: "companion.bridge")
+    ) {
         self.runner = runner
         self.sessions = sessions
         self.store = store
@@ -48,7 +50,8 @@ public struct CodexBridge: Sendable {
             }
             return .continued(latest, origin: SessionOrigin.of(latest, firstRequester: requester))
         } catch {
-            logger.error("listing sessions failed, starting a new one", metadata: ["project": "\(request.project.name)", "error": "\(error)"])
+            logger.error(
+                "listing sessions failed, starting a new one", metadata: ["project": "\(request.project.name)", "error": "\(error)"])
             return .newBecauseNoneFound
         }
     }
@@ -56,8 +59,10 @@ public struct CodexBridge: Sendable {
     /// Runs the turn of task `taskID`, already recorded as running in `session`. `onEvent` receives each
     /// Codex event as it arrives; `control` lets the service stop the run, and its stop reason is kept in
     /// the report. A Codex that cannot start is a failed report, never a thrown error.
-    public func run(taskID: Int64, request: TaskRequest, session: SessionNote, startedAt: Date, control: RunControl,
-                    onEvent: @escaping @Sendable (CodexEvent) -> Void) async -> TaskReport {
+    public func run(
+        taskID: Int64, request: TaskRequest, session: SessionNote, startedAt: Date, control: RunControl,
+        onEvent: @escaping @Sendable (CodexEvent) -> Void
+    ) async -> TaskReport {
         let prompt = request.prompt.trimmingCharacters(in: .whitespacesAndNewlines)
         var usageBefore = TokenUsage.zero
         if case .continued(let existing, _) = session { usageBefore = existing.cumulativeUsage ?? .zero }
@@ -82,9 +87,12 @@ public struct CodexBridge: Sendable {
                 })
             if let raw = result.rawFailure {
                 // The user gets one line; the log keeps Codex's own words and the end of its stderr.
-                logger.error("codex turn failed", metadata: metadata.merging([
-                    "codex_error": "\(raw)", "exit_code": "\(result.exitCode.map(String.init) ?? "-")",
-                    "stderr_tail": "\(result.stderrTail.suffix(2000))"]) { $1 })
+                logger.error(
+                    "codex turn failed",
+                    metadata: metadata.merging([
+                        "codex_error": "\(raw)", "exit_code": "\(result.exitCode.map(String.init) ?? "-")",
+                        "stderr_tail": "\(result.stderrTail.suffix(2000))",
+                    ]) { $1 })
             }
             // A run we stopped ended because of us, not because Codex failed: its status says why.
             let stopReason = result.succeeded ? nil : control.stopReason

@@ -35,8 +35,12 @@ struct TaskQueue {
     /// The next task that may start now, taken out of the line and marked running.
     mutating func takeNext(control: (QueuedTask) -> RunControl, now: Date) -> Running? {
         guard running.count < maxParallel else { return nil }
-        guard let index = waiting.firstIndex(where: { running[$0.request.project.name] == nil
-            && !heldElsewhere.contains($0.request.project.name) }) else { return nil }
+        guard
+            let index = waiting.firstIndex(where: {
+                running[$0.request.project.name] == nil
+                    && !heldElsewhere.contains($0.request.project.name)
+            })
+        else { return nil }
         let task = waiting.remove(at: index)
         let entry = Running(task: task, control: control(task), startedAt: now)
         running[task.request.project.name] = entry

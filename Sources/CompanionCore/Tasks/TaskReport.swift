@@ -22,9 +22,12 @@ public struct TaskReport: Sendable, Equatable {
     public var stdoutTail: String
     public var stderrTail: String
 
-    public init(taskID: Int64, requester: Requester = .cli, project: Project, prompt: String, mode: TaskMode, session: SessionNote, status: TaskStatus,
-                startedAt: Date, endedAt: Date, exitCode: Int32?, turn: TurnRecord, turnUsage: TokenUsage?,
-                failureReason: String?, stopReason: StopReason? = nil, stdoutTail: String, stderrTail: String) {
+    public init(
+        taskID: Int64, requester: Requester = .cli, project: Project, prompt: String, mode: TaskMode, session: SessionNote,
+        status: TaskStatus,
+        startedAt: Date, endedAt: Date, exitCode: Int32?, turn: TurnRecord, turnUsage: TokenUsage?,
+        failureReason: String?, stopReason: StopReason? = nil, stdoutTail: String, stderrTail: String
+    ) {
         self.taskID = taskID
         self.requester = requester
         self.project = project

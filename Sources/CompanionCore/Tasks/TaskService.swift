@@ -21,8 +21,10 @@ public actor TaskService {
         /// This process: recorded as the owner of the tasks it runs.
         public var ownerPID: Int32
 
-        public init(maxParallel: Int = 2, taskTimeout: Duration = .seconds(3600), idleTimeout: Duration = .seconds(900),
-                    busyRetry: Duration = .seconds(2), ownerPID: Int32) {
+        public init(
+            maxParallel: Int = 2, taskTimeout: Duration = .seconds(3600), idleTimeout: Duration = .seconds(900),
+            busyRetry: Duration = .seconds(2), ownerPID: Int32
+        ) {
             self.maxParallel = maxParallel
             self.taskTimeout = taskTimeout
             self.idleTimeout = idleTimeout
@@ -59,8 +61,10 @@ public actor TaskService {
     private var retryScheduled = false
     private var stopping = false
 
-    public init(settings: Settings, bridge: CodexBridge, store: any TaskStoring, reaper: any ProcessReaping,
-                clock: any TaskClock = SystemClock(), logger: Logger = Logger(label: "companion.tasks")) {
+    public init(
+        settings: Settings, bridge: CodexBridge, store: any TaskStoring, reaper: any ProcessReaping,
+        clock: any TaskClock = SystemClock(), logger: Logger = Logger(label: "companion.tasks")
+    ) {
         self.settings = settings
         self.bridge = bridge
         self.store = store
@@ -122,8 +126,10 @@ public actor TaskService {
         }
         let id: Int64
         do {
-            id = try await store.queueTask(NewTask(requester: request.requester, project: project, prompt: request.prompt,
-                                                   mode: request.mode, askedAt: clock.now(), ownerPID: settings.ownerPID))
+            id = try await store.queueTask(
+                NewTask(
+                    requester: request.requester, project: project, prompt: request.prompt,
+                    mode: request.mode, askedAt: clock.now(), ownerPID: settings.ownerPID))
         } catch {
             logger.error("recording a task failed", metadata: ["project": "\(project)", "error": "\(error)"])
             return .refused(.storeFailed)
@@ -222,13 +228,17 @@ public actor TaskService {
             let undelivered = try await store.undeliveredResults()
             for stored in try await store.queuedTasks() where !(await isRunElsewhere(stored)) {
                 guard let project = projects.first(where: { $0.name == stored.project }) else {
-                    let request = TaskRequest(project: Project(name: stored.project, repoPath: ""), prompt: stored.prompt,
-                                              mode: stored.mode, requester: stored.requester)
+                    let request = TaskRequest(
+                        project: Project(name: stored.project, repoPath: ""), prompt: stored.prompt,
+                        mode: stored.mode, requester: stored.requester)
                     await endWithoutRun(QueuedTask(id: stored.id, request: request), reason: .projectRemoved)
                     continue
                 }
-                queue.append(QueuedTask(id: stored.id, request: TaskRequest(
-                    project: project, prompt: stored.prompt, mode: stored.mode, requester: stored.requester)))
+                queue.append(
+                    QueuedTask(
+                        id: stored.id,
+                        request: TaskRequest(
+                            project: project, prompt: stored.prompt, mode: stored.mode, requester: stored.requester)))
             }
             await startEligible()
             return undelivered
@@ -270,13 +280,16 @@ public actor TaskService {
         events.publish(.started(StartedTask(id: task.id, request: task.request, session: session, startedAt: startedAt)))
         let bridge = self.bridge
         let events = self.events
-        jobSink.yield(.work { [self] in
-            let report = await Self.execute(task, session: session, startedAt: startedAt, control: entry.control,
-                                            bridge: bridge, settings: settings, clock: clock) { event in
-                events.publish(.progressed(taskID: task.id, event))
-            }
-            await self.finish(report)
-        })
+        jobSink.yield(
+            .work { [self] in
+                let report = await Self.execute(
+                    task, session: session, startedAt: startedAt, control: entry.control,
+                    bridge: bridge, settings: settings, clock: clock
+                ) { event in
+                    events.publish(.progressed(taskID: task.id, event))
+                }
+                await self.finish(report)
+            })
     }
 
     /// Marks the task running; a slot held by a dead process is reclaimed and taken once more.
@@ -291,15 +304,18 @@ public actor TaskService {
     }
 
     /// Runs Codex beside a watchdog that stops it at the wall-clock or idle limit.
-    private static func execute(_ task: QueuedTask, session: SessionNote, startedAt: Date, control: RunControl,
-                                bridge: CodexBridge, settings: Settings, clock: any TaskClock,
-                                onEvent: @escaping @Sendable (CodexEvent) -> Void) async -> TaskReport {
+    private static func execute(
+        _ task: QueuedTask, session: SessionNote, startedAt: Date, control: RunControl,
+        bridge: CodexBridge, settings: Settings, clock: any TaskClock,
+        onEvent: @escaping @Sendable (CodexEvent) -> Void
+    ) async -> TaskReport {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await watch(control, startedAt: startedAt, settings: settings, clock: clock)
             }
-            let report = await bridge.run(taskID: task.id, request: task.request, session: session, startedAt: startedAt,
-                                          control: control, onEvent: onEvent)
+            let report = await bridge.run(
+                taskID: task.id, request: task.request, session: session, startedAt: startedAt,
+                control: control, onEvent: onEvent)
             group.cancelAll()
             return report
         }
@@ -398,14 +414,15 @@ public actor TaskService {
         retryScheduled = true
         let clock = self.clock
         let pause = settings.busyRetry
-        jobSink.yield(.work { [self] in
-            do {
-                try await clock.sleep(for: pause)
-            } catch {
-                return
-            }
-            await self.retryHeld()
-        })
+        jobSink.yield(
+            .work { [self] in
+                do {
+                    try await clock.sleep(for: pause)
+                } catch {
+                    return
+                }
+                await self.retryHeld()
+            })
     }
 
     private func retryHeld() async {

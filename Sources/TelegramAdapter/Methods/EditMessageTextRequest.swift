@@ -14,8 +14,10 @@ public struct EditMessageTextRequest: Encodable, Sendable, Equatable {
         case linkPreviewOptions = "link_preview_options"
     }
 
-    public init(chatID: Int64, messageID: Int64, text: String, parseMode: ParseMode? = nil,
-                linkPreviewOptions: LinkPreviewOptions? = nil) {
+    public init(
+        chatID: Int64, messageID: Int64, text: String, parseMode: ParseMode? = nil,
+        linkPreviewOptions: LinkPreviewOptions? = nil
+    ) {
         self.chatID = chatID
         self.messageID = messageID
         self.text = text

@@ -15,8 +15,10 @@ public struct SendMessageRequest: Encodable, Sendable, Equatable {
         case disableNotification = "disable_notification"
     }
 
-    public init(chatID: Int64, text: String, parseMode: ParseMode? = nil, linkPreviewOptions: LinkPreviewOptions? = nil,
-                disableNotification: Bool? = nil) {
+    public init(
+        chatID: Int64, text: String, parseMode: ParseMode? = nil, linkPreviewOptions: LinkPreviewOptions? = nil,
+        disableNotification: Bool? = nil
+    ) {
         self.chatID = chatID
         self.text = text
         self.parseMode = parseMode

@@ -26,8 +26,11 @@ final class LiveProgress: Sendable {
     init(task: StartedTask) {
         self.task = task
         repoPath = task.request.project.repoPath
-        content = Mutex(Content(state: ProgressState(project: task.request.project.name, session: task.session,
-                                                     startedAt: task.startedAt)))
+        content = Mutex(
+            Content(
+                state: ProgressState(
+                    project: task.request.project.name, session: task.session,
+                    startedAt: task.startedAt)))
     }
 
     var state: ProgressState { content.withLock { $0.state } }

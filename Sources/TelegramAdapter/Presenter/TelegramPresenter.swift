@@ -15,8 +15,10 @@ public struct TelegramPresenter: Sendable {
         /// Answers longer than this (code points) also arrive as a document.
         public var documentThreshold: Int
 
-        public init(progressInterval: Duration = .milliseconds(1500), typingInterval: Duration = .seconds(4),
-                    documentThreshold: Int = 10_000) {
+        public init(
+            progressInterval: Duration = .milliseconds(1500), typingInterval: Duration = .seconds(4),
+            documentThreshold: Int = 10_000
+        ) {
             self.progressInterval = progressInterval
             self.typingInterval = typingInterval
             self.documentThreshold = documentThreshold
@@ -31,9 +33,11 @@ public struct TelegramPresenter: Sendable {
     private let throttle: EditThrottle
     private let logger: Logger
 
-    public init(settings: Settings = Settings(), messenger: any ChatMessaging, delivery: any TaskDelivering,
-                inspector: any RepositoryInspecting, clock: any TaskClock = SystemClock(),
-                logger: Logger = Logger(label: "companion.telegram.present")) {
+    public init(
+        settings: Settings = Settings(), messenger: any ChatMessaging, delivery: any TaskDelivering,
+        inspector: any RepositoryInspecting, clock: any TaskClock = SystemClock(),
+        logger: Logger = Logger(label: "companion.telegram.present")
+    ) {
         self.settings = settings
         self.messenger = messenger
         self.delivery = delivery
@@ -130,7 +134,7 @@ public struct TelegramPresenter: Sendable {
             }
             guard let state = progress.takeChanged() else { continue }
             if await !throttle.edit(chatID: chatID, messageID: messageID, message: state.render(now: clock.now())) {
-                progress.markChanged()   // not shown (rate limited or superseded): the newest state goes next time
+                progress.markChanged()  // not shown (rate limited or superseded): the newest state goes next time
             }
         }
     }
@@ -142,7 +146,8 @@ public struct TelegramPresenter: Sendable {
         let long = answer.unicodeScalars.count > settings.documentThreshold
         if long {
             // A very long answer: a readable head in the chat, and the whole text as a file.
-            shown.turn.finalMessage = String(String.UnicodeScalarView(answer.unicodeScalars.prefix(1500)))
+            shown.turn.finalMessage =
+                String(String.UnicodeScalarView(answer.unicodeScalars.prefix(1500)))
                 + "\n\n… (the full answer is in the attached file)"
         }
         let card = ResultCard().render(shown)
@@ -152,8 +157,9 @@ public struct TelegramPresenter: Sendable {
         }
         if !messageIDs.contains(nil) { await delivery.markDelivered(report.taskID) }
         if long {
-            await messenger.sendDocument(chatID: chatID, fileName: "codex-answer-\(report.taskID).md", contents: Data(answer.utf8),
-                                         caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")
+            await messenger.sendDocument(
+                chatID: chatID, fileName: "codex-answer-\(report.taskID).md", contents: Data(answer.utf8),
+                caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")
         }
         guard !report.turn.filesChanged.isEmpty else { return }
         let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))
