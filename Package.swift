@@ -93,14 +93,16 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "CompanionCoreTests", dependencies: ["CompanionCore"]),
+        // A hand-written fake of every port, for the unit tests of the service, the router and the presenter.
+        .target(name: "PortFakes", dependencies: ["CompanionCore"], path: "Tests/PortFakes"),
+        .testTarget(name: "CompanionCoreTests", dependencies: ["CompanionCore", "PortFakes"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore"]),
         .testTarget(
             name: "CodexAdapterTests",
             dependencies: ["CodexAdapter", "CompanionCore", "Store", "TestSupport"]
         ),
         // Drives the built executable as a subprocess; the dependency makes `swift test` build it.
-        .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "TestSupport"]),
+        .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "CompanionCore", "PortFakes", "TestSupport"]),
         .testTarget(
             name: "CompanionCLITests",
             dependencies: [

@@ -1,0 +1,87 @@
+import CompanionCore
+import Foundation
+import Synchronization
+
+/// A chat that records what the bot sends, with the manual clock's time, and can answer an edit with 429.
+public final class FakeMessenger: ChatMessaging {
+    public struct Sent: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable { case send, post, edit, document }
+        public var kind: Kind
+        public var chatID: Int64
+        public var messageID: Int64?
+        public var text: String
+        public var at: Date
+    }
+
+    private struct State {
+        var sent: [Sent] = []
+        var nextID: Int64 = 100
+        var rateLimitNextEdits: [Duration] = []
+        var typing = 0
+        var editAttempts = 0
+        var failPosts = false
+    }
+
+    private let clock: any TaskClock
+    private let state = Mutex(State())
+
+    public init(clock: any TaskClock) {
+        self.clock = clock
+    }
+
+    public var sent: [Sent] { state.withLock { $0.sent } }
+    public var edits: [Sent] { sent.filter { $0.kind == .edit } }
+    public var typingCount: Int { state.withLock { $0.typing } }
+    /// Every edit asked for, the 429-answered ones too.
+    public var editAttempts: Int { state.withLock { $0.editAttempts } }
+
+    /// From now on posts fail (nil), as when Telegram cannot be reached after retries.
+    public func failPosts(_ fail: Bool = true) {
+        state.withLock { $0.failPosts = fail }
+    }
+
+    /// The next edit is answered with a 429 asking to wait `retryAfter`.
+    public func rateLimitNextEdit(retryAfter: Duration) {
+        state.withLock { $0.rateLimitNextEdits.append(retryAfter) }
+    }
+
+    public func send(chatID: Int64, text: String, style: MessageStyle) async -> Bool {
+        record(.send, chatID: chatID, messageID: nil, text: text)
+        return true
+    }
+
+    public func post(chatID: Int64, message: RenderedMessage, silent: Bool) async -> Int64? {
+        let id = state.withLock { state -> Int64? in
+            if state.failPosts { return nil }
+            state.nextID += 1
+            return state.nextID
+        }
+        guard let id else { return nil }
+        record(.post, chatID: chatID, messageID: id, text: message.plain)
+        return id
+    }
+
+    public func edit(chatID: Int64, messageID: Int64, message: RenderedMessage) async -> EditOutcome {
+        let limited = state.withLock { state -> Duration? in
+            state.editAttempts += 1
+            return state.rateLimitNextEdits.isEmpty ? nil : state.rateLimitNextEdits.removeFirst()
+        }
+        if let limited { return .rateLimited(retryAfter: limited) }
+        record(.edit, chatID: chatID, messageID: messageID, text: message.plain)
+        return .shown
+    }
+
+    public func sendTyping(chatID: Int64) async {
+        state.withLock { $0.typing += 1 }
+    }
+
+    public func sendDocument(chatID: Int64, fileName: String, contents: Data, caption: String) async -> Bool {
+        record(.document, chatID: chatID, messageID: nil, text: fileName)
+        return true
+    }
+
+    private func record(_ kind: Sent.Kind, chatID: Int64, messageID: Int64?, text: String) {
+        let at = clock.now()
+        state.withLock { $0.sent.append(Sent(kind: kind, chatID: chatID, messageID: messageID, text: text, at: at)) }
+    }
+}

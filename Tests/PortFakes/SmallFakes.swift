@@ -1,0 +1,94 @@
+import CompanionCore
+import Foundation
+import Synchronization
+
+/// Sessions per repository, as the test sets them.
+public final class FakeSessions: SessionLocating {
+    public let byRepository = Mutex<[String: [CodexSession]]>([:])
+
+    public init() {}
+
+    public func sessions(inRepository repoPath: String, limit: Int) async throws -> [CodexSession] {
+        Array((byRepository.withLock { $0[repoPath] } ?? []).prefix(limit))
+    }
+
+    public func session(id: String) async throws -> CodexSession? {
+        byRepository.withLock { $0.values.joined().first { $0.id == id } }
+    }
+
+    public func refresh(repository repoPath: String) async throws {}
+}
+
+/// Processes: which companion pids are alive, and which Codex pids were stopped.
+public final class FakeReaper: ProcessReaping {
+    public let liveCompanions = Mutex<Set<Int32>>([])
+    public let stopped = Mutex<[Int32]>([])
+
+    public init(live: Set<Int32> = []) {
+        liveCompanions.withLock { $0 = live }
+    }
+
+    public func stopIfCodex(pid: Int32) async -> Bool {
+        stopped.withLock { $0.append(pid) }
+        return true
+    }
+
+    public func isCompanionRunning(pid: Int32) async -> Bool {
+        liveCompanions.withLock { $0.contains(pid) }
+    }
+}
+
+/// Git, as the test says it looks.
+public struct FakeInspector: RepositoryInspecting {
+    public var counts: [String: LineCounts]
+
+    public init(counts: [String: LineCounts] = [:]) {
+        self.counts = counts
+    }
+
+    public func lineCounts(repoPath: String, paths: [String]) async -> [String: LineCounts] { counts }
+
+    public func uncommittedChanges(repoPath: String) async throws -> RepositoryChanges {
+        RepositoryChanges(patch: "", diffstat: "", fileCount: 0)
+    }
+}
+
+/// The chat ↔ project link in memory.
+public final class FakeChats: ChatStateStoring {
+    public let projects = Mutex<[Int64: String]>([:])
+
+    public init() {}
+
+    public func activeProject(chatID: Int64) async throws -> String? { projects.withLock { $0[chatID] } }
+
+    public func setActiveProject(chatID: Int64, project: String) async throws {
+        projects.withLock { $0[chatID] = project }
+    }
+}
+
+/// Every audit entry, in order.
+public final class RecordingAudit: AuditRecording {
+    public let entries = Mutex<[AuditEntry]>([])
+
+    public init() {}
+
+    public func record(_ entry: AuditEntry) async {
+        entries.withLock { $0.append(entry) }
+    }
+}
+
+/// Runs background work in unstructured tasks the test can wait for.
+public final class ImmediateLauncher: WorkLaunching {
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+
+    public init() {}
+
+    public func launch(_ work: @escaping @Sendable () async -> Void) {
+        let task = Task { await work() }
+        tasks.withLock { $0.append(task) }
+    }
+
+    public func waitForAll() async {
+        for task in tasks.withLock({ $0 }) { await task.value }
+    }
+}
