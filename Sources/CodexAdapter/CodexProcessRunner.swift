@@ -22,7 +22,7 @@ public struct CodexProcessRunner: CodexRunning {
     private let logger: Logger
 
     public init(
-        binaryPath: String, codexHome: String? = nil, sandbox: String = "workspace-write",
+        binaryPath: String, codexHome: String? = nil, sandbox: String = ConfigDefaults.sandbox,
         interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex")
     ) {
         self.binaryPath = binaryPath

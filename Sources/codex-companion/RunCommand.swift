@@ -41,12 +41,9 @@ struct RunCommand: AsyncParsableCommand {
             await service.shutdown()
             await jobs
             let succeeded: CommandOutcome
-            if case .finished(let report) = outcome, report.status == .done {
-                succeeded = .ok
-            } else if case .refused = outcome {
-                succeeded = .refused
-            } else {
-                succeeded = .failed
+            switch outcome {
+            case .refused: succeeded = .refused
+            case .finished(let report): succeeded = report.status == .done ? .ok : .failed
             }
             await context.audit.record(
                 AuditEntry(

@@ -77,8 +77,6 @@ public final class ScriptedCodexRunner: CodexRunning {
     }
 
     private func waitForGate(_ prompt: String) async {
-        let id = UUID()
-        _ = id
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let isOpen = state.withLock { state -> Bool in

@@ -106,7 +106,7 @@ public enum BotReplies {
 
     public static func cancelled(_ answer: CancelAnswer, scope: CancelScope) -> String {
         var lines: [String] = []
-        if scope != .queued {
+        if scope.includesRunning {
             if let task = answer.stopping {
                 lines.append(
                     "Stopping the task in \(task.request.project.name): \"\(PromptPreview.firstLine(task.request.prompt, limit: 40))\"…")
@@ -116,7 +116,7 @@ public enum BotReplies {
                 lines.append("Nothing is running.")
             }
         }
-        if scope != .running {
+        if scope.includesQueued {
             let count = answer.dropped.count
             lines.append(count == 0 ? "No queued tasks." : "Dropped \(count) queued task\(count == 1 ? "" : "s").")
         } else if answer.stillQueued > 0 {

@@ -49,11 +49,6 @@ public actor SplitPromptJoiner {
         return .started
     }
 
-    /// Whether the chat has a prompt waiting for parts.
-    public func isWaiting(chatID: Int64) -> Bool {
-        entries[chatID] != nil
-    }
-
     /// Waits until no part has arrived for `wait`, then returns the joined prompt (once; nil after that,
     /// or if `takeNow` took it first).
     public func complete(chatID: Int64) async -> Pending? {

@@ -7,6 +7,6 @@ public enum CancelScope: String, Sendable, Equatable, CaseIterable {
     /// Both.
     case all
 
-    var includesRunning: Bool { self != .queued }
-    var includesQueued: Bool { self != .running }
+    public var includesRunning: Bool { self != .queued }
+    public var includesQueued: Bool { self != .running }
 }

@@ -8,15 +8,14 @@ struct TaskQueue {
         var task: QueuedTask
         var control: RunControl
         var startedAt: Date
-        /// Codex runs (false while the task is still being taken in the store).
-        var started = false
     }
 
     let maxParallel: Int
     private(set) var waiting: [QueuedTask] = []
     private(set) var running: [String: Running] = [:]
-    /// Projects whose slot another process holds, until the service looks again.
-    var heldElsewhere: Set<String> = []
+    /// Projects whose slot another process holds, with the task holding it when it could be read,
+    /// until the service looks again.
+    var heldElsewhere: [String: StoredTask?] = [:]
 
     init(maxParallel: Int) {
         self.maxParallel = max(1, maxParallel)
@@ -38,18 +37,13 @@ struct TaskQueue {
         guard
             let index = waiting.firstIndex(where: {
                 running[$0.request.project.name] == nil
-                    && !heldElsewhere.contains($0.request.project.name)
+                    && heldElsewhere[$0.request.project.name] == nil
             })
         else { return nil }
         let task = waiting.remove(at: index)
         let entry = Running(task: task, control: control(task), startedAt: now)
         running[task.request.project.name] = entry
         return entry
-    }
-
-    mutating func markStarted(_ taskID: Int64) {
-        guard let project = running.first(where: { $0.value.task.id == taskID })?.key else { return }
-        running[project]?.started = true
     }
 
     /// Frees the project of this task, if it still holds it.

@@ -56,8 +56,6 @@ public actor TaskService {
     private let jobs: AsyncStream<Job>
     private let jobSink: AsyncStream<Job>.Continuation
     private var queue: TaskQueue
-    /// The task holding each project that another process runs, as last seen.
-    private var holders: [String: StoredTask] = [:]
     private var retryScheduled = false
     private var stopping = false
 
@@ -266,8 +264,7 @@ public actor TaskService {
             try await takeSlot(task, session: session, startedAt: startedAt)
         } catch let busy as ProjectBusy {
             queue.putBack(task)
-            queue.heldElsewhere.insert(task.request.project.name)
-            holders[task.request.project.name] = busy.holder
+            queue.heldElsewhere[task.request.project.name] = .some(busy.holder)
             scheduleRetry()
             return
         } catch {
@@ -276,7 +273,6 @@ public actor TaskService {
             events.publish(.notRun(task, reason: .storeFailed))
             return
         }
-        queue.markStarted(task.id)
         events.publish(.started(StartedTask(id: task.id, request: task.request, session: session, startedAt: startedAt)))
         let bridge = self.bridge
         let events = self.events
@@ -386,7 +382,7 @@ public actor TaskService {
         } catch {
             logger.error("reading the running task failed", metadata: ["project": "\(project)", "error": "\(error)"])
         }
-        if let holder = holders[project], queue.heldElsewhere.contains(project) { return .otherProcess(holder) }
+        if case let holder?? = queue.heldElsewhere[project] { return .otherProcess(holder) }
         return queue.running.count >= queue.maxParallel ? .allSlots : nil
     }
 
@@ -427,7 +423,7 @@ public actor TaskService {
 
     private func retryHeld() async {
         retryScheduled = false
-        queue.heldElsewhere = []
+        queue.heldElsewhere = [:]
         await startEligible()
     }
 }
