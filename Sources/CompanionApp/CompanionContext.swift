@@ -51,12 +51,21 @@ public struct CompanionContext: Sendable {
             environment: environment)
     }
 
-    /// The Codex side of a task: the runner on the configured binary, the session index, the store.
+    /// The Codex side of a task: the configured engine on the configured binary, the session index, the store.
     public func bridge(logger: Logger = Logger(label: "companion.bridge")) -> CodexBridge {
-        let runner = CodexProcessRunner(
-            binaryPath: codexBinary ?? config.codex.binary ?? "codex", codexHome: config.codex.home.path,
-            sandbox: config.codex.sandbox)
-        return CodexBridge(runner: runner, sessions: sessions, store: database, logger: logger)
+        CodexBridge(runner: codexRunner(), sessions: sessions, store: database, logger: logger)
+    }
+
+    /// The engine `codex.engine` names.
+    public func codexRunner() -> any CodexRunning {
+        let binary = codexBinary ?? config.codex.binary ?? "codex"
+        switch config.codex.engine {
+        case .exec:
+            return CodexProcessRunner(binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox)
+        case .appServer:
+            // WIRE-APPSERVER: AppServerRunner(binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox, approvalPolicy: config.codex.approvalPolicy)
+            return CodexProcessRunner(binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox)
+        }
     }
 
     /// The task service of this process, with the configured limits. Every client of this process (the
@@ -65,8 +74,10 @@ public struct CompanionContext: Sendable {
         let limits = config.limits
         let settings = TaskService.Settings(
             maxParallel: limits.maxParallel, taskTimeout: .seconds(limits.taskTimeoutMinutes * 60),
-            idleTimeout: .seconds(limits.idleTimeoutMinutes * 60), ownerPID: ProcessInfo.processInfo.processIdentifier)
-        return TaskService(settings: settings, bridge: bridge(), store: database, reaper: OrphanReaper(), logger: logger)
+            idleTimeout: .seconds(limits.idleTimeoutMinutes * 60), ownerPID: ProcessInfo.processInfo.processIdentifier,
+            approvalTimeout: .seconds(config.approvals.timeoutSeconds))
+        return TaskService(
+            settings: settings, bridge: bridge(), store: database, reaper: OrphanReaper(), audit: audit, logger: logger)
     }
 
     /// The one audit trail: the store's audit table and the activity log file.

@@ -71,7 +71,7 @@ public struct Doctor: Sendable {
         guard let version = await probe.version() else {
             return [Finding(level: .problem, text: "codex \(binary) does not answer --version")]
         }
-        var findings = [Finding(level: .ok, text: "codex \(binary): \(version)")]
+        var findings = [Finding(level: .ok, text: "codex \(binary): \(version)"), engineFinding]
         guard checkLogin else { return findings }
         switch await probe.loginStatus() {
         case .loggedIn(let status):
@@ -85,6 +85,23 @@ public struct Doctor: Sendable {
             findings.append(Finding(level: .warning, text: "Codex login status unclear: \(output.prefix(200))"))
         }
         return findings
+    }
+
+    /// Which engine runs Codex, and (on app-server) when Codex asks before acting.
+    private var engineFinding: Finding {
+        let codex = context.config.codex
+        switch codex.engine {
+        case .exec:
+            return Finding(
+                level: .ok,
+                text: "engine: exec (codex exec --json, sandbox \(codex.sandbox)): no approvals or steering; "
+                    + "set \"codex.engine\": \"app-server\" for them")
+        case .appServer:
+            return Finding(
+                level: .ok,
+                text: "engine: app-server (sandbox \(codex.sandbox), approval policy \(codex.approvalPolicy.rawValue), "
+                    + "unanswered requests declined after \(Int(context.config.approvals.timeoutSeconds)) s)")
+        }
     }
 
     private func codexHomeFindings() async -> [Finding] {

@@ -43,13 +43,16 @@ public struct TelegramDaemon: Sendable {
         let inspector = GitRepositoryInspector()
         // Subscribed before anything can start a task, so the presenter sees every event.
         let events = tasks.subscribe()
-        let presenter = TelegramPresenter(messenger: messenger, delivery: tasks, inspector: inspector)
+        // Which message shows which approval request: the presenter posts them, /status points at them.
+        let approvalMessages = ApprovalMessageBook()
+        let presenter = TelegramPresenter(
+            messenger: messenger, delivery: tasks, inspector: inspector, approvalMessages: approvalMessages)
         let router = CommandRouter(
             settings: .init(
                 projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs),
                 staleAfter: timing.staleAfter),
             service: tasks, chats: context.database, messenger: messenger, inspector: inspector, audit: context.audit,
-            joiner: SplitPromptJoiner(wait: timing.splitPromptWait), launcher: runner)
+            joiner: SplitPromptJoiner(wait: timing.splitPromptWait), launcher: runner, approvalMessages: approvalMessages)
         lock = InstanceLock(path: (context.config.stateDirectory as NSString).appendingPathComponent("serve.lock"))
         let (updates, sink) = AsyncStream<RecordedUpdate>.makeStream()
         let poller = UpdatePoller(
@@ -58,8 +61,8 @@ public struct TelegramDaemon: Sendable {
         let dispatcher = UpdateDispatcher(
             updates: updates, store: context.database,
             handle: { update in
-                guard let message = update.incomingMessage else { return }
-                await router.handle(message)
+                if let message = update.incomingMessage { await router.handle(message) }
+                if let tap = update.incomingTap { await router.handle(tap) }
             })
         let bot = TelegramBotService(
             startup: BotStartup(client: client, logger: logger, backoffInitial: timing.backoffInitial),

@@ -24,12 +24,12 @@ extension AppDatabase: ChatStateStoring, AuditTableWriting {
         try await writer.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO audit (at, user_id, chat_id, requester, command, project_name, outcome, duration_seconds)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO audit (at, user_id, chat_id, requester, command, project_name, outcome, duration_seconds, detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     entry.time, entry.userID, entry.chatID, entry.requester.stored,
-                    entry.command, entry.project, entry.outcome.rawValue, entry.duration,
+                    entry.command, entry.project, entry.outcome.rawValue, entry.duration, entry.detail,
                 ])
         }
     }
@@ -41,7 +41,7 @@ extension AppDatabase: ChatStateStoring, AuditTableWriting {
                 AuditEntry(
                     time: row["at"], requester: Requester(stored: row["requester"]), userID: row["user_id"],
                     command: row["command"], project: row["project_name"],
-                    outcome: Self.outcome(stored: row["outcome"]), duration: row["duration_seconds"])
+                    outcome: Self.outcome(stored: row["outcome"]), duration: row["duration_seconds"], detail: row["detail"])
             }
         }
     }

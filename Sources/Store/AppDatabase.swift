@@ -177,6 +177,13 @@ public final class AppDatabase: Sendable {
             // task ends or is recovered.
             try db.execute(sql: "CREATE UNIQUE INDEX tasks_one_writer ON tasks(project_name) WHERE status = 'running'")
         }
+        migrator.registerMigration("v8: approval details in the audit") { db in
+            // What an approval request was about (the command and its directory, or the files), so the
+            // audit says who decided what; the activity log keeps no such text.
+            try db.alter(table: "audit") { table in
+                table.add(column: "detail", .text)
+            }
+        }
         return migrator
     }
 }

@@ -60,4 +60,11 @@ extension BotAPIClient {
     public func setMyCommands(_ request: SetMyCommandsRequest, timeout: Duration = .seconds(30)) async throws(TelegramAPIError) {
         _ = try await call(.setMyCommands, request, returning: Bool.self, timeout: timeout)
     }
+
+    /// Answers a button tap. Telegram refuses a second answer to a query, or one that comes too late.
+    public func answerCallbackQuery(
+        _ request: AnswerCallbackQueryRequest, timeout: Duration = .seconds(10)
+    ) async throws(TelegramAPIError) {
+        _ = try await call(.answerCallbackQuery, request, returning: Bool.self, timeout: timeout)
+    }
 }

@@ -52,4 +52,12 @@ public enum TelegramAPIError: Error, Equatable, CustomStringConvertible {
         if case .api(400, let description, _) = self { return description.contains("message is not modified") }
         return false
     }
+
+    /// A button tap answered too late, or twice: harmless, the spinner has stopped by itself.
+    public var isStaleCallbackQuery: Bool {
+        if case .api(400, let description, _) = self {
+            return description.contains("query is too old") || description.contains("query ID is invalid")
+        }
+        return false
+    }
 }

@@ -36,15 +36,18 @@ public actor TelegramMessenger: ChatMessaging {
         return delivered
     }
 
-    public func post(chatID: Int64, message: RenderedMessage, silent: Bool) async -> Int64? {
+    public func post(
+        chatID: Int64, message: RenderedMessage, silent: Bool, buttons: [[ChatButton]], replyTo: Int64?
+    ) async -> Int64? {
         let request = SendMessageRequest(
             chatID: chatID, text: message.html, parseMode: .html, linkPreviewOptions: .disabled,
-            disableNotification: silent)
+            disableNotification: silent, replyMarkup: keyboard(buttons, chatID: chatID),
+            replyParameters: replyTo.map { ReplyParameters(messageID: $0) })
         do {
             return try await deliver(request).messageID
         } catch let error where error.isEntityParseError {
             // Our HTML should always parse: a rejection is a defect in the renderer. The plain text is the last
-            // resort, so the user still gets every word.
+            // resort, so the user still gets every word, under the same buttons and quoting the same message.
             logger.error(
                 "DEFECT: Telegram rejected our HTML; resending as plain text (please report)",
                 metadata: ["chat": "\(chatID)", "error": "\(error)", "html_prefix": "\(message.html.prefix(300))"])
@@ -90,6 +93,44 @@ public actor TelegramMessenger: ChatMessaging {
             }
         }
         return .failed
+    }
+
+    /// One attempt, at once: the user is looking at the spinner, and a late answer is refused anyway.
+    public func answerTap(id: String, text: String?) async {
+        let request = AnswerCallbackQueryRequest(
+            callbackQueryID: id, text: text.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(Self.tapTextLimit))) })
+        do {
+            try await client.answerCallbackQuery(request)
+        } catch let error where error.isStaleCallbackQuery {
+            logger.debug("tap answered too late", metadata: ["query": "\(id)", "error": "\(error)"])
+        } catch {
+            logger.warning("answering a tap failed", metadata: ["query": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// The most characters Telegram shows in a tap's answer.
+    static let tapTextLimit = 200
+
+    /// The buttons as an inline keyboard, without the ones Telegram would refuse (and with them the whole
+    /// message): a button's data is made by the companion, so an invalid one is a defect, logged. Nil when
+    /// no button is left.
+    private func keyboard(_ buttons: [[ChatButton]], chatID: Int64) -> InlineKeyboardMarkup? {
+        let rows = buttons.map { row in
+            row.compactMap { button -> InlineKeyboardMarkup.Button? in
+                let candidate = InlineKeyboardMarkup.Button(text: button.title, callbackData: button.data)
+                guard candidate.isValid else {
+                    logger.error(
+                        "DEFECT: a button Telegram would refuse (empty title, or data not 1 to 64 bytes); leaving it out (please report)",
+                        metadata: [
+                            "chat": "\(chatID)", "title": "\(button.title)", "data_bytes": "\(button.data.utf8.count)",
+                            "data_prefix": "\(button.data.prefix(80))",
+                        ])
+                    return nil
+                }
+                return candidate
+            }
+        }.filter { !$0.isEmpty }
+        return rows.isEmpty ? nil : InlineKeyboardMarkup(inlineKeyboard: rows)
     }
 
     public func sendTyping(chatID: Int64) async {

@@ -9,6 +9,15 @@ extension TelegramUpdate {
         }
         return editedMessage?.incoming(isEdit: true)
     }
+
+    /// A button tap as the router reads it; nil for other updates, and for a tap without data.
+    public var incomingTap: IncomingTap? {
+        guard let callbackQuery, let data = callbackQuery.data else { return nil }
+        let message = callbackQuery.message
+        return IncomingTap(
+            id: callbackQuery.id, userID: callbackQuery.from.id, chatID: message?.chat.id, messageID: message?.messageID,
+            isPrivate: message?.chat.type == "private", data: data)
+    }
 }
 
 extension TelegramMessage {

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// Long-polls getUpdates. Each update is recorded durably (deduplicated by update_id) BEFORE the offset
 /// moves past it, then handed to the dispatcher; so an update is never lost and never handled twice.
 public struct UpdatePoller: Service {
-    public static let allowedUpdates: [UpdateKind] = [.message, .editedMessage]
+    public static let allowedUpdates: [UpdateKind] = [.message, .editedMessage, .callbackQuery]
 
     private let client: BotAPIClient
     private let store: any UpdateStoring

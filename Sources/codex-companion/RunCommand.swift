@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
                 requester: .cli)
             let outcome = await follow(
                 await service.submit(request, whenBusy: queue ? .wait : .refuse), events: events,
-                project: project)
+                project: project, service: service)
             await service.shutdown()
             await jobs
             let succeeded: CommandOutcome
@@ -67,7 +67,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// Prints the task's progress until it ends.
-    private func follow(_ answer: SubmitAnswer, events: AsyncStream<TaskEvent>, project: Project) async -> Outcome {
+    private func follow(
+        _ answer: SubmitAnswer, events: AsyncStream<TaskEvent>, project: Project, service: TaskService
+    ) async -> Outcome {
         let taskID: Int64
         switch answer {
         case .refused(let refusal):
@@ -90,6 +92,12 @@ struct RunCommand: AsyncParsableCommand {
                 return .finished(report)
             case .notRun(let task, let reason):
                 return .refused(BotReplies.notRun(task, reason: reason) ?? "The task did not run.")
+            case .approvalRequested(let pending):
+                Terminal.out("")
+                Terminal.out(ApprovalText.request(pending).plain)
+                Task { await TerminalApproval.ask(pending, service: service) }
+            case .approvalResolved(_, let outcome):
+                Terminal.progress(ApprovalText.outcomeLine(outcome))
             case .queued:
                 break
             }

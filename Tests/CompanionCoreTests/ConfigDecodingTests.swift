@@ -173,11 +173,11 @@ import Testing
             """)
         #expect(
             loaded.warnings == [
-                #"unknown key "aaa" is ignored (known: codex, limits, projects, state_dir, telegram)"#,
-                #"unknown key "zzz" is ignored (known: codex, limits, projects, state_dir, telegram)"#,
+                #"unknown key "aaa" is ignored (known: approvals, codex, limits, projects, state_dir, telegram)"#,
+                #"unknown key "zzz" is ignored (known: approvals, codex, limits, projects, state_dir, telegram)"#,
                 #"unknown key "projects[0].aa" is ignored (known: branch, name, notes, repo_path)"#,
                 #"unknown key "projects[0].zz" is ignored (known: branch, name, notes, repo_path)"#,
-                #"unknown key "codex.z" is ignored (known: binary, home, sandbox)"#,
+                #"unknown key "codex.z" is ignored (known: approval_policy, binary, engine, home, sandbox)"#,
                 #"unknown key "telegram.y" is ignored (known: allowed_user_ids, api_base_url, bot_token_file)"#,
                 #"unknown key "limits.x" is ignored (known: idle_timeout_minutes, max_parallel, task_timeout_minutes)"#,
             ])

@@ -168,6 +168,34 @@ import Testing
             """)
     }
 
+    @Test func engineApprovalPolicyAndApprovalTimeout() throws {
+        let scratch = try Scratch()
+        let defaults = try parse(#"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}]}"#)
+        #expect(defaults.config.codex.engine == ConfigDefaults.engine)
+        #expect(defaults.config.codex.approvalPolicy == .onRequest)
+        #expect(defaults.config.approvals.timeoutSeconds == 600)
+        let custom = try parse(
+            """
+            {"projects": [{"name": "a", "repo_path": "\(scratch.repo)"}],
+             "codex": {"engine": "app-server", "approval_policy": "untrusted"}, "approvals": {"timeout_seconds": 30}}
+            """)
+        #expect(custom.config.codex.engine == .appServer)
+        #expect(custom.config.codex.approvalPolicy == .untrusted)
+        #expect(custom.config.approvals.timeoutSeconds == 30)
+        #expect(try parse(
+            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "codex": {"engine": "exec"}}"#
+        ).config.codex.engine == .exec)
+        expectError(
+            .invalidValue, containing: "\"codex.engine\" must be one of exec, app-server, got \"appserver\"",
+            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "codex": {"engine": "appserver"}}"#)
+        expectError(
+            .invalidValue, containing: "\"codex.approval_policy\" must be one of on-request, untrusted, never",
+            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "codex": {"approval_policy": "on-failure"}}"#)
+        expectError(
+            .invalidValue, containing: "\"approvals.timeout_seconds\" must be a number of at least 1",
+            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "approvals": {"timeout_seconds": 0}}"#)
+    }
+
     /// `~` follows $HOME, as in a shell, even when HOME is not the account's home in the password database.
     @Test func tildeFollowsHOME() throws {
         let scratch = try Scratch()

@@ -14,6 +14,7 @@ final class Rig: Sendable {
     let reaper: FakeReaper
     let service: TaskService
     let log = EventLog()
+    let audit = RecordingAudit()
     let jobs: Task<Void, Never>
 
     init(maxParallel: Int = 2, live: Set<Int32> = []) {
@@ -22,8 +23,8 @@ final class Rig: Sendable {
         let service = TaskService(
             settings: .init(
                 maxParallel: maxParallel, taskTimeout: .seconds(600), idleTimeout: .seconds(60),
-                busyRetry: .seconds(2), ownerPID: 1),
-            bridge: bridge, store: store, reaper: reaper, clock: clock)
+                busyRetry: .seconds(2), ownerPID: 1, approvalTimeout: .seconds(600)),
+            bridge: bridge, store: store, reaper: reaper, clock: clock, audit: audit)
         self.service = service
         let stream = service.subscribe()
         let log = self.log

@@ -11,6 +11,10 @@ public final class FakeMessenger: ChatMessaging {
         public var messageID: Int64?
         public var text: String
         public var at: Date
+        /// The buttons a post put under its message.
+        public var buttons: [[ChatButton]] = []
+        /// The message a post quoted.
+        public var replyTo: Int64?
     }
 
     private struct State {
@@ -20,6 +24,9 @@ public final class FakeMessenger: ChatMessaging {
         var typing = 0
         var editAttempts = 0
         var failPosts = false
+        var taps: [(id: String, text: String?)] = []
+        /// The buttons each message shows now: set by its post, removed by an edit.
+        var buttons: [Int64: [[ChatButton]]] = [:]
     }
 
     private let clock: any TaskClock
@@ -34,6 +41,10 @@ public final class FakeMessenger: ChatMessaging {
     public var typingCount: Int { state.withLock { $0.typing } }
     /// Every edit asked for, the 429-answered ones too.
     public var editAttempts: Int { state.withLock { $0.editAttempts } }
+    /// Every tap answered, in order.
+    public var taps: [(id: String, text: String?)] { state.withLock { $0.taps } }
+    /// The buttons a message shows now: those it was posted with, none after an edit.
+    public func buttons(of messageID: Int64) -> [[ChatButton]] { state.withLock { $0.buttons[messageID] ?? [] } }
 
     /// From now on posts fail (nil), as when Telegram cannot be reached after retries.
     public func failPosts(_ fail: Bool = true) {
@@ -50,14 +61,17 @@ public final class FakeMessenger: ChatMessaging {
         return true
     }
 
-    public func post(chatID: Int64, message: RenderedMessage, silent: Bool) async -> Int64? {
+    public func post(
+        chatID: Int64, message: RenderedMessage, silent: Bool, buttons: [[ChatButton]], replyTo: Int64?
+    ) async -> Int64? {
         let id = state.withLock { state -> Int64? in
             if state.failPosts { return nil }
             state.nextID += 1
+            if !buttons.isEmpty { state.buttons[state.nextID] = buttons }
             return state.nextID
         }
         guard let id else { return nil }
-        record(.post, chatID: chatID, messageID: id, text: message.plain)
+        record(Sent(kind: .post, chatID: chatID, messageID: id, text: message.plain, at: clock.now(), buttons: buttons, replyTo: replyTo))
         return id
     }
 
@@ -67,6 +81,7 @@ public final class FakeMessenger: ChatMessaging {
             return state.rateLimitNextEdits.isEmpty ? nil : state.rateLimitNextEdits.removeFirst()
         }
         if let limited { return .rateLimited(retryAfter: limited) }
+        state.withLock { _ = $0.buttons.removeValue(forKey: messageID) }
         record(.edit, chatID: chatID, messageID: messageID, text: message.plain)
         return .shown
     }
@@ -80,8 +95,15 @@ public final class FakeMessenger: ChatMessaging {
         return true
     }
 
+    public func answerTap(id: String, text: String?) async {
+        state.withLock { $0.taps.append((id, text)) }
+    }
+
     private func record(_ kind: Sent.Kind, chatID: Int64, messageID: Int64?, text: String) {
-        let at = clock.now()
-        state.withLock { $0.sent.append(Sent(kind: kind, chatID: chatID, messageID: messageID, text: text, at: at)) }
+        record(Sent(kind: kind, chatID: chatID, messageID: messageID, text: text, at: clock.now()))
+    }
+
+    private func record(_ sent: Sent) {
+        state.withLock { $0.sent.append(sent) }
     }
 }

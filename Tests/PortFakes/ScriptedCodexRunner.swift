@@ -11,6 +11,11 @@ public final class ScriptedCodexRunner: CodexRunning {
         var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
         var requests: [CodexRunRequest] = []
         var running: Set<String> = []
+        var approvals: [String: ApprovalRequest] = [:]
+        var decisions: [ApprovalDecision] = []
+        var steerable = false
+        var steered: [String] = []
+        var takingInput: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -30,6 +35,23 @@ public final class ScriptedCodexRunner: CodexRunning {
         waiters.forEach { $0.resume() }
     }
 
+    /// The turn of `prompt` asks for this approval after its scripted events, as app-server does.
+    public func scriptApproval(_ prompt: String, _ request: ApprovalRequest) {
+        state.withLock { $0.approvals[prompt] = request }
+    }
+
+    /// From now on turns take steering text (as the app-server engine does); `exec` turns do not.
+    public func acceptSteering(_ accept: Bool = true) {
+        state.withLock { $0.steerable = accept }
+    }
+
+    /// The decisions the approvals got, in order.
+    public var decisions: [ApprovalDecision] { state.withLock { $0.decisions } }
+    /// The prompts whose turns take steering text now.
+    public var takingInput: Set<String> { state.withLock { $0.takingInput } }
+    /// Text steered into turns, in order.
+    public var steered: [String] { state.withLock { $0.steered } }
+
     public var requests: [CodexRunRequest] { state.withLock { $0.requests } }
     public var running: Set<String> { state.withLock { $0.running } }
 
@@ -48,6 +70,30 @@ public final class ScriptedCodexRunner: CodexRunning {
         for event in events {
             turn.apply(event)
             await onEvent(event)
+        }
+        let (approval, steerable) = state.withLock { ($0.approvals[request.prompt], $0.steerable) }
+        if steerable, let control {
+            control.channel.acceptSteering { text in
+                self.state.withLock { $0.steered.append(text) }
+                await onEvent(.itemCompleted(CodexItem(id: "steer", kind: .userMessage(text: text))))
+                return .added
+            }
+            state.withLock { _ = $0.takingInput.insert(request.prompt) }
+        }
+        defer {
+            control?.channel.stopSteering()
+            state.withLock { _ = $0.takingInput.remove(request.prompt) }
+        }
+        if let approval, let control {
+            let decision = await control.channel.requestApproval(approval)
+            state.withLock { $0.decisions.append(decision) }
+            if case .command(let command, _) = approval.action {
+                let ran = CommandExecution(
+                    command: command, exitCode: decision.approves ? 0 : nil, status: decision.approves ? .completed : .declined)
+                let event = CodexEvent.itemCompleted(CodexItem(id: approval.itemID, kind: .commandExecution(ran)))
+                turn.apply(event)
+                await onEvent(event)
+            }
         }
         let completed = await withTaskGroup(of: Bool.self) { group in
             group.addTask {

@@ -52,7 +52,7 @@ struct BotConversationTests {
             #expect(last[0].text.contains("Second answer."))
             #expect(harness.telegram.rejectedSends == 0)
             #expect(harness.telegram.calls.contains("sendChatAction"))
-            #expect(harness.telegram.allowedUpdates.allSatisfy { $0 == ["message", "edited_message"] })
+            #expect(harness.telegram.allowedUpdates.allSatisfy { $0 == ["message", "edited_message", "callback_query"] })
             #expect(try await daemon.stop().get() == ())
         }
     }

@@ -47,6 +47,10 @@ extension FakeTelegramServer {
             return sendDocument(parameters)
         case "editMessageText":
             return editMessageText(parameters)
+        case "editMessageReplyMarkup":
+            return editMessageReplyMarkup(parameters)
+        case "answerCallbackQuery":
+            return answerCallbackQuery(parameters)
         default:
             return Self.error(404, "Not Found: method not found")
         }
@@ -95,10 +99,19 @@ extension FakeTelegramServer {
         if visible.unicodeScalars.count > 4096 {
             return reject("Bad Request: message is too long", code: 400)
         }
+        let buttons: [[Button]]
+        switch Self.inlineKeyboard(parameters["reply_markup"]) {
+        case .success(let keyboard): buttons = keyboard
+        case .failure(let rejection): return reject(rejection.description, code: 400)
+        }
+        let replyTo = ((parameters["reply_parameters"] as? [String: Any])?["message_id"] as? NSNumber)?.int64Value
         let message = mutate { state -> SentMessage in
-            let message = SentMessage(messageID: state.nextMessageID, chatID: chatID, text: visible, raw: raw, parseMode: parseMode)
+            let message = SentMessage(
+                messageID: state.nextMessageID, chatID: chatID, text: visible, raw: raw, parseMode: parseMode, buttons: buttons,
+                replyTo: replyTo)
             state.nextMessageID += 1
             state.sent.append(message)
+            if !buttons.isEmpty { state.buttons[message.messageID] = buttons }
             return message
         }
         return Self.ok([
@@ -121,21 +134,65 @@ extension FakeTelegramServer {
             visible = result.visible
         }
         if visible.unicodeScalars.count > 4096 { return reject("Bad Request: message is too long", code: 400) }
+        // Without reply_markup the edit removes the message's buttons, as on the real server.
+        let buttons: [[Button]]
+        switch Self.inlineKeyboard(parameters["reply_markup"]) {
+        case .success(let keyboard): buttons = keyboard
+        case .failure(let rejection): return reject(rejection.description, code: 400)
+        }
         guard let current = currentText(of: messageID), sentMessages.contains(where: { $0.messageID == messageID && $0.chatID == chatID })
         else {
             return reject("Bad Request: message to edit not found", code: 400)
         }
-        if current == visible {
-            return Self.error(
-                400,
-                "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
-            )
+        if current == visible && self.buttons(of: messageID) == buttons {
+            return Self.notModified()
         }
-        mutate { $0.edits.append(Edit(messageID: messageID, chatID: chatID, text: visible, at: .now)) }
+        mutate { state in
+            state.edits.append(Edit(messageID: messageID, chatID: chatID, text: visible, at: .now))
+            state.buttons[messageID] = buttons.isEmpty ? nil : buttons
+        }
         return Self.ok([
             "message_id": Int(messageID), "date": Int(Date().timeIntervalSince1970),
             "chat": ["id": Int(chatID), "type": "private"], "text": visible,
         ])
+    }
+
+    /// Changes or (without reply_markup) removes a message's buttons, keeping its text.
+    private func editMessageReplyMarkup(_ parameters: [String: Any]) -> Response {
+        guard let chatID = (parameters["chat_id"] as? NSNumber)?.int64Value,
+            let messageID = (parameters["message_id"] as? NSNumber)?.int64Value,
+            let current = currentText(of: messageID),
+            sentMessages.contains(where: { $0.messageID == messageID && $0.chatID == chatID })
+        else {
+            return reject("Bad Request: message to edit not found", code: 400)
+        }
+        let buttons: [[Button]]
+        switch Self.inlineKeyboard(parameters["reply_markup"]) {
+        case .success(let keyboard): buttons = keyboard
+        case .failure(let rejection): return reject(rejection.description, code: 400)
+        }
+        if self.buttons(of: messageID) == buttons { return Self.notModified() }
+        mutate { $0.buttons[messageID] = buttons.isEmpty ? nil : buttons }
+        return Self.ok([
+            "message_id": Int(messageID), "date": Int(Date().timeIntervalSince1970),
+            "chat": ["id": Int(chatID), "type": "private"], "text": current,
+        ])
+    }
+
+    /// Accepts one answer per injected query; a second answer, or one to a query the fake never sent, is
+    /// refused as Telegram refuses a late one.
+    private func answerCallbackQuery(_ parameters: [String: Any]) -> Response {
+        let queryID = parameters["callback_query_id"] as? String ?? ""
+        let text = parameters["text"] as? String
+        let accepted = mutate { state -> Bool in
+            guard state.openQueries.remove(queryID) != nil else { return false }
+            state.tapAnswers.append(TapAnswer(queryID: queryID, text: text))
+            return true
+        }
+        guard accepted else {
+            return Self.error(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        }
+        return Self.ok(true)
     }
 
     private func sendDocument(_ parameters: [String: Any]) -> Response {
@@ -156,6 +213,53 @@ extension FakeTelegramServer {
     private func reject(_ description: String, code: Int) -> Response {
         mutate { $0.rejectedSends += 1 }
         return Self.error(code, description)
+    }
+
+    static func notModified() -> Response {
+        error(
+            400,
+            "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
+        )
+    }
+
+    /// Why Telegram refuses a request, in its words.
+    struct Rejection: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The buttons of a `reply_markup` (an object, or a JSON string as in multipart requests), checked as
+    /// Telegram checks them: every button has a title and `callback_data` of 1 to 64 bytes. No markup, or
+    /// an empty keyboard, is no buttons.
+    static func inlineKeyboard(_ markup: Any?) -> Result<[[Button]], Rejection> {
+        var markup = markup
+        if let text = markup as? String {
+            markup = try? JSONSerialization.jsonObject(with: Data(text.utf8))
+        }
+        func refuse(_ reason: String) -> Result<[[Button]], Rejection> {
+            .failure(Rejection(description: "Bad Request: \(reason)"))
+        }
+        guard let markup else { return .success([]) }
+        guard let object = markup as? [String: Any], let rows = object["inline_keyboard"] as? [Any] else {
+            return refuse("can't parse reply keyboard markup JSON object")
+        }
+        var keyboard: [[Button]] = []
+        for row in rows {
+            guard let row = row as? [Any] else { return refuse("field \"inline_keyboard\" must be an Array of Arrays") }
+            var buttons: [Button] = []
+            for element in row {
+                guard let button = element as? [String: Any], let text = button["text"] as? String else {
+                    return refuse("can't parse inline keyboard button: Field \"text\" must be a String")
+                }
+                guard let data = button["callback_data"] as? String else {
+                    return refuse("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                }
+                if text.isEmpty { return refuse("BUTTON_TEXT_INVALID") }
+                if !(1...64).contains(data.utf8.count) { return refuse("BUTTON_DATA_INVALID") }
+                buttons.append(Button(text: text, data: data))
+            }
+            if !buttons.isEmpty { keyboard.append(buttons) }
+        }
+        return .success(keyboard)
     }
 
     static func ok(_ result: Any) -> Response {

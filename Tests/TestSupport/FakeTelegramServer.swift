@@ -20,6 +20,32 @@ public final class FakeTelegramServer: Sendable {
         public var parseMode: String?
         /// Wall-clock time the fake received it.
         public var receivedAt: Date = Date()
+        /// The inline keyboard it was sent with (see `buttons(of:)` for what it shows after edits).
+        public var buttons: [[Button]] = []
+        /// The message it quotes (`reply_parameters.message_id`).
+        public var replyTo: Int64?
+    }
+
+    /// An inline keyboard button: its title and its `callback_data`.
+    public struct Button: Sendable, Equatable {
+        public var text: String
+        public var data: String
+
+        public init(text: String, data: String) {
+            self.text = text
+            self.data = data
+        }
+    }
+
+    /// An answerCallbackQuery that Telegram accepted.
+    public struct TapAnswer: Sendable, Equatable {
+        public var queryID: String
+        public var text: String?
+
+        public init(queryID: String, text: String?) {
+            self.queryID = queryID
+            self.text = text
+        }
     }
 
     public struct Edit: Sendable, Equatable {
@@ -50,6 +76,11 @@ public final class FakeTelegramServer: Sendable {
         var sent: [SentMessage] = []
         var documents: [SentDocument] = []
         var edits: [Edit] = []
+        /// The inline keyboard each message shows now (absent: none).
+        var buttons: [Int64: [[Button]]] = [:]
+        /// Callback queries injected and not yet answered.
+        var openQueries: Set<String> = []
+        var tapAnswers: [TapAnswer] = []
         var calls: [String] = []
         var callTimes: [(method: String, at: ContinuousClock.Instant)] = []
         var allowedUpdates: [[String]] = []
@@ -124,6 +155,35 @@ public final class FakeTelegramServer: Sendable {
         }
     }
 
+    /// A user taps a button under the bot's message `messageID`: injects a `callback_query` update.
+    /// With `inaccessible`, the message comes as Telegram sends one too old to show (only chat, id and
+    /// date 0). Returns the query's id, which answerCallbackQuery names.
+    @discardableResult
+    public func sendCallbackQuery(
+        from userID: Int64, messageID: Int64, chatID: Int64? = nil, data: String, chatType: String = "private",
+        inaccessible: Bool = false
+    ) -> String {
+        let text = currentText(of: messageID) ?? ""
+        return mutate { state in
+            let id = state.nextUpdateID
+            state.nextUpdateID += 1
+            let queryID = "\(7_000_000_000 + id)"
+            var message: [String: Any] = [
+                "message_id": Int(messageID), "chat": ["id": Int(chatID ?? userID), "type": chatType],
+                "date": inaccessible ? 0 : Int(Date().timeIntervalSince1970),
+            ]
+            if !inaccessible { message["text"] = text }
+            let query: [String: Any] = [
+                "id": queryID, "from": ["id": Int(userID), "is_bot": false, "first_name": "Test"],
+                "message": message, "chat_instance": "-\(userID)", "data": data,
+            ]
+            let update: [String: Any] = ["update_id": Int(id), "callback_query": query]
+            state.updates.append((id, (try? JSONSerialization.data(withJSONObject: update)) ?? Data()))
+            state.openQueries.insert(queryID)
+            return queryID
+        }
+    }
+
     /// The next `times` calls of `method` fail this way.
     public func fail(_ method: String, times: Int = 1, with failure: Failure) {
         mutate { $0.failures[method, default: []] += Array(repeating: failure, count: times) }
@@ -139,6 +199,12 @@ public final class FakeTelegramServer: Sendable {
             state.edits.last { $0.messageID == messageID }?.text ?? state.sent.first { $0.messageID == messageID }?.text
         }
     }
+    /// The inline keyboard a message shows now: the one it was sent with, changed or removed by its edits.
+    public func buttons(of messageID: Int64) -> [[Button]] {
+        state.withLock { $0.buttons[messageID] ?? [] }
+    }
+    /// The button taps answered, in order (refused answers are not here).
+    public var tapAnswers: [TapAnswer] { state.withLock { $0.tapAnswers } }
     public var calls: [String] { state.withLock { $0.calls } }
     /// When each call arrived.
     public var callTimes: [(method: String, at: ContinuousClock.Instant)] { state.withLock { $0.callTimes } }

@@ -11,11 +11,15 @@ public struct AuditEntry: Sendable, Equatable {
     public var project: String?
     public var outcome: CommandOutcome
     public var duration: TimeInterval
+    /// What an approval was about (the command, or the files), for the table only: the activity log
+    /// keeps no such text.
+    public var detail: String?
 
     public init(
         time: Date, requester: Requester, userID: Int64? = nil, command: String, project: String?,
-        outcome: CommandOutcome, duration: TimeInterval
+        outcome: CommandOutcome, duration: TimeInterval, detail: String? = nil
     ) {
+        self.detail = detail
         self.time = time
         self.requester = requester
         self.userID = userID

@@ -20,12 +20,24 @@ public enum CommandOutcome: String, Sendable, Equatable {
     case unauthorised
     /// Deliberately not acted on (an edited message).
     case ignored
+    /// Text added to the running task (app-server steering).
+    case steered
+    /// An approval request that waits for a person.
+    case waiting
+    /// An approval request a person approved.
+    case approved
+    /// An approval request a person denied, or a tap that stopped the task.
+    case denied
+    /// An approval request nobody answered in time: declined.
+    case timedOut = "timed-out"
+    /// An approval request whose turn ended (or task stopped) first, or a tap on such a request.
+    case expired
 
     /// Whether the command did what was asked: the activity log's ok/failed.
     public var succeeded: Bool {
         switch self {
-        case .ok, .started, .queued, .joined, .waitingForParts: true
-        case .refused, .stale, .failed, .unauthorised, .ignored: false
+        case .ok, .started, .queued, .joined, .waitingForParts, .steered, .waiting, .approved, .denied: true
+        case .refused, .stale, .failed, .unauthorised, .ignored, .timedOut, .expired: false
         }
     }
 }

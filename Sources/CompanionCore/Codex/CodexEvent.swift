@@ -1,10 +1,12 @@
-/// One line of `codex exec --json` output, typed.
+/// What Codex reports during a turn, typed: one line of `codex exec --json`, or one app-server notification.
 public enum CodexEvent: Sendable, Equatable {
     case threadStarted(threadID: String)
     case turnStarted
     case itemStarted(CodexItem)
     case itemUpdated(CodexItem)
     case itemCompleted(CodexItem)
+    /// A piece of the answer as the model writes it (app-server only; `exec` sends whole messages).
+    case agentMessageDelta(itemID: String, delta: String)
     /// `usage` is cumulative for the whole thread, as Codex reports it.
     case turnCompleted(usage: TokenUsage)
     case turnFailed(message: String)
@@ -26,6 +28,8 @@ public struct CodexItem: Sendable, Equatable {
 
     public enum Kind: Sendable, Equatable {
         case agentMessage(text: String)
+        /// The user's input inside the turn: the prompt, or text steered into the running turn (app-server).
+        case userMessage(text: String)
         case reasoning(text: String)
         case commandExecution(CommandExecution)
         case fileChange(changes: [FileChange], status: ItemStatus)

@@ -35,7 +35,7 @@ public struct TurnRecord: Sendable, Equatable, Codable {
             failureMessage = message
         case .error(let message):
             if !message.isEmpty { warnings.append(message) }
-        case .turnStarted, .unknown:
+        case .turnStarted, .agentMessageDelta, .unknown:
             break
         }
     }
@@ -59,7 +59,7 @@ public struct TurnRecord: Sendable, Equatable, Codable {
             plan = items
         case .error(let message):
             if !message.isEmpty { warnings.append(message) }
-        case .reasoning, .mcpToolCall, .webSearch, .collabToolCall, .unknown:
+        case .reasoning, .userMessage, .mcpToolCall, .webSearch, .collabToolCall, .unknown:
             break
         }
     }

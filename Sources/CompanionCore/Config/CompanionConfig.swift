@@ -8,13 +8,22 @@ public struct CompanionConfig: Sendable, Equatable {
         public var binary: String?
         /// The CODEX_HOME in use, and where that choice came from (config, environment or default).
         public var home: CodexHome
-        /// Sandbox mode passed to `codex exec -s`.
+        /// Sandbox mode passed to `codex exec -s` (or the app-server's thread).
         public var sandbox: String
+        /// How Codex runs.
+        public var engine: CodexEngine
+        /// When Codex asks before acting (app-server engine only).
+        public var approvalPolicy: ApprovalPolicy
 
-        public init(binary: String? = nil, home: CodexHome, sandbox: String = ConfigDefaults.sandbox) {
+        public init(
+            binary: String? = nil, home: CodexHome, sandbox: String = ConfigDefaults.sandbox,
+            engine: CodexEngine = ConfigDefaults.engine, approvalPolicy: ApprovalPolicy = ConfigDefaults.approvalPolicy
+        ) {
             self.binary = binary
             self.home = home
             self.sandbox = sandbox
+            self.engine = engine
+            self.approvalPolicy = approvalPolicy
         }
     }
 
@@ -47,9 +56,20 @@ public struct CompanionConfig: Sendable, Equatable {
         }
     }
 
+    /// Approval requests (app-server engine).
+    public struct Approvals: Sendable, Equatable {
+        /// An unanswered request is declined after this many seconds.
+        public var timeoutSeconds: Double
+
+        public init(timeoutSeconds: Double = ConfigDefaults.approvalTimeoutSeconds) {
+            self.timeoutSeconds = timeoutSeconds
+        }
+    }
+
     public var projects: [Project]
     public var codex: Codex
     public var limits = Limits()
+    public var approvals = Approvals()
     public var stateDirectory: String
     public var telegram: Telegram?
     /// Where the config was read from, for messages.

@@ -8,6 +8,12 @@
 public enum ConfigDefaults {
     /// `codex.sandbox`: Codex may edit the repository but nothing outside it.
     public static let sandbox = "workspace-write"
+    /// `codex.engine`: how Codex runs.
+    public static let engine = CodexEngine.exec
+    /// `codex.approval_policy`: Codex asks before what the sandbox does not allow (app-server engine).
+    public static let approvalPolicy = ApprovalPolicy.onRequest
+    /// `approvals.timeout_seconds`: an unanswered approval request is declined after this long.
+    public static let approvalTimeoutSeconds: Double = 600
     /// `telegram.api_base_url`: Telegram's own Bot API server.
     public static let telegramAPIBaseURL = "https://api.telegram.org"
     /// `limits.max_parallel`: how many projects run Codex at once.

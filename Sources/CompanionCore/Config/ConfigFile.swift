@@ -12,11 +12,12 @@ struct ConfigFile: Decodable {
     var stateDir: String?
     var telegram: TelegramSection?
     var limits: LimitsSection?
+    var approvals: ApprovalsSection?
     /// One per unknown key: the top level's first, then those of each project, codex, telegram, limits.
     var warnings: [String]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case projects, codex, stateDir = "state_dir", telegram, limits
+        case projects, codex, stateDir = "state_dir", telegram, limits, approvals
     }
 
     init(from decoder: any Decoder) throws {
@@ -26,10 +27,11 @@ struct ConfigFile: Decodable {
         stateDir = try container.decodeIfPresent(String.self, forKey: .stateDir)
         telegram = try container.decodeUnlessMissing(TelegramSection.self, forKey: .telegram)
         limits = try container.decodeUnlessMissing(LimitsSection.self, forKey: .limits)
+        approvals = try container.decodeUnlessMissing(ApprovalsSection.self, forKey: .approvals)
         warnings =
             try decoder.unknownKeyWarnings(known: CodingKeys.self)
             + (projects ?? []).flatMap(\.warnings) + (codex?.warnings ?? [])
-            + (telegram?.warnings ?? []) + (limits?.warnings ?? [])
+            + (telegram?.warnings ?? []) + (limits?.warnings ?? []) + (approvals?.warnings ?? [])
     }
 
     /// One entry of `projects`.
@@ -59,10 +61,12 @@ struct ConfigFile: Decodable {
         var binary: String?
         var home: String?
         var sandbox: String?
+        var engine: String?
+        var approvalPolicy: String?
         var warnings: [String]
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case binary, home, sandbox
+            case binary, home, sandbox, engine, approvalPolicy = "approval_policy"
         }
 
         init(from decoder: any Decoder) throws {
@@ -70,6 +74,8 @@ struct ConfigFile: Decodable {
             binary = try container.decodeIfPresent(String.self, forKey: .binary)
             home = try container.decodeIfPresent(String.self, forKey: .home)
             sandbox = try container.decodeIfPresent(String.self, forKey: .sandbox)
+            engine = try container.decodeIfPresent(String.self, forKey: .engine)
+            approvalPolicy = try container.decodeIfPresent(String.self, forKey: .approvalPolicy)
             warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
         }
     }
@@ -141,6 +147,26 @@ struct ConfigFile: Decodable {
             maxParallel = try number(.maxParallel)
             taskTimeoutMinutes = try number(.taskTimeoutMinutes)
             idleTimeoutMinutes = try number(.idleTimeoutMinutes)
+            warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
+        }
+    }
+
+    /// `approvals`.
+    struct ApprovalsSection: Decodable {
+        var timeoutSeconds: Double?
+        var warnings: [String]
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case timeoutSeconds = "timeout_seconds"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            timeoutSeconds = try container.decodeUnlessMissing(Double.self, forKey: .timeoutSeconds)
+            if let value = timeoutSeconds, value < 1 {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(codingPath: container.codingPath + [CodingKeys.timeoutSeconds], debugDescription: "below 1"))
+            }
             warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
         }
     }

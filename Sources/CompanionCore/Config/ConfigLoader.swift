@@ -65,6 +65,7 @@ public struct ConfigLoader: Sendable {
             projects: projects, codex: codex, stateDirectory: stateDirectory,
             telegram: telegram, sourcePath: path)
         if let section = file.limits { config.limits = Self.limits(from: section) }
+        if let seconds = file.approvals?.timeoutSeconds { config.approvals.timeoutSeconds = seconds }
         return Loaded(config: config, warnings: file.warnings)
     }
 
@@ -117,6 +118,22 @@ public struct ConfigLoader: Sendable {
             throw ConfigError(
                 .invalidValue, path: path,
                 "\"codex.sandbox\" must be one of \(Self.sandboxModes.sorted().joined(separator: ", "))")
+        }
+        if let engine = section?.engine {
+            guard let known = CodexEngine(rawValue: engine) else {
+                throw ConfigError(
+                    .invalidValue, path: path,
+                    "\"codex.engine\" must be one of \(CodexEngine.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(engine)\"")
+            }
+            codex.engine = known
+        }
+        if let policy = section?.approvalPolicy {
+            guard let known = ApprovalPolicy(rawValue: policy) else {
+                throw ConfigError(
+                    .invalidValue, path: path,
+                    "\"codex.approval_policy\" must be one of \(ApprovalPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(policy)\"")
+            }
+            codex.approvalPolicy = known
         }
         return codex
     }

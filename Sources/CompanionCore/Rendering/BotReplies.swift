@@ -45,7 +45,8 @@ public enum BotReplies {
         /project <name>: pick the project for this chat
         /new <prompt>: start a new Codex session
         /continue <prompt>: continue the project's latest session, even one started in the terminal
-        Plain text: the same as /continue
+        Plain text: the same as /continue; while a task runs (app-server engine), it is added to that task
+        /queue <prompt>: run after the current task instead of adding to it
         /last: the last task: what was asked, how it ended, its result
         /diff: the project's uncommitted changes as a .patch file
         /status: what is running and queued
@@ -65,6 +66,10 @@ public enum BotReplies {
 
     public static func stale(age: TimeInterval) -> String {
         "This message is \(Durations.short(age)) old, so I did not run it. Send it again if you still want it."
+    }
+
+    public static func steered(_ task: QueuedTask) -> String {
+        "➕ Added to the running task #\(task.id) in \(task.request.project.name): Codex reads it after its current step. (/queue <prompt> runs a message as a task of its own instead.)"
     }
 
     public static func queued(position: Int, behind blocker: Blocker) -> String {
@@ -134,6 +139,7 @@ public enum BotReplies {
             lines.append(
                 "Running in \(entry.task.request.project.name) for \(elapsed): \"\(PromptPreview.firstLine(entry.task.request.prompt, limit: 60))\""
             )
+            for pending in entry.waitingFor { lines.append(ApprovalText.statusLine(pending, now: now)) }
         }
         for task in snapshot.elsewhere {
             let elapsed = Durations.short(now.timeIntervalSince(task.startedAt))

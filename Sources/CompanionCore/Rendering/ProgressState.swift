@@ -10,7 +10,15 @@ public struct ProgressState: Sendable, Equatable {
     public private(set) var current: String?
     public private(set) var recent: [String] = []
     public private(set) var plan: (done: Int, total: Int)?
+    /// The answer as Codex writes it (streamed by the app-server engine), until the next action.
+    public private(set) var writing: String?
+    /// What waits for the user's decision, when something does.
+    public private(set) var waitingFor: String?
     public var recentLimit = 4
+    /// How much of the streamed answer the message shows (its end).
+    public var writingLimit = 600
+    private var writingItem: String?
+    private var userMessages = 0
 
     public init(project: String, session: SessionNote, startedAt: Date) {
         self.project = project
@@ -21,11 +29,25 @@ public struct ProgressState: Sendable, Equatable {
     public static func == (lhs: ProgressState, rhs: ProgressState) -> Bool {
         lhs.steps == rhs.steps && lhs.current == rhs.current && lhs.recent == rhs.recent
             && lhs.plan?.done == rhs.plan?.done && lhs.plan?.total == rhs.plan?.total && lhs.sessionNote == rhs.sessionNote
+            && lhs.writing == rhs.writing && lhs.waitingFor == rhs.waitingFor
+    }
+
+    /// An approval request waits (`what` says for what), or none does (nil).
+    public mutating func setWaiting(_ what: String?) {
+        waitingFor = what
     }
 
     public mutating func apply(_ event: CodexEvent, repoPath: String) {
         switch event {
+        case .agentMessageDelta(let itemID, let delta):
+            if writingItem != itemID {
+                writingItem = itemID
+                writing = ""
+            }
+            writing = (writing ?? "") + delta
+            current = "writing the answer"
         case .itemStarted(let item):
+            if case .agentMessage = item.kind {} else if case .userMessage = item.kind {} else { writing = nil }
             switch item.kind {
             case .commandExecution(let command):
                 current = "running \(Self.code(CommandText.display(command.command)))"
@@ -66,8 +88,14 @@ public struct ProgressState: Sendable, Equatable {
                 current = nil
             case .todoList(let items):
                 plan = (items.filter(\.completed).count, items.count)
-            case .agentMessage:
+            case .agentMessage(let text):
                 current = "writing the answer"
+                if writingItem != nil || !text.isEmpty { writing = text }
+                writingItem = nil
+            case .userMessage(let text):
+                // The first is the prompt; later ones were added while the turn ran.
+                userMessages += 1
+                if userMessages > 1 { remember("✉ added: \(ReportText.shorten(text, to: 60))") }
             case .reasoning:
                 current = nil
             default:
@@ -91,7 +119,10 @@ public struct ProgressState: Sendable, Equatable {
         let headline = "⏳ \(project) · \(elapsed) · \(steps) step\(steps == 1 ? "" : "s")"
         var plain = [headline, sessionNote]
         var html = ["<b>\(TelegramHTML.escape(headline))</b>", TelegramHTML.escape(sessionNote)]
-        if let current {
+        if let waitingFor {
+            plain.append("⏸ Waiting for your approval: \(waitingFor)")
+            html.append("⏸ <b>Waiting for your approval:</b> \(TelegramHTML.render(waitingFor))")
+        } else if let current {
             plain.append("Now: \(current)")
             html.append("Now: \(TelegramHTML.render(current))")
         }
@@ -102,6 +133,14 @@ public struct ProgressState: Sendable, Equatable {
         if let plan {
             plain.append("Plan: \(plan.done)/\(plan.total) done")
             html.append("Plan: \(plan.done)/\(plan.total) done")
+        }
+        if let writing, !writing.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let scalars = writing.unicodeScalars
+            let tail =
+                scalars.count > writingLimit
+                ? "…" + String(String.UnicodeScalarView(scalars.suffix(writingLimit))) : writing
+            plain.append("✍️ " + tail)
+            html.append("✍️ <i>\(TelegramHTML.escape(tail))</i>")
         }
         return RenderedMessage(html: html.joined(separator: "\n"), plain: plain.joined(separator: "\n"))
     }

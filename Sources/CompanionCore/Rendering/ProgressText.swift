@@ -29,6 +29,8 @@ public enum ProgressText {
                 return "plan \(items.filter(\.completed).count)/\(items.count) done"
             case .agentMessage:
                 return "answer ready"
+            case .userMessage(let text):
+                return "added to the turn: \(ReportText.shorten(text, to: 70))"
             default:
                 return nil
             }
@@ -41,7 +43,7 @@ public enum ProgressText {
             return "warning: \(message)"
         case .turnFailed(let message):
             return "failed: \(message)"
-        case .turnStarted, .turnCompleted, .unknown:
+        case .turnStarted, .turnCompleted, .agentMessageDelta, .unknown:
             return nil
         }
     }

@@ -5,8 +5,11 @@ public enum BotCommand: Sendable, Equatable {
     case project(String?)
     case new(String)
     case `continue`(String)
-    /// Plain text: continue the latest session of the active project.
+    /// Plain text: continue the latest session of the active project; while a task of the project runs on
+    /// the app-server engine, the text goes into its turn instead.
     case prompt(String)
+    /// `/queue <prompt>`: continue the latest session as a task of its own, after the running one.
+    case queue(String)
     case last
     case status
     /// `/cancel` stops the running task; `/cancel queued` drops waiting ones; `/cancel all` does both.
@@ -34,6 +37,7 @@ public enum BotCommand: Sendable, Equatable {
         case "project", "projects": return .project(argument.isEmpty ? nil : argument)
         case "new": return .new(argument)
         case "continue": return .continue(argument)
+        case "queue": return .queue(argument)
         case "last": return .last
         case "status": return .status
         case "cancel", "stop":
@@ -53,6 +57,7 @@ public enum BotCommand: Sendable, Equatable {
         case .new: "new"
         case .continue: "continue"
         case .prompt: "text"
+        case .queue: "queue"
         case .last: "last"
         case .status: "status"
         case .cancel, .badCancelScope: "cancel"
@@ -66,6 +71,7 @@ public enum BotCommand: Sendable, Equatable {
         ("project", "Pick a project, or list them"),
         ("new", "Start a new Codex session: /new <prompt>"),
         ("continue", "Continue the latest session: /continue <prompt>"),
+        ("queue", "Run after the current task instead of adding to it: /queue <prompt>"),
         ("last", "Show the last task of the project"),
         ("diff", "The project's uncommitted changes as a .patch file"),
         ("status", "What is running and queued"),

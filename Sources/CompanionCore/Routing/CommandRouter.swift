@@ -29,6 +29,7 @@ public actor CommandRouter {
     private let launcher: any WorkLaunching
     private let clock: any TaskClock
     private let logger: Logger
+    private let approvalMessages: ApprovalMessageBook
     private var botUsername: String?
     private var refusedUsers: Set<Int64> = []
     /// Each chat's active project as stored (nil: none chosen), kept after the first read: this daemon is
@@ -39,8 +40,10 @@ public actor CommandRouter {
         settings: Settings, service: TaskService, chats: any ChatStateStoring, messenger: any ChatMessaging,
         inspector: any RepositoryInspecting, audit: any AuditRecording, joiner: SplitPromptJoiner,
         launcher: any WorkLaunching, clock: any TaskClock = SystemClock(),
+        approvalMessages: ApprovalMessageBook = ApprovalMessageBook(),
         logger: Logger = Logger(label: "companion.router")
     ) {
+        self.approvalMessages = approvalMessages
         self.settings = settings
         self.service = service
         self.chats = chats
@@ -109,7 +112,9 @@ public actor CommandRouter {
         case .continue(let prompt):
             outcome = await submit(prompt, mode: .continue, command: "/continue", message: message, active: active)
         case .prompt(let prompt):
-            outcome = await submit(prompt, mode: .continue, command: nil, message: message, active: active)
+            outcome = await submit(prompt, mode: .continue, command: nil, message: message, active: active, steerable: true)
+        case .queue(let prompt):
+            outcome = await submit(prompt, mode: .continue, command: "/queue", message: message, active: active)
         case .cancel(let scope):
             let answer = await service.cancel(scope, requester: message.requester, preferring: active?.name)
             await reply(message, BotReplies.cancelled(answer, scope: scope))
@@ -122,7 +127,7 @@ public actor CommandRouter {
         case .last:
             outcome = await showLast(message, active: active)
         case .status:
-            await reply(message, BotReplies.status(await service.snapshot(), active: active, now: clock.now()))
+            await showStatus(message, active: active)
             outcome = .ok
         case .unknown(let name):
             await reply(message, BotReplies.unknownCommand(name))
@@ -154,7 +159,7 @@ public actor CommandRouter {
 
     private func submit(
         _ prompt: String, mode: TaskMode, command: String?, message: IncomingMessage,
-        active: Project?
+        active: Project?, steerable: Bool = false
     ) async -> CommandOutcome {
         guard let project = active else {
             await reply(message, BotReplies.pickProjectFirst(settings.projects))
@@ -168,6 +173,10 @@ public actor CommandRouter {
         guard age <= settings.staleAfter else {
             await reply(message, BotReplies.stale(age: age))
             return .stale
+        }
+        if steerable, case .added(let task) = await service.steer(project: project.name, text: prompt, requester: message.requester) {
+            await reply(message, BotReplies.steered(task))
+            return .steered
         }
         let request = TaskRequest(project: project, prompt: prompt, mode: mode, requester: message.requester)
         switch await service.submit(request) {
@@ -195,7 +204,7 @@ public actor CommandRouter {
         let started = clock.now()
         let message = pending.first
         let active = await activeProject(chatID: message.chatID)
-        let outcome = await submit(pending.text, mode: .continue, command: nil, message: message, active: active)
+        let outcome = await submit(pending.text, mode: .continue, command: nil, message: message, active: active, steerable: true)
         await audit.record(
             AuditEntry(
                 time: started, requester: message.requester, userID: message.userID, command: "text",
@@ -203,6 +212,18 @@ public actor CommandRouter {
     }
 
     // MARK: - Quick commands
+
+    /// /status; when a task waits for an approval, the reply quotes the request's message so a tap on
+    /// the quote leads to it.
+    private func showStatus(_ message: IncomingMessage, active: Project?) async {
+        let snapshot = await service.snapshot()
+        let text = BotReplies.status(snapshot, active: active, now: clock.now())
+        let waiting = snapshot.running.flatMap(\.waitingFor)
+        let quoted = waiting.lazy.compactMap { self.approvalMessages.messageID(of: $0.id, in: message.chatID) }.first
+        guard let quoted else { return await reply(message, text) }
+        _ = await messenger.post(
+            chatID: message.chatID, message: RenderedMessage(plain: text), silent: false, buttons: [], replyTo: quoted)
+    }
 
     private func selectProject(_ name: String?, message: IncomingMessage, active: Project?) async -> CommandOutcome {
         guard let name else {
@@ -287,6 +308,42 @@ public actor CommandRouter {
             logger.error("reading the active project failed", metadata: ["chat": "\(chatID)", "error": "\(error)"])
             return nil
         }
+    }
+
+    // MARK: - Button taps
+
+    /// A tap on a decision button: only allowlisted users in a private chat count; the first answer wins;
+    /// a request that is gone answers "expired" and changes nothing. The tap's spinner always stops.
+    public func handle(_ tap: IncomingTap) async {
+        let started = clock.now()
+        let requester = Requester.telegram(chatID: tap.chatID ?? tap.userID)
+        var project: String?
+        let outcome: CommandOutcome
+        if !(settings.allowedUserIDs.contains(tap.userID) && tap.isPrivate) {
+            logger.warning(
+                "refused a button tap from an unauthorised sender",
+                metadata: ["user": "\(tap.userID)", "chat": "\(tap.chatID.map(String.init) ?? "-")"])
+            await messenger.answerTap(id: tap.id, text: ApprovalText.refusedTap)
+            outcome = .unauthorised
+        } else if let button = ApprovalButton(data: tap.data) {
+            switch await service.answerApproval(button.id, button.decision, by: requester, userID: tap.userID) {
+            case .accepted(let pending):
+                project = pending.task.request.project.name
+                await messenger.answerTap(id: tap.id, text: ApprovalText.tapAnswer(button.decision))
+                // The broker audits the decision itself, with what was asked and how long it waited.
+                return
+            case .expired:
+                await messenger.answerTap(id: tap.id, text: ApprovalText.expiredTap)
+                outcome = .expired
+            }
+        } else {
+            await messenger.answerTap(id: tap.id, text: ApprovalText.unreadableTap)
+            outcome = .refused
+        }
+        await audit.record(
+            AuditEntry(
+                time: started, requester: requester, userID: tap.userID, command: "approval-tap", project: project,
+                outcome: outcome, duration: clock.now().timeIntervalSince(started)))
     }
 
     private func reply(_ message: IncomingMessage, _ text: String) async {

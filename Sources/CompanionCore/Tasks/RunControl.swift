@@ -11,9 +11,12 @@ public final class RunControl: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Approvals out, steering in.
+    public let channel: TurnChannel
 
-    public init(startedAt: Date = Date()) {
+    public init(startedAt: Date = Date(), channel: TurnChannel = TurnChannel()) {
         state = Mutex(State(lastActivity: startedAt))
+        self.channel = channel
     }
 
     /// Asks the run to stop. The first reason wins.

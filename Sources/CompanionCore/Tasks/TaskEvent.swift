@@ -14,6 +14,10 @@ public enum TaskEvent: Sendable, Equatable {
     case finished(TaskReport)
     /// The task ended without running.
     case notRun(QueuedTask, reason: NotRunReason)
+    /// Codex waits for a person to approve an action (app-server engine).
+    case approvalRequested(PendingApproval)
+    /// An approval request was decided, or expired with its turn.
+    case approvalResolved(PendingApproval, ApprovalOutcome)
 
     /// The task the event is about.
     public var taskID: Int64 {
@@ -22,6 +26,7 @@ public enum TaskEvent: Sendable, Equatable {
         case .started(let task): task.id
         case .progressed(let id, _): id
         case .finished(let report): report.taskID
+        case .approvalRequested(let pending), .approvalResolved(let pending, _): pending.id.taskID
         }
     }
 }

@@ -20,11 +20,14 @@ public actor TaskService {
         public var busyRetry: Duration
         /// This process: recorded as the owner of the tasks it runs.
         public var ownerPID: Int32
+        /// How long an approval request waits for an answer before it is declined.
+        public var approvalTimeout: Duration
 
         public init(
             maxParallel: Int = 2, taskTimeout: Duration = .seconds(3600), idleTimeout: Duration = .seconds(900),
-            busyRetry: Duration = .seconds(2), ownerPID: Int32
+            busyRetry: Duration = .seconds(2), ownerPID: Int32, approvalTimeout: Duration = .seconds(600)
         ) {
+            self.approvalTimeout = approvalTimeout
             self.maxParallel = maxParallel
             self.taskTimeout = taskTimeout
             self.idleTimeout = idleTimeout
@@ -52,7 +55,9 @@ public actor TaskService {
     private let reaper: any ProcessReaping
     private let clock: any TaskClock
     private let logger: Logger
-    private let events = TaskEventHub()
+    private let events: TaskEventHub
+    /// Codex's approval requests while they wait for a person.
+    private let approvals: ApprovalBroker
     private let jobs: AsyncStream<Job>
     private let jobSink: AsyncStream<Job>.Continuation
     private var queue: TaskQueue
@@ -61,8 +66,13 @@ public actor TaskService {
 
     public init(
         settings: Settings, bridge: CodexBridge, store: any TaskStoring, reaper: any ProcessReaping,
-        clock: any TaskClock = SystemClock(), logger: Logger = Logger(label: "companion.tasks")
+        clock: any TaskClock = SystemClock(), audit: (any AuditRecording)? = nil,
+        logger: Logger = Logger(label: "companion.tasks")
     ) {
+        let events = TaskEventHub()
+        self.events = events
+        approvals = ApprovalBroker(
+            timeout: settings.approvalTimeout, clock: clock, audit: audit, publish: { events.publish($0) })
         self.settings = settings
         self.bridge = bridge
         self.store = store
@@ -174,6 +184,39 @@ public actor TaskService {
         return answer
     }
 
+    /// A client's answer to an approval request; the first answer wins. "Stop the task" also stops it.
+    public func answerApproval(_ id: ApprovalID, _ decision: ApprovalDecision, by requester: Requester, userID: Int64?)
+        async -> ApprovalAnswerResult
+    {
+        let result = await approvals.answer(id, decision, by: requester, userID: userID)
+        if case .accepted(let pending) = result, decision == .cancel {
+            queue.running.values.first { $0.task.id == pending.id.taskID }?.control.stop(.user)
+        }
+        return result
+    }
+
+    /// The requests that wait for a person, oldest first.
+    public func pendingApprovals() async -> [PendingApproval] {
+        await approvals.allPending()
+    }
+
+    /// Adds `text` to the requester's running task in `project`, when its engine takes input now.
+    public func steer(project: String, text: String, requester: Requester) async -> SteerAnswer {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return .emptyText }
+        guard let entry = queue.running[project], entry.task.request.requester == requester else { return .notRunning }
+        switch await entry.control.channel.steer(text) {
+        case .added:
+            logger.info("text added to a running turn", metadata: ["task": "\(entry.task.id)", "project": "\(project)"])
+            return .added(entry.task)
+        case .unsupported:
+            return .unsupported
+        case .failed(let reason):
+            logger.warning("steering failed", metadata: ["task": "\(entry.task.id)", "reason": "\(reason)"])
+            return .failed
+        }
+    }
+
     /// What runs and waits now, here and in other companion processes.
     public func snapshot() async -> TaskSnapshot {
         let mine = Set(queue.running.values.map(\.task.id))
@@ -185,8 +228,13 @@ public actor TaskService {
         } catch {
             logger.error("reading running tasks failed", metadata: ["error": "\(error)"])
         }
+        let waiting = await approvals.allPending()
         return TaskSnapshot(
-            running: queue.runningByStart.map { TaskSnapshot.Running(task: $0.task, startedAt: $0.startedAt) },
+            running: queue.runningByStart.map { entry in
+                TaskSnapshot.Running(
+                    task: entry.task, startedAt: entry.startedAt,
+                    waitingFor: waiting.filter { $0.id.taskID == entry.task.id })
+            },
             queued: queue.waiting, elsewhere: elsewhere)
     }
 
@@ -249,10 +297,22 @@ public actor TaskService {
     // MARK: - Starting and ending runs
 
     private func startEligible() async {
-        while !stopping, let entry = queue.takeNext(control: { _ in RunControl(startedAt: clock.now()) }, now: clock.now()) {
+        while !stopping, let entry = queue.takeNext(control: makeControl, now: clock.now()) {
             await start(entry)
         }
         finishIfStopped()
+    }
+
+    /// The handle of a task's run: Codex's approval requests go to the broker, with the task.
+    private func makeControl(_ task: QueuedTask) -> RunControl {
+        let channel = TurnChannel()
+        let control = RunControl(startedAt: clock.now(), channel: channel)
+        let approvals = self.approvals
+        channel.setApprover { [weak control] request in
+            guard let control else { return .cancel }
+            return await approvals.ask(request, for: task, control: control)
+        }
+        return control
     }
 
     /// Takes the project's slot in the store and launches the run; a slot held elsewhere puts the task back.
@@ -340,6 +400,8 @@ public actor TaskService {
 
     /// The run ended: the store frees the project, clients hear of it, and the next task starts.
     private func finish(_ report: TaskReport) async {
+        // Codex waits for none of the turn's requests any more: their messages say so before the result.
+        await approvals.expireAll(taskID: report.taskID)
         do {
             try await store.finishTask(id: report.taskID, report: report)
         } catch {

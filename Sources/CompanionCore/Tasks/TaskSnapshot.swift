@@ -5,6 +5,8 @@ public struct TaskSnapshot: Sendable, Equatable {
     public struct Running: Sendable, Equatable {
         public var task: QueuedTask
         public var startedAt: Date
+        /// Its approval requests that wait for a person.
+        public var waitingFor: [PendingApproval] = []
     }
 
     /// Oldest first.
@@ -44,6 +46,19 @@ public enum SubmitRefusal: Sendable, Equatable {
     case shuttingDown
     /// The store failed; the log has the details.
     case storeFailed
+}
+
+/// What became of text sent to a running task.
+public enum SteerAnswer: Sendable, Equatable {
+    /// It went into the running turn of this task.
+    case added(QueuedTask)
+    /// Nothing of the requester runs in the project: run the text as a task.
+    case notRunning
+    /// The engine takes no input (`exec`): run the text as a task (it queues).
+    case unsupported
+    /// Codex refused it (the log says why): run the text as a task.
+    case failed
+    case emptyText
 }
 
 /// What a cancel request did.

@@ -8,6 +8,7 @@ public enum BotAPIMethod: String, Sendable, CustomStringConvertible {
     case sendDocument
     case deleteWebhook
     case setMyCommands
+    case answerCallbackQuery
 
     public var description: String { rawValue }
 }

@@ -1,4 +1,5 @@
-/// editMessageText: replaces the text of a message the bot sent to a chat.
+/// editMessageText: replaces the text of a message the bot sent to a chat. Without `reply_markup` (never
+/// sent) Telegram also removes the message's buttons, which is what the companion wants after a tap.
 public struct EditMessageTextRequest: Encodable, Sendable, Equatable {
     public var chatID: Int64
     public var messageID: Int64

@@ -2,4 +2,5 @@
 public enum UpdateKind: String, Encodable, Sendable {
     case message
     case editedMessage = "edited_message"
+    case callbackQuery = "callback_query"
 }

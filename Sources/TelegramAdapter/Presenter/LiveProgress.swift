@@ -44,6 +44,15 @@ final class LiveProgress: Sendable {
         }
     }
 
+    /// An approval request waits (what for), or none does any more (nil).
+    func setWaiting(_ what: String?) {
+        content.withLock { content in
+            guard content.state.waitingFor != what else { return }
+            content.state.setWaiting(what)
+            content.changed = true
+        }
+    }
+
     /// The newest state, if it changed since the last call.
     func takeChanged() -> ProgressState? {
         content.withLock { content in

@@ -31,13 +31,16 @@ public struct TelegramPresenter: Sendable {
     private let inspector: any RepositoryInspecting
     private let clock: any TaskClock
     private let throttle: EditThrottle
+    private let approvalMessages: ApprovalMessageBook
     private let logger: Logger
 
     public init(
         settings: Settings = Settings(), messenger: any ChatMessaging, delivery: any TaskDelivering,
         inspector: any RepositoryInspecting, clock: any TaskClock = SystemClock(),
+        approvalMessages: ApprovalMessageBook = ApprovalMessageBook(),
         logger: Logger = Logger(label: "companion.telegram.present")
     ) {
+        self.approvalMessages = approvalMessages
         self.settings = settings
         self.messenger = messenger
         self.delivery = delivery
@@ -51,6 +54,7 @@ public struct TelegramPresenter: Sendable {
     public func run(_ events: AsyncStream<TaskEvent>) async {
         await withDiscardingTaskGroup { group in
             var live: [Int64: LiveProgress] = [:]
+            var prompts: [ApprovalID: ApprovalPrompt] = [:]
             for await event in events {
                 switch event {
                 case .started(let task):
@@ -68,9 +72,20 @@ public struct TelegramPresenter: Sendable {
                 case .queued:
                     // The requester was told when it asked.
                     break
+                case .approvalRequested(let pending):
+                    guard pending.task.request.requester.chatID != nil else { continue }
+                    let prompt = ApprovalPrompt(pending: pending)
+                    prompts[pending.id] = prompt
+                    live[pending.id.taskID]?.setWaiting(ApprovalText.waiting(pending))
+                    group.addTask { await showApproval(prompt) }
+                case .approvalResolved(let pending, let outcome):
+                    prompts.removeValue(forKey: pending.id)?.conclude(outcome)
+                    let stillWaiting = prompts.values.first { $0.pending.id.taskID == pending.id.taskID }
+                    live[pending.id.taskID]?.setWaiting(stillWaiting.map { ApprovalText.waiting($0.pending) })
                 }
             }
             for progress in live.values { progress.end(.abandoned) }
+            for prompt in prompts.values { prompt.abandon() }
         }
     }
 
@@ -84,6 +99,29 @@ public struct TelegramPresenter: Sendable {
                 delivered = await messenger.post(chatID: chatID, message: message, silent: false) != nil && delivered
             }
             if delivered { await delivery.markDelivered(task.id) }
+        }
+    }
+
+    // MARK: - Approvals
+
+    /// Posts the request as a new message (so the phone rings) with its decision buttons, then, once it is
+    /// decided or expired, edits it to say what happened (which removes the buttons). A timeout is also
+    /// told in a new message: nobody was looking.
+    private func showApproval(_ prompt: ApprovalPrompt) async {
+        let pending = prompt.pending
+        guard let chatID = pending.task.request.requester.chatID else { return }
+        let messageID = await messenger.post(
+            chatID: chatID, message: ApprovalText.request(pending), silent: false,
+            buttons: ApprovalButton.rows(for: pending), replyTo: nil)
+        if let messageID { approvalMessages.note(pending.id, chatID: chatID, messageID: messageID) }
+        defer { approvalMessages.forget(pending.id) }
+        guard let outcome = await prompt.waitForOutcome(), let messageID else { return }
+        // Straight to the messenger, not through the progress throttle: the user is looking at this one.
+        await messenger.edit(chatID: chatID, messageID: messageID, message: ApprovalText.concluded(pending, outcome))
+        if case .decided(_, .timeout, _) = outcome {
+            _ = await messenger.post(
+                chatID: chatID, message: RenderedMessage(plain: ApprovalText.timedOutNotice(pending)), silent: false,
+                buttons: [], replyTo: messageID)
         }
     }
 

@@ -1,0 +1,160 @@
+import Foundation
+
+/// Holds Codex's approval requests while they wait for a person. A request is published as a task event
+/// so every client can show it; the first answer from any client wins; one nobody answers is declined
+/// after `timeout` (never approved); one whose task stops is cancelled; one whose turn ends unanswered
+/// expires. Every request and every decision is written to the audit trail.
+public actor ApprovalBroker {
+    private struct Entry {
+        var pending: PendingApproval
+        var resolution: (ApprovalDecision, ApprovalDecider)?
+        var waiter: CheckedContinuation<(ApprovalDecision, ApprovalDecider), Never>?
+    }
+
+    /// This process's epoch: buttons from another process (before a restart) never match.
+    public nonisolated let epoch: String
+    private let timeout: Duration
+    private let clock: any TaskClock
+    private let audit: (any AuditRecording)?
+    private let publish: @Sendable (TaskEvent) -> Void
+    private var entries: [ApprovalID: Entry] = [:]
+    private var nextSequence = 1
+
+    public init(
+        timeout: Duration, clock: any TaskClock, audit: (any AuditRecording)?, epoch: String = ApprovalBroker.newEpoch(),
+        publish: @escaping @Sendable (TaskEvent) -> Void
+    ) {
+        self.timeout = timeout
+        self.clock = clock
+        self.audit = audit
+        self.epoch = epoch
+        self.publish = publish
+    }
+
+    /// Six random letters and digits.
+    public static func newEpoch() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
+        return String((0..<6).map { _ in alphabet.randomElement()! })
+    }
+
+    /// Asks the clients and waits for the decision: an answer, the timeout (decline), or the task
+    /// stopping (cancel). A cancelled caller (its turn ended) leaves the request expired.
+    public func ask(_ request: ApprovalRequest, for task: QueuedTask, control: RunControl) async -> ApprovalDecision {
+        let now = clock.now()
+        let id = ApprovalID(epoch: epoch, taskID: task.id, sequence: nextSequence)
+        nextSequence += 1
+        let pending = PendingApproval(
+            id: id, task: task, request: request, askedAt: now, expiresAt: now.addingTimeInterval(timeout.seconds))
+        entries[id] = Entry(pending: pending)
+        publish(.approvalRequested(pending))
+        await record(pending, command: "approval-request", outcome: .waiting, requester: task.request.requester, userID: nil, at: now)
+        let clock = self.clock
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await clock.sleep(until: pending.expiresAt)
+                    await self.resolve(id, .decline, by: .timeout)
+                } catch {}
+            }
+            group.addTask {
+                if await control.waitForStop() != nil { await self.resolve(id, .cancel, by: .taskStopped) }
+            }
+            let decision = await withTaskCancellationHandler {
+                await self.waitForResolution(id)
+            } onCancel: {
+                Task { await self.expire(id) }
+            }
+            group.cancelAll()
+            return decision
+        }
+    }
+
+    /// A client's answer. The first one wins; later ones, and answers to requests that are gone, get `.expired`.
+    public func answer(_ id: ApprovalID, _ decision: ApprovalDecision, by requester: Requester, userID: Int64?) async
+        -> ApprovalAnswerResult
+    {
+        guard let entry = entries[id], entry.resolution == nil else { return .expired }
+        await resolve(id, decision, by: .user(requester, userID: userID))
+        return .accepted(entry.pending)
+    }
+
+    /// The requests of a task that still wait.
+    public func pending(taskID: Int64) -> [PendingApproval] {
+        entries.values.filter { $0.pending.id.taskID == taskID && $0.resolution == nil }.map(\.pending)
+            .sorted { $0.id.sequence < $1.id.sequence }
+    }
+
+    /// Every request that still waits, oldest first.
+    public func allPending() -> [PendingApproval] {
+        entries.values.filter { $0.resolution == nil }.map(\.pending).sorted { $0.askedAt < $1.askedAt }
+    }
+
+    /// The task's turn ended: Codex waits for none of its requests any more.
+    public func expireAll(taskID: Int64) async {
+        for id in entries.keys where id.taskID == taskID { await expire(id) }
+    }
+
+    // MARK: - Resolution
+
+    private func resolve(_ id: ApprovalID, _ decision: ApprovalDecision, by decider: ApprovalDecider) async {
+        guard var entry = entries[id], entry.resolution == nil else { return }
+        let now = clock.now()
+        entry.resolution = (decision, decider)
+        let waiter = entry.waiter
+        entry.waiter = nil
+        entries[id] = entry
+        publish(.approvalResolved(entry.pending, .decided(decision, by: decider, at: now)))
+        var requester = entry.pending.task.request.requester
+        var userID: Int64?
+        if case .user(let who, let user) = decider {
+            requester = who
+            userID = user
+        }
+        await record(entry.pending, command: "approval", outcome: Self.outcome(decision, decider), requester: requester, userID: userID, at: now)
+        waiter?.resume(returning: (decision, decider))
+        if waiter != nil { entries[id] = nil }
+    }
+
+    private func waitForResolution(_ id: ApprovalID) async -> ApprovalDecision {
+        let (decision, _) = await withCheckedContinuation { continuation in
+            if let resolution = entries[id]?.resolution {
+                entries[id] = nil
+                continuation.resume(returning: resolution)
+            } else if entries[id] != nil {
+                entries[id]?.waiter = continuation
+            } else {
+                continuation.resume(returning: (.cancel, .taskStopped))
+            }
+        }
+        return decision
+    }
+
+    /// The request is gone without a decision (its turn ended, or its engine stopped waiting).
+    private func expire(_ id: ApprovalID) async {
+        guard let entry = entries.removeValue(forKey: id) else { return }
+        guard entry.resolution == nil else { return }
+        let now = clock.now()
+        publish(.approvalResolved(entry.pending, .expired(at: now)))
+        await record(entry.pending, command: "approval", outcome: .expired, requester: entry.pending.task.request.requester, userID: nil, at: now)
+        entry.waiter?.resume(returning: (.cancel, .taskStopped))
+    }
+
+    private static func outcome(_ decision: ApprovalDecision, _ decider: ApprovalDecider) -> CommandOutcome {
+        switch decider {
+        case .timeout: return .timedOut
+        case .taskStopped: return .expired
+        case .user: return decision.approves ? .approved : .denied
+        }
+    }
+
+    private func record(
+        _ pending: PendingApproval, command: String, outcome: CommandOutcome, requester: Requester, userID: Int64?, at time: Date
+    ) async {
+        guard let audit else { return }
+        let waited = outcome == .waiting ? 0 : time.timeIntervalSince(pending.askedAt)
+        await audit.record(
+            AuditEntry(
+                time: time, requester: requester, userID: userID, command: command, project: pending.task.request.project.name,
+                outcome: outcome, duration: waited, detail: ApprovalText.auditDetail(pending)))
+    }
+}

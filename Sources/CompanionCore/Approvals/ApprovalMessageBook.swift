@@ -1,0 +1,23 @@
+import Synchronization
+
+/// Which chat message shows which approval request, while it waits: the presenter writes it when it posts
+/// the request, and the router reads it so /status can point at the message. Kept in memory only: after
+/// a restart the requests are gone too (their buttons answer "expired").
+public final class ApprovalMessageBook: Sendable {
+    private let messages = Mutex<[ApprovalID: (chatID: Int64, messageID: Int64)]>([:])
+
+    public init() {}
+
+    public func note(_ id: ApprovalID, chatID: Int64, messageID: Int64) {
+        messages.withLock { $0[id] = (chatID, messageID) }
+    }
+
+    public func forget(_ id: ApprovalID) {
+        _ = messages.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// The message of the request in `chatID`, if it was posted there.
+    public func messageID(of id: ApprovalID, in chatID: Int64) -> Int64? {
+        messages.withLock { $0[id] }.flatMap { $0.chatID == chatID ? $0.messageID : nil }
+    }
+}
