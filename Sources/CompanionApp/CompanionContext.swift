@@ -63,8 +63,9 @@ public struct CompanionContext: Sendable {
         case .exec:
             return CodexProcessRunner(binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox)
         case .appServer:
-            // WIRE-APPSERVER: AppServerRunner(binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox, approvalPolicy: config.codex.approvalPolicy)
-            return CodexProcessRunner(binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox)
+            return AppServerRunner(
+                binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox,
+                approvalPolicy: config.codex.approvalPolicy)
         }
     }
 

@@ -16,11 +16,11 @@ import Darwin
 struct CrashRecoveryTests {
     static let owner: Int64 = 31337
 
-    func config(_ workspace: CodexWorkspace, _ telegram: FakeTelegramServer) async throws -> String {
+    func config(_ workspace: CodexWorkspace, _ telegram: FakeTelegramServer, engine: String? = nil) async throws -> String {
         let alpha = try await workspace.makeRepository("alpha")
-        return try workspace.writeConfig(
-            projects: [("alpha", alpha)],
-            extra: telegram.configSection(allowing: Self.owner))
+        var extra = telegram.configSection(allowing: Self.owner)
+        if let engine { extra["codex"] = ["engine": engine] }
+        return try workspace.writeConfig(projects: [("alpha", alpha)], extra: extra)
     }
 
     @Test func killedWhileIdleNothingIsLostOrRepeated() async throws {
@@ -73,10 +73,12 @@ struct CrashRecoveryTests {
         }
     }
 
+    /// On exec, a killed daemon leaves its codex running (nothing ties it to the daemon): the restart stops it.
+    /// (An app-server child exits with its daemon: see the approval test below.)
     @Test func killedWhileATaskRunsTheUserIsToldItWasInterrupted() async throws {
         try await withWorkspace { workspace in
             try await withFakeTelegram { telegram in
-                let config = try await config(workspace, telegram)
+                let config = try await config(workspace, telegram, engine: "exec")
                 workspace.fake.script("big refactor", [.slowMessage("never seen", delay: .seconds(60))])
                 _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
                     process in
@@ -106,6 +108,42 @@ struct CrashRecoveryTests {
                 #expect(telegram.messages(to: Self.owner).filter { $0.text.contains("Interrupted") }.count == 1)
                 // The prompt never ran twice.
                 #expect(workspace.fake.requests.filter { $0.userPrompts.last == "big refactor please" }.count == 1)
+            }
+        }
+    }
+
+    @Test func killedWhileAnApprovalWaitsTheUserIsToldAndTheButtonsExpire() async throws {
+        try await withWorkspace { workspace in
+            try await withFakeTelegram { telegram in
+                let config = try await config(workspace, telegram, engine: "app-server")
+                workspace.fake.script(
+                    "risky", [.escalatedShell("echo yes > marker.txt", justification: "Write a marker"), .message("unseen")])
+                let (asked, _) = try await CompanionProcess.serve(
+                    config: config, token: telegram.token, environment: workspace.userEnvironment
+                ) {
+                    process in
+                    telegram.sendMessage(from: Self.owner, text: "/project alpha")
+                    telegram.sendMessage(from: Self.owner, text: "do the risky thing")
+                    let request = try await telegram.waitForMessage(to: Self.owner, "asking for approval") { $0.hasPrefix("🔐") }
+                    try process.send(signal: .kill)
+                    return request
+                }
+                let database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
+                let codex = try #require(try await database.runningTasks().first?.codexPID)
+                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
+                    process in
+                    let notice = try await telegram.waitForMessage(to: Self.owner, "about the interruption") { $0.contains("Interrupted") }
+                    #expect(notice.text.contains("\"do the risky thing\""))
+                    // A button from before the restart answers "expired" and runs nothing.
+                    let approve = try #require(asked.buttons.flatMap { $0 }.first { $0.text == "✅ Approve" })
+                    let query = telegram.sendCallbackQuery(
+                        from: Self.owner, messageID: asked.messageID, chatID: Self.owner, data: approve.data)
+                    try await telegram.waitUntil("the tap's answer") { $0.tapAnswers.contains { $0.queryID == query } }
+                    #expect(telegram.tapAnswers.first { $0.queryID == query }?.text == "This request has expired.")
+                    try process.send(signal: .terminate)
+                }
+                #expect(kill(codex, 0) != 0, "the app-server child \(codex) outlived its daemon")
+                #expect(!FileManager.default.fileExists(atPath: workspace.root + "/repos/alpha/marker.txt"))
             }
         }
     }

@@ -82,6 +82,23 @@ import Testing
         await rig.stop()
     }
 
+    @Test func waitingForAnAnswerIsNotIdleness() async throws {
+        let rig = Rig()  // idle limit 60 s, approvals wait 600 s
+        let id = try await start(rig, "slow human")
+        let waiting = try await pending(rig)
+        await rig.clock.waitForSleepers(2)
+        rig.clock.advance(by: .seconds(61))
+        await rig.clock.waitForSleepers(2)
+        rig.clock.advance(by: .seconds(61))
+        await rig.clock.waitForSleepers(2)
+        #expect(await rig.service.pendingApprovals() == [waiting])
+        #expect(await rig.service.answerApproval(waiting.id, .accept, by: chat, userID: 4242) == .accepted(waiting))
+        rig.runner.open("slow human")
+        let report = try #require(await rig.report(id))
+        #expect(report.status == .done)
+        await rig.stop()
+    }
+
     @Test func cancellingTheTaskAnswersTheWaitingRequestWithCancel() async throws {
         let rig = Rig()
         let id = try await start(rig, "stop me")
@@ -126,13 +143,14 @@ import Testing
         #expect(button.data.utf8.count <= 64)
         #expect(ApprovalButton(data: "ap:\(waiting.id):x") == nil)
         #expect(ApprovalButton(data: "ap:../etc:a") == nil)
-        await rig.service.cancel(.running, requester: chat, preferring: "alpha")
+        _ = await rig.service.cancel(.running, requester: chat, preferring: "alpha")
         await rig.stop()
     }
 
     @Test func textGoesIntoARunningTurnOnlyWhenItsEngineTakesIt() async throws {
         let rig = Rig()
-        guard case .started(let id) = await rig.service.submit(TaskRequest(project: alpha, prompt: "long", mode: .new, requester: chat)) else {
+        guard case .started(let id) = await rig.service.submit(TaskRequest(project: alpha, prompt: "long", mode: .new, requester: chat))
+        else {
             throw TestFailure("did not start")
         }
         await rig.waitUntilRunning("long")
@@ -142,7 +160,8 @@ import Testing
         _ = await rig.report(id)
 
         rig.runner.acceptSteering()
-        guard case .started(let second) = await rig.service.submit(TaskRequest(project: alpha, prompt: "longer", mode: .new, requester: chat))
+        guard
+            case .started(let second) = await rig.service.submit(TaskRequest(project: alpha, prompt: "longer", mode: .new, requester: chat))
         else {
             throw TestFailure("did not start")
         }

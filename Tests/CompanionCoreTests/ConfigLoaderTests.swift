@@ -182,9 +182,10 @@ import Testing
         #expect(custom.config.codex.engine == .appServer)
         #expect(custom.config.codex.approvalPolicy == .untrusted)
         #expect(custom.config.approvals.timeoutSeconds == 30)
-        #expect(try parse(
-            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "codex": {"engine": "exec"}}"#
-        ).config.codex.engine == .exec)
+        #expect(
+            try parse(
+                #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "codex": {"engine": "exec"}}"#
+            ).config.codex.engine == .exec)
         expectError(
             .invalidValue, containing: "\"codex.engine\" must be one of exec, app-server, got \"appserver\"",
             #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "codex": {"engine": "appserver"}}"#)

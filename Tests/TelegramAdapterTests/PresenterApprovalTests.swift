@@ -25,7 +25,7 @@ import Testing
         await Eventually.until { rig.sent(.post).count == 2 }
         let posted = try #require(rig.sent(.post).last)
         #expect(posted.text.hasPrefix("🔐 Codex asks for approval · alpha · task #1"))
-        #expect(posted.text.contains("Run: touch /etc/marker"))
+        #expect(posted.text.contains("Run:\ntouch /etc/marker"))
         #expect(posted.text.contains("In: the repository"))
         #expect(posted.text.contains("Why: Writes outside the workspace"))
         #expect(posted.text.contains("Declined by itself if nobody answers within 10 min."))
@@ -40,7 +40,8 @@ import Testing
         #expect(rig.sent(.edit).last?.text.contains("⏸ Waiting for your approval: run `touch /etc/marker`") == true)
 
         let decidedAt = request.askedAt.addingTimeInterval(30)
-        await rig.feed(.approvalResolved(request, .decided(.accept, by: .user(.telegram(chatID: PresenterRig.chat), userID: 42), at: decidedAt)))
+        await rig.feed(
+            .approvalResolved(request, .decided(.accept, by: .user(.telegram(chatID: PresenterRig.chat), userID: 42), at: decidedAt)))
         let messageID = try #require(posted.messageID)
         await Eventually.until { rig.messenger.buttons(of: messageID).isEmpty }
         let concluded = try #require(rig.sent(.edit).last { $0.messageID == messageID })

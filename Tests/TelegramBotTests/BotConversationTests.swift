@@ -6,8 +6,9 @@ import Testing
 /// The owner's everyday use, end to end through the fake Telegram server and the REAL codex.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
 struct BotConversationTests {
-    @Test func pickAProjectStartATaskContinueItAndReadStatusAndLast() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func pickAProjectStartATaskContinueItAndReadStatusAndLast(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             let fake = harness.workspace.fake
             fake.script("add notes", [.shell("echo one > notes.txt"), .message("Added `notes.txt` & done.")])

@@ -6,8 +6,10 @@ import Testing
 /// Replies arrive whatever Codex printed and whatever Telegram does.
 @Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
 struct BotDeliveryTests {
-    @Test func aLongAnswerIsSplitIntoValidMessagesWithCodeBlocksReopened() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func aLongAnswerIsSplitIntoValidMessagesWithCodeBlocksReopened(engine: CodexEngine) async throws
+    {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             let code = (1...150).map { "let value\($0) = \"<tag> & \($0)\"" }.joined(separator: "\n")
             let prose = (1...40).map { "Paragraph \($0): " + String(repeating: "words ", count: 12) }.joined(separator: "\n\n")
@@ -37,8 +39,9 @@ struct BotDeliveryTests {
         }
     }
 
-    @Test func aVeryLongAnswerAlsoArrivesAsADocument() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func aVeryLongAnswerAlsoArrivesAsADocument(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             let answer = (1...400).map { "Line \($0) of a very long report." }.joined(separator: "\n")
             harness.workspace.fake.script("report", [.message(answer)])
@@ -54,8 +57,9 @@ struct BotDeliveryTests {
         }
     }
 
-    @Test func htmlSpecialCharactersAndBrokenMarkdownNeverFail() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func htmlSpecialCharactersAndBrokenMarkdownNeverFail(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             let nasty = "<script>alert('x')</script> & &amp; <b>unclosed *bold _it `tick\n```\n<div>open fence"
             harness.workspace.fake.script("nasty", [.message(nasty)])

@@ -8,8 +8,9 @@ import Testing
 struct BotExecutionTests {
     typealias Owner = BotHarness
 
-    @Test func oneTaskPerProjectAtATimeAndProjectsInParallel() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func oneTaskPerProjectAtATimeAndProjectsInParallel(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             let fake = harness.workspace.fake
             let telegram = harness.telegram
@@ -18,7 +19,8 @@ struct BotExecutionTests {
             fake.script("beta work", [.slowMessage("Beta done.", delay: .seconds(1))])
             _ = try await harness.ownerSays("/project alpha")
             _ = try await harness.ownerSays("first task")
-            let queued = try await harness.ownerSays("second task")
+            // On app-server plain text would go into the running turn: /queue asks for a task of its own.
+            let queued = try await harness.ownerSays(engine == .appServer ? "/queue second task" : "second task")
             #expect(
                 queued[0].text == "Queued (#1 in line): alpha is busy with \"first task\". It starts by itself; /cancel queued drops it.")
             telegram.sendMessage(from: Owner.owner, text: "/status")
@@ -45,8 +47,9 @@ struct BotExecutionTests {
         }
     }
 
-    @Test func cancelStopsTheRunningTaskAndTheSessionStaysResumable() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func cancelStopsTheRunningTaskAndTheSessionStaysResumable(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             let telegram = harness.telegram
             harness.workspace.fake.script("long job", [.slowMessage("never seen", delay: .seconds(60))])
@@ -73,13 +76,14 @@ struct BotExecutionTests {
         }
     }
 
-    @Test func queuedTasksCanBeDropped() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func queuedTasksCanBeDropped(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             harness.workspace.fake.script("slow one", [.slowMessage("Slow done.", delay: .seconds(2))])
             _ = try await harness.ownerSays("/project alpha")
             _ = try await harness.ownerSays("slow one")
-            _ = try await harness.ownerSays("waiting one")
+            _ = try await harness.ownerSays(engine == .appServer ? "/queue waiting one" : "waiting one")
             let dropped = try await harness.ownerSays("/cancel queued")
             #expect(dropped[0].text == "Dropped 1 queued task.")
             try await harness.telegram.waitForMessage(to: Owner.owner, "with the slow result") { $0.contains("Slow done.") }
@@ -91,8 +95,9 @@ struct BotExecutionTests {
         }
     }
 
-    @Test func aTaskWithoutProgressTimesOut() async throws {
-        try await withBotHarness(limits: ["idle_timeout_minutes": 0.03]) { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func aTaskWithoutProgressTimesOut(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine, limits: ["idle_timeout_minutes": 0.03]) { harness in
             let daemon = try harness.startDaemon()
             harness.workspace.fake.script("stuck", [.slowMessage("never seen", delay: .seconds(60))])
             _ = try await harness.ownerSays("/project alpha")
@@ -104,8 +109,9 @@ struct BotExecutionTests {
         }
     }
 
-    @Test func aLongMessageSplitByTelegramRunsAsOnePrompt() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func aLongMessageSplitByTelegramRunsAsOnePrompt(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             _ = try await harness.ownerSays("/project alpha")
             let first = "Refactor plan. " + String(repeating: "step ", count: 700)
@@ -121,8 +127,9 @@ struct BotExecutionTests {
         }
     }
 
-    @Test func shutdownInterruptsRunningCodexAndTellsTheUserOnce() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func shutdownInterruptsRunningCodexAndTellsTheUserOnce(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let first = try harness.startDaemon()
             harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(60))])
             _ = try await harness.ownerSays("/project alpha")

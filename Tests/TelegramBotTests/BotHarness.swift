@@ -5,6 +5,7 @@ import Logging
 import Store
 import Synchronization
 import TestSupport
+import Testing
 
 /// The whole daemon in-process: the real bot wiring, the REAL codex against the fake Responses server,
 /// a real SQLite file, and real HTTP to the fake Telegram server.
@@ -29,7 +30,11 @@ final class BotHarness: Sendable {
         self.beta = beta
     }
 
-    static func make(limits: [String: Any]? = nil) async throws -> BotHarness {
+    /// `engine` nil leaves `codex.engine` out of the config (the default engine); `approvals` is the
+    /// config's `approvals` section.
+    static func make(
+        limits: [String: Any]? = nil, engine: CodexEngine? = nil, approvals: [String: Any]? = nil
+    ) async throws -> BotHarness {
         _ = try TestCodex.requireBinary()
         let workspace = try await CodexWorkspace.make()
         let telegram = try await FakeTelegramServer.start()
@@ -37,6 +42,8 @@ final class BotHarness: Sendable {
         let beta = try await workspace.makeRepository("beta")
         var extra = telegram.configSection(allowing: owner)
         if let limits { extra["limits"] = limits }
+        if let engine { extra["codex"] = ["engine": engine.rawValue] }
+        if let approvals { extra["approvals"] = approvals }
         let config = try workspace.writeConfig(projects: [("alpha", alpha), ("beta", beta)], extra: extra)
         return BotHarness(workspace: workspace, telegram: telegram, configPath: config, alpha: alpha, beta: beta)
     }
@@ -71,11 +78,35 @@ final class BotHarness: Sendable {
         let all = try await telegram.waitForMessages(to: Self.owner, count: before + replies)
         return Array(all.dropFirst(before))
     }
+
+    /// Waits for Codex's approval request in the owner's chat (the `n`-th one) and returns its message.
+    func approvalRequest(_ n: Int = 1) async throws -> FakeTelegramServer.SentMessage {
+        try await telegram.waitUntil("approval request #\(n)") { fake in
+            fake.messages(to: Self.owner).filter { $0.text.hasPrefix("🔐") }.count >= n
+        }
+        return telegram.messages(to: Self.owner).filter { $0.text.hasPrefix("🔐") }[n - 1]
+    }
+
+    /// Taps the button of `message` whose title starts with `title`, as `user`; returns the query id.
+    @discardableResult
+    func tap(_ title: String, on message: FakeTelegramServer.SentMessage, as user: Int64 = owner) throws -> String {
+        let button = try #require(message.buttons.flatMap { $0 }.first { $0.text.contains(title) })
+        return telegram.sendCallbackQuery(from: user, messageID: message.messageID, chatID: user, data: button.data)
+    }
+
+    /// Waits for the answer to the tap `queryID` and returns its text.
+    func tapAnswer(_ queryID: String) async throws -> String? {
+        try await telegram.waitUntil("the answer to tap \(queryID)") { $0.tapAnswers.contains { $0.queryID == queryID } }
+        return telegram.tapAnswers.first { $0.queryID == queryID }?.text
+    }
 }
 
 /// Runs `body` with a fresh harness and always cleans up.
-func withBotHarness(limits: [String: Any]? = nil, _ body: (BotHarness) async throws -> Void) async throws {
-    let harness = try await BotHarness.make(limits: limits)
+func withBotHarness(
+    engine: CodexEngine? = nil, limits: [String: Any]? = nil, approvals: [String: Any]? = nil,
+    _ body: (BotHarness) async throws -> Void
+) async throws {
+    let harness = try await BotHarness.make(limits: limits, engine: engine, approvals: approvals)
     do {
         try await body(harness)
     } catch {

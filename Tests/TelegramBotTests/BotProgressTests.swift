@@ -8,8 +8,9 @@ import Testing
 struct BotProgressTests {
     typealias Owner = BotHarness
 
-    @Test func aSlowMultiStepTaskIsVisiblyAliveWithoutFloodingTheChat() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func aSlowMultiStepTaskIsVisiblyAliveWithoutFloodingTheChat(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             let telegram = harness.telegram
             harness.workspace.fake.script(
@@ -59,8 +60,9 @@ struct BotProgressTests {
         }
     }
 
-    @Test func theResultCardShowsFilesWithLineCountsAndFailingCommands() async throws {
-        try await withBotHarness { harness in
+    /// On both engines.
+    @Test(arguments: CodexEngine.allCases) func theResultCardShowsFilesWithLineCountsAndFailingCommands(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             harness.workspace.fake.script(
                 "write notes",

@@ -23,6 +23,13 @@ public final class FakeResponsesServer: Sendable {
         case failed(message: String)
         /// The final message, sent only after a pause: keeps a task running while a test looks at it.
         case slowMessage(String, delay: Duration)
+        /// A shell command that asks to run outside the sandbox (`exec_command` with
+        /// `sandbox_permissions: "require_escalated"` and the model's `justification`): under app-server with
+        /// approval policy `on-request`, Codex asks the user before running it.
+        case escalatedShell(String, justification: String)
+        /// The final message streamed in pieces (one `response.output_text.delta` each) with `pause` between
+        /// them, so Codex reports the answer as it is written. Stopping the fake ends the pauses at once.
+        case streamedMessage([String], pause: Duration)
     }
 
     public struct PlanStep: Sendable, Equatable {
@@ -149,7 +156,7 @@ public final class FakeResponsesServer: Sendable {
         waiters.forEach { $0.resume() }
         var pause: Duration?
         if case .slowMessage(_, let delay) = step { pause = delay }
-        return (SSEResponse.make(step, responseNumber: number), pause)
+        return (SSEResponse.make(step, responseNumber: number, pause: { await self.pauseUnlessStopping($0) }), pause)
     }
 
     /// Answers after the step's pause, if it has one.

@@ -7,6 +7,7 @@ import TestSupport
 /// large generated Codex history in place. Prints numbers; see the README for the figures.
 ///
 ///     swift build -c release && .build/release/companion-bench --tasks 20 [--sessions 10000 --history-gb 3]
+///     .build/release/companion-bench --engines-only --tasks 20   (only the exec / app-server comparison)
 @main
 struct Benchmark {
     static func main() async throws {
@@ -33,6 +34,12 @@ struct Benchmark {
         let workspace = try await CodexWorkspace.make()
         let telegram = try await FakeTelegramServer.start()
         do {
+            try await EngineBenchmark.run(tasks: options.tasks, workspace: workspace, telegram: telegram, executable: executable)
+            if options.enginesOnly {
+                await telegram.stop()
+                await workspace.cleanUp()
+                return
+            }
             let history = try HistoryBenchmark.prepare(sessions: options.sessions, gigabytes: options.historyGB, workspace: workspace)
             try await HistoryBenchmark.lookup(history, executable: executable, workspace: workspace)
             try await MessagePathBenchmark.run(
@@ -49,6 +56,7 @@ struct Benchmark {
         var tasks = 20
         var sessions = 10_000
         var historyGB = 3.0
+        var enginesOnly = false
 
         init(_ arguments: [String]) {
             func value(_ flag: String) -> String? {
@@ -57,6 +65,7 @@ struct Benchmark {
             tasks = value("--tasks").flatMap(Int.init) ?? tasks
             sessions = value("--sessions").flatMap(Int.init) ?? sessions
             historyGB = value("--history-gb").flatMap(Double.init) ?? historyGB
+            enginesOnly = arguments.contains("--engines-only")
         }
     }
 

@@ -70,7 +70,9 @@ public actor ApprovalBroker {
     }
 
     /// A client's answer. The first one wins; later ones, and answers to requests that are gone, get `.expired`.
-    public func answer(_ id: ApprovalID, _ decision: ApprovalDecision, by requester: Requester, userID: Int64?) async
+    public func answer(
+        _ id: ApprovalID, _ decision: ApprovalDecision, by requester: Requester, userID: Int64?
+    ) async
         -> ApprovalAnswerResult
     {
         guard let entry = entries[id], entry.resolution == nil else { return .expired }
@@ -110,7 +112,8 @@ public actor ApprovalBroker {
             requester = who
             userID = user
         }
-        await record(entry.pending, command: "approval", outcome: Self.outcome(decision, decider), requester: requester, userID: userID, at: now)
+        await record(
+            entry.pending, command: "approval", outcome: Self.outcome(decision, decider), requester: requester, userID: userID, at: now)
         waiter?.resume(returning: (decision, decider))
         if waiter != nil { entries[id] = nil }
     }
@@ -135,7 +138,8 @@ public actor ApprovalBroker {
         guard entry.resolution == nil else { return }
         let now = clock.now()
         publish(.approvalResolved(entry.pending, .expired(at: now)))
-        await record(entry.pending, command: "approval", outcome: .expired, requester: entry.pending.task.request.requester, userID: nil, at: now)
+        await record(
+            entry.pending, command: "approval", outcome: .expired, requester: entry.pending.task.request.requester, userID: nil, at: now)
         entry.waiter?.resume(returning: (.cancel, .taskStopped))
     }
 

@@ -22,7 +22,9 @@ public struct ApprovalButton: Sendable, Equatable {
     /// The buttons under a request: two rows, approving first.
     public static func rows(for pending: PendingApproval) -> [[ChatButton]] {
         let choices = pending.request.choices
-        let buttons = choices.map { ChatButton(title: ApprovalText.buttonTitle($0), data: ApprovalButton(id: pending.id, decision: $0).data) }
+        let buttons = choices.map {
+            ChatButton(title: ApprovalText.buttonTitle($0), data: ApprovalButton(id: pending.id, decision: $0).data)
+        }
         return stride(from: 0, to: buttons.count, by: 2).map { Array(buttons[$0..<min($0 + 2, buttons.count)]) }
     }
 

@@ -28,18 +28,25 @@ public enum CodexErrorText {
         if lowered.contains("last status: 429") || lowered.contains("429 too many requests") {
             return "The model service is rate limiting Codex (429). Wait a few minutes, then send it again."
         }
-        return "Codex said: \(message)"
+        // The app-server engine reports these as the turn's failure; exec prints them on stderr.
+        return sessionProblem(message) ?? "Codex said: \(message)"
+    }
+
+    /// The session errors both engines can meet: an unknown id, or a session another process is writing.
+    private static func sessionProblem(_ text: String) -> String? {
+        if text.contains("no rollout found for thread id") {
+            return "Codex has no session with that id (it may have been deleted or archived). Start a new one."
+        }
+        if text.contains("already has an active writer") {
+            return "That session is open in another Codex process. Finish or close it there, or start a new session."
+        }
+        return nil
     }
 
     /// A short, actionable explanation of a fatal error in stderr, or the raw error line.
     public static func explain(stderr: String) -> String? {
         guard let line = errorLine(in: stderr) else { return nil }
-        if line.contains("no rollout found for thread id") {
-            return "Codex has no session with that id (it may have been deleted or archived). Start a new one."
-        }
-        if line.contains("already has an active writer") {
-            return "That session is open in another Codex process. Finish or close it there, or start a new session."
-        }
+        if let known = sessionProblem(line) { return known }
         if line.contains("Not inside a trusted directory") {
             return "Codex only works inside a git repository: run `git init` in the project folder."
         }

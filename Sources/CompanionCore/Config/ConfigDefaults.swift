@@ -9,7 +9,7 @@ public enum ConfigDefaults {
     /// `codex.sandbox`: Codex may edit the repository but nothing outside it.
     public static let sandbox = "workspace-write"
     /// `codex.engine`: how Codex runs.
-    public static let engine = CodexEngine.exec
+    public static let engine = CodexEngine.appServer
     /// `codex.approval_policy`: Codex asks before what the sandbox does not allow (app-server engine).
     public static let approvalPolicy = ApprovalPolicy.onRequest
     /// `approvals.timeout_seconds`: an unanswered approval request is declined after this long.

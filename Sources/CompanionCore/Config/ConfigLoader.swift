@@ -131,7 +131,8 @@ public struct ConfigLoader: Sendable {
             guard let known = ApprovalPolicy(rawValue: policy) else {
                 throw ConfigError(
                     .invalidValue, path: path,
-                    "\"codex.approval_policy\" must be one of \(ApprovalPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(policy)\"")
+                    "\"codex.approval_policy\" must be one of \(ApprovalPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(policy)\""
+                )
             }
             codex.approvalPolicy = known
         }

@@ -14,7 +14,7 @@ public enum ApprovalText {
         switch pending.request.action {
         case .command(let command, let cwd):
             let shown = ReportText.shorten(CommandText.display(command), to: 600)
-            plain.append("Run: \(shown)")
+            plain.append("Run:\n\(shown)")
             html.append("Run:\n<pre>\(TelegramHTML.escape(shown))</pre>")
             if let cwd {
                 let place = ReportText.relative(cwd, to: task.request.project.repoPath)
@@ -61,7 +61,9 @@ public enum ApprovalText {
     }
 
     /// The request message once it is over: the request without its footer, and what happened.
-    public static func concluded(_ pending: PendingApproval, _ outcome: ApprovalOutcome, timeZone: TimeZone = .current)
+    public static func concluded(
+        _ pending: PendingApproval, _ outcome: ApprovalOutcome, timeZone: TimeZone = .current
+    )
         -> RenderedMessage
     {
         var message = request(pending)
@@ -111,7 +113,8 @@ public enum ApprovalText {
     /// Sent when a request was declined because nobody answered.
     public static func timedOutNotice(_ pending: PendingApproval) -> String {
         let minutes = Int((pending.expiresAt.timeIntervalSince(pending.askedAt) / 60).rounded())
-        return "⌛ Nobody answered within \(minutes) min, so Codex was told no (task #\(pending.task.id) in \(pending.task.request.project.name)). It goes on without that step."
+        return
+            "⌛ Nobody answered within \(minutes) min, so Codex was told no (task #\(pending.task.id) in \(pending.task.request.project.name)). It goes on without that step."
     }
 
     public static let expiredTap = "This request has expired."

@@ -8,6 +8,7 @@ public final class RunControl: Sendable {
         var reason: StopReason?
         var waiters: [CheckedContinuation<StopReason?, Never>] = []
         var lastActivity: Date
+        var waitingForUser = 0
     }
 
     private let state: Mutex<State>
@@ -59,4 +60,24 @@ public final class RunControl: Sendable {
     }
 
     public var lastActivity: Date { state.withLock { $0.lastActivity } }
+
+    /// Codex waits for a person (an approval request), from `time` on: that is no sign of a stuck run,
+    /// so the idle limit does not count it. Each call is paired with `userAnswered(at:)`.
+    public func waitingForUser(at time: Date) {
+        state.withLock {
+            $0.waitingForUser += 1
+            $0.lastActivity = time
+        }
+    }
+
+    /// The person answered (or the wait ended) at `time`: the idle limit counts from here.
+    public func userAnswered(at time: Date) {
+        state.withLock {
+            $0.waitingForUser = max(0, $0.waitingForUser - 1)
+            $0.lastActivity = time
+        }
+    }
+
+    /// Whether Codex waits for a person now.
+    public var isWaitingForUser: Bool { state.withLock { $0.waitingForUser > 0 } }
 }

@@ -185,7 +185,9 @@ public actor TaskService {
     }
 
     /// A client's answer to an approval request; the first answer wins. "Stop the task" also stops it.
-    public func answerApproval(_ id: ApprovalID, _ decision: ApprovalDecision, by requester: Requester, userID: Int64?)
+    public func answerApproval(
+        _ id: ApprovalID, _ decision: ApprovalDecision, by requester: Requester, userID: Int64?
+    )
         async -> ApprovalAnswerResult
     {
         let result = await approvals.answer(id, decision, by: requester, userID: userID)
@@ -308,8 +310,11 @@ public actor TaskService {
         let channel = TurnChannel()
         let control = RunControl(startedAt: clock.now(), channel: channel)
         let approvals = self.approvals
+        let clock = self.clock
         channel.setApprover { [weak control] request in
             guard let control else { return .cancel }
+            control.waitingForUser(at: clock.now())
+            defer { control.userAnswered(at: clock.now()) }
             return await approvals.ask(request, for: task, control: control)
         }
         return control
@@ -380,8 +385,10 @@ public actor TaskService {
     private static func watch(_ control: RunControl, startedAt: Date, settings: Settings, clock: any TaskClock) async {
         let deadline = startedAt.addingTimeInterval(settings.taskTimeout.seconds)
         while !Task.isCancelled {
-            let idleDeadline = control.lastActivity.addingTimeInterval(settings.idleTimeout.seconds)
             let now = clock.now()
+            // Waiting for a person's answer is not idleness: the approval has its own timeout.
+            let idleFrom = control.isWaitingForUser ? now : control.lastActivity
+            let idleDeadline = idleFrom.addingTimeInterval(settings.idleTimeout.seconds)
             if now >= deadline {
                 control.stop(.timeout(.total(settings.taskTimeout)))
                 return

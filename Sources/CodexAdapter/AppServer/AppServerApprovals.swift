@@ -1,0 +1,83 @@
+import CompanionCore
+import Logging
+import Synchronization
+
+/// Codex's approval requests of one run, each answered in a task of its own so that the turn's
+/// notifications keep flowing while the user decides.
+///
+/// Every request gets an answer: the user's decision through the turn channel, `decline` when the run
+/// has no channel, `cancel` when the task stops (the approval broker answers so when the control
+/// stops). Once Codex has exited nobody waits for an answer any more, so an approver still deciding is
+/// cancelled then: a request can never hold the run open.
+final class AppServerApprovals: Sendable {
+    typealias Pending = (id: JSONValue, request: ApprovalRequest)
+
+    private let connection: AppServerConnection
+    private let channel: TurnChannel?
+    private let exited: AppServerLatch
+    private let logger: Logger
+    private let requests: AsyncStream<Pending>
+    private let queue: AsyncStream<Pending>.Continuation
+
+    init(connection: AppServerConnection, channel: TurnChannel?, exited: AppServerLatch, logger: Logger) {
+        self.connection = connection
+        self.channel = channel
+        self.exited = exited
+        self.logger = logger
+        (requests, queue) = AsyncStream.makeStream()
+    }
+
+    /// Codex's request `id` waits for a decision on `request`.
+    func ask(id: JSONValue, _ request: ApprovalRequest) {
+        queue.yield((id, request))
+    }
+
+    /// No more requests will come (Codex has exited).
+    func finish() {
+        queue.finish()
+    }
+
+    /// Answers the requests as they come; returns once `finish()` was called and every one is answered.
+    func answerAll() async {
+        await withDiscardingTaskGroup { group in
+            for await (id, request) in requests {
+                group.addTask {
+                    let decision = await self.decide(request)
+                    self.logger.info("approval answered", metadata: ["item": "\(request.itemID)", "decision": "\(decision.rawValue)"])
+                    self.connection.respond(to: id, result: ["decision": .string(decision.rawValue)])
+                }
+            }
+        }
+    }
+
+    /// The decision through the channel, or `.cancel` as soon as Codex has exited.
+    private func decide(_ request: ApprovalRequest) async -> ApprovalDecision {
+        guard let channel else { return .decline }
+        let exited = self.exited
+        return await withCheckedContinuation { continuation in
+            let once = ResumeOnce(continuation)
+            let asking = Task { once.resume(await channel.requestApproval(request)) }
+            Task {
+                await exited.wait()
+                once.resume(.cancel)
+                asking.cancel()
+            }
+        }
+    }
+}
+
+/// Resumes a continuation with the first value offered; later ones are dropped.
+private final class ResumeOnce: Sendable {
+    private let continuation: Mutex<CheckedContinuation<ApprovalDecision, Never>?>
+
+    init(_ continuation: CheckedContinuation<ApprovalDecision, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(_ value: ApprovalDecision) {
+        continuation.withLock { stored in
+            defer { stored = nil }
+            return stored
+        }?.resume(returning: value)
+    }
+}

@@ -1,0 +1,172 @@
+import CompanionCore
+import Foundation
+import Logging
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs one turn through a `codex app-server` child (JSON-RPC over stdio): cwd = the repository,
+/// CODEX_HOME as configured. Unlike `codex exec` it streams the answer, asks before risky actions and
+/// takes steering text, and it still leaves the terminal free: the child ends with the turn.
+public struct AppServerRunner: CodexRunning {
+    /// Absolute path of the real codex binary (see `CodexBinaryLocator`), so signals reach Codex itself.
+    public var binaryPath: String
+    /// CODEX_HOME for the child: the same resolved home the session lookup reads.
+    public var codexHome: String?
+    /// `read-only`, `workspace-write` or `danger-full-access`: the thread's `sandbox`.
+    public var sandbox: String
+    /// When Codex asks before acting: the thread's `approvalPolicy`.
+    public var approvalPolicy: ApprovalPolicy
+    /// How long Codex gets to end an interrupted turn, and then to exit, before it is killed.
+    public var interruptGrace: Duration
+    private let logger: Logger
+
+    public init(
+        binaryPath: String, codexHome: String?, sandbox: String = ConfigDefaults.sandbox, approvalPolicy: ApprovalPolicy = .onRequest,
+        interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex.app-server")
+    ) {
+        self.binaryPath = binaryPath
+        self.codexHome = codexHome
+        self.sandbox = sandbox
+        self.approvalPolicy = approvalPolicy
+        self.interruptGrace = interruptGrace
+        self.logger = logger
+    }
+
+    public func run(
+        _ request: CodexRunRequest, control: RunControl?,
+        onProcessStarted: @escaping @Sendable (Int32) async -> Void,
+        onEvent: @escaping @Sendable (CodexEvent) async -> Void
+    ) async throws -> CodexRunResult {
+        try preflight(request)
+        Self.ignoreBrokenPipes
+        var environment = Environment.inherit
+        if let codexHome {
+            environment = environment.updating(["CODEX_HOME": codexHome])
+        }
+        var options = PlatformOptions()
+        // A cancelled run interrupts Codex like Ctrl-C, then kills it.
+        options.teardownSequence = [.send(signal: .interrupt, allowedDurationToNextStep: interruptGrace)]
+        let settings = AppServerConversation.Settings(
+            request: request, sandbox: sandbox, approvalPolicy: approvalPolicy, grace: interruptGrace)
+        let logger = self.logger
+
+        let startedAt = Date()
+        let result = try await Subprocess.run(
+            .path(FilePath(binaryPath)),
+            arguments: ["app-server"],
+            environment: environment,
+            workingDirectory: FilePath(request.repoPath),
+            platformOptions: options,
+            input: .inputWriter,
+            output: .sequence,
+            error: .sequence
+        ) { execution in
+            await onProcessStarted(Int32(execution.processIdentifier.value))
+            let conversation = AppServerConversation(
+                settings: settings, control: control, logger: logger, kill: { try? execution.send(signal: .kill) }, onEvent: onEvent)
+            return try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
+                group.addTask {
+                    // The only writer of Codex's stdin: one line at a time, then end-of-file on close.
+                    for await line in conversation.connection.lines {
+                        do {
+                            _ = try await execution.standardInputWriter.write(line + "\n")
+                        } catch {
+                            logger.debug("could not write to codex app-server", metadata: ["error": "\(error)"])
+                            break
+                        }
+                    }
+                    try? await execution.standardInputWriter.finish()
+                    return .other
+                }
+                group.addTask {
+                    defer { conversation.childExited() }
+                    var tail = TailBuffer()
+                    for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
+                        tail.append(line)
+                        await conversation.receive(line)
+                    }
+                    return .stdout(tail.text)
+                }
+                group.addTask {
+                    var tail = TailBuffer()
+                    for try await line in execution.standardError.strings(bufferingPolicy: .maxLineLength(1 << 20)) {
+                        tail.append(line)
+                    }
+                    return .stderr(tail.text)
+                }
+                group.addTask {
+                    await conversation.approvals.answerAll()
+                    return .other
+                }
+                group.addTask {
+                    await conversation.drive()
+                    return .other
+                }
+                group.addTask {
+                    await conversation.stopWhenAsked()
+                    return .other
+                }
+                var stdoutTail = ""
+                var stderrTail = ""
+                var streamsDone = 0
+                for try await outcome in group {
+                    switch outcome {
+                    case .other: break
+                    case .stdout(let tail):
+                        stdoutTail = tail
+                        streamsDone += 1
+                    case .stderr(let tail):
+                        stderrTail = tail
+                        streamsDone += 1
+                    }
+                    // Both streams closed: Codex has exited, so the stop watcher is no longer needed.
+                    if streamsDone == 2 { group.cancelAll() }
+                }
+                return (conversation.state.record, stdoutTail, stderrTail)
+            }
+        }
+        let (turn, stdoutTail, stderrTail) = result.closureResult
+        var exitCode: Int32?
+        var signal: Int32?
+        switch result.terminationStatus {
+        case .exited(let code): exitCode = code
+        case .signaled(let code): signal = code
+        }
+        return CodexRunResult(
+            exitCode: exitCode, signal: signal, startedAt: startedAt, endedAt: Date(), turn: turn,
+            stdoutTail: stdoutTail, stderrTail: CodexErrorText.withoutBacktrace(stderrTail))
+    }
+
+    /// Clear messages for the failures we can see before starting Codex.
+    private func preflight(_ request: CodexRunRequest) throws {
+        guard FileManager.default.isExecutableFile(atPath: binaryPath) else {
+            throw CodexLaunchError(CodexBinaryLocator.notFoundMessage(binaryPath))
+        }
+        guard GitRepository.contains(request.repoPath) else {
+            throw CodexLaunchError("\(request.repoPath) is not a git repository, and Codex only works in one. Run `git init` there.")
+        }
+    }
+
+    /// Writing to the stdin of an app-server that has just exited must fail with EPIPE, not end this
+    /// process with SIGPIPE (the default action): an answer to Codex can race with its exit.
+    private static let ignoreBrokenPipes: Void = {
+        _ = signal(SIGPIPE, SIG_IGN)
+    }()
+}
+
+private enum StreamOutcome: Sendable {
+    case other
+    case stdout(String)
+    case stderr(String)
+}
