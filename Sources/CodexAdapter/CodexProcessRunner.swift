@@ -48,11 +48,8 @@ public struct CodexProcessRunner: CodexRunning {
         onProcessStarted: @escaping @Sendable (Int32) async -> Void,
         onEvent: @escaping @Sendable (CodexEvent) async -> Void
     ) async throws -> CodexRunResult {
-        try preflight(request)
-        var environment = Environment.inherit
-        if let codexHome {
-            environment = environment.updating(["CODEX_HOME": codexHome])
-        }
+        try CodexChild.preflight(binaryPath: binaryPath, repoPath: request.repoPath)
+        let environment = CodexChild.environment(codexHome: codexHome)
         var options = PlatformOptions()
         // Cancelling the task interrupts Codex like Ctrl-C (the session stays resumable), then kills it.
         options.teardownSequence = [.send(signal: .interrupt, allowedDurationToNextStep: interruptGrace)]
@@ -132,26 +129,10 @@ public struct CodexProcessRunner: CodexRunning {
             }
         }
         let (turn, stdoutTail, stderrTail) = result.closureResult
-        var exitCode: Int32?
-        var signal: Int32?
-        switch result.terminationStatus {
-        case .exited(let code): exitCode = code
-        case .signaled(let code): signal = code
-        }
-        return CodexRunResult(
-            exitCode: exitCode, signal: signal, startedAt: startedAt, endedAt: Date(), turn: turn,
-            stdoutTail: stdoutTail, stderrTail: CodexErrorText.withoutBacktrace(stderrTail))
+        return CodexChild.result(
+            result.terminationStatus, startedAt: startedAt, turn: turn, stdoutTail: stdoutTail, stderrTail: stderrTail)
     }
 
-    /// Clear messages for the failures we can see before starting Codex.
-    private func preflight(_ request: CodexRunRequest) throws {
-        guard FileManager.default.isExecutableFile(atPath: binaryPath) else {
-            throw CodexLaunchError(CodexBinaryLocator.notFoundMessage(binaryPath))
-        }
-        guard GitRepository.contains(request.repoPath) else {
-            throw CodexLaunchError("\(request.repoPath) is not a git repository, and Codex only works in one. Run `git init` there.")
-        }
-    }
 }
 
 private enum StreamOutcome: Sendable {

@@ -21,18 +21,19 @@ struct AuditCommand: AsyncParsableCommand {
                 return
             }
             let formatter = ISO8601DateFormatter()
-            Terminal.out("time                  user        chat        command       project     outcome       duration")
+            Terminal.out("time                  user        chat        command          project     outcome       duration  detail")
             for entry in entries.reversed() {
                 let columns = [
                     formatter.string(from: entry.time).padding(toLength: 21, withPad: " ", startingAt: 0),
                     (entry.userID.map(String.init) ?? "-").padding(toLength: 11, withPad: " ", startingAt: 0),
                     (entry.chatID.map(String.init) ?? "cli").padding(toLength: 11, withPad: " ", startingAt: 0),
-                    entry.command.padding(toLength: 13, withPad: " ", startingAt: 0),
+                    entry.command.padding(toLength: 16, withPad: " ", startingAt: 0),
                     (entry.project ?? "-").padding(toLength: 11, withPad: " ", startingAt: 0),
                     entry.outcome.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0),
-                    String(format: "%.1fs", entry.duration),
+                    String(format: "%.1fs", entry.duration).padding(toLength: 9, withPad: " ", startingAt: 0),
+                    entry.detail ?? "",
                 ]
-                Terminal.out(columns.joined(separator: " "))
+                Terminal.out(columns.joined(separator: " ").trimmingCharacters(in: .whitespaces))
             }
         }
     }

@@ -29,8 +29,6 @@ public enum ProgressText {
                 return "plan \(items.filter(\.completed).count)/\(items.count) done"
             case .agentMessage:
                 return "answer ready"
-            case .userMessage(let text):
-                return "added to the turn: \(ReportText.shorten(text, to: 70))"
             default:
                 return nil
             }
