@@ -59,6 +59,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -97,6 +99,7 @@ let package = Package(
         .target(name: "PortFakes", dependencies: ["CompanionCore"], path: "Tests/PortFakes"),
         .testTarget(name: "CompanionCoreTests", dependencies: ["CompanionCore", "PortFakes"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore"]),
+        .testTarget(name: "CompanionAppTests", dependencies: ["CompanionApp", "CompanionCore", "TestSupport"]),
         .testTarget(
             name: "CodexAdapterTests",
             dependencies: ["CodexAdapter", "CompanionCore", "Store", "TestSupport"]

@@ -39,6 +39,8 @@ public struct CodexProcessRunner: CodexRunning {
         if let thread = request.resumeThreadID {
             arguments += ["resume", thread]
         }
+        // `--image=PATH`, not `-i PATH`: the flag takes several values and would swallow the `-` after it.
+        arguments += request.images.map { "--image=\($0)" }
         arguments.append("-")
         return arguments
     }

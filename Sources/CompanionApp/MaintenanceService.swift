@@ -6,14 +6,17 @@ import Store
 
 /// The daemon's housekeeping, off the message path: a full refresh of the session index at start (so the
 /// first message finds the index ready) and every few minutes (it catches a session moved to another
-/// repository, which a message's quick refresh does not look for), and pruning Telegram updates older
-/// than a week. Ends on graceful shutdown.
+/// repository, which a message's quick refresh does not look for), and pruning Telegram updates and
+/// the phone's attachments older than a week. Ends on graceful shutdown.
 struct MaintenanceService: Service {
     let sessions: RolloutIndex
     let database: AppDatabase
+    /// Photos and files from the phone: kept a week, while the session may still refer to them.
+    let attachments: LocalAttachmentFiles
     let logger: Logger
     var refreshInterval: Duration = .seconds(300)
     var updatesKept: TimeInterval = 7 * 86400
+    var attachmentsKept: TimeInterval = 7 * 86400
 
     func run() async throws {
         var round = 0
@@ -28,6 +31,8 @@ struct MaintenanceService: Service {
                 if round % 72 == 0 {
                     let pruned = try await database.pruneHandledUpdates(receivedBefore: Date().addingTimeInterval(-updatesKept))
                     if pruned > 0 { logger.info("pruned old Telegram updates", metadata: ["count": "\(pruned)"]) }
+                    let removed = attachments.removeFolders(olderThan: attachmentsKept)
+                    if removed > 0 { logger.info("removed old attachments", metadata: ["count": "\(removed)"]) }
                 }
             } catch {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])

@@ -45,6 +45,12 @@ public struct TelegramDaemon: Sendable {
         let events = tasks.subscribe()
         // Which message shows which approval request: the presenter posts them, /status points at them.
         let approvalMessages = ApprovalMessageBook()
+        let http = self.http
+        let transcriber = context.config.transcription.map {
+            OpenAITranscriber(settings: $0, environment: context.environment.variables, http: http)
+        }
+        // Photos and files from the phone live in the state directory, never in a repository.
+        let attachmentFiles = LocalAttachmentFiles(stateDirectory: context.config.stateDirectory)
         let presenter = TelegramPresenter(
             messenger: messenger, delivery: tasks, inspector: inspector, approvalMessages: approvalMessages)
         let router = CommandRouter(
@@ -52,7 +58,11 @@ public struct TelegramDaemon: Sendable {
                 projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs),
                 staleAfter: timing.staleAfter),
             service: tasks, chats: context.database, messenger: messenger, inspector: inspector, audit: context.audit,
-            joiner: SplitPromptJoiner(wait: timing.splitPromptWait), launcher: runner, approvalMessages: approvalMessages)
+            joiner: SplitPromptJoiner(wait: timing.splitPromptWait), launcher: runner, approvalMessages: approvalMessages,
+            intake: AttachmentIntake(
+                downloader: TelegramFileDownloader(client: client), files: attachmentFiles, maxBytes: context.config.files.maxBytes),
+            files: attachmentFiles,
+            transcriber: transcriber)
         lock = InstanceLock(path: (context.config.stateDirectory as NSString).appendingPathComponent("serve.lock"))
         let (updates, sink) = AsyncStream<RecordedUpdate>.makeStream()
         let poller = UpdatePoller(
@@ -77,7 +87,8 @@ public struct TelegramDaemon: Sendable {
                     .init(service: PresenterLifecycle(presenter: presenter, events: events)),
                     .init(service: TaskServiceLifecycle(service: tasks)),
                     .init(
-                        service: MaintenanceService(sessions: context.sessions, database: context.database, logger: logger),
+                        service: MaintenanceService(
+                            sessions: context.sessions, database: context.database, attachments: attachmentFiles, logger: logger),
                         successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore),
                     .init(
                         service: bot, successTerminationBehavior: .gracefullyShutdownGroup,

@@ -22,12 +22,13 @@ extension AppDatabase: TaskStoring {
         try await writer.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, started_at, owner_pid)
-                    VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)
+                    INSERT INTO tasks (chat_id, requester, project_name, prompt, mode, status, started_at, owner_pid, images)
+                    VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)
                     """,
                 arguments: [
                     task.requester.chatID, task.requester.stored, task.project, task.prompt, task.mode.rawValue,
                     task.askedAt, task.ownerPID,
+                    task.images.isEmpty ? nil : String(decoding: try JSONEncoder().encode(task.images), as: UTF8.self),
                 ])
             return db.lastInsertedRowID
         }
@@ -188,6 +189,9 @@ extension AppDatabase: TaskStoring {
         task.failureReason = row["failure_reason"]
         task.stopReason = (row["stop_reason"] as String?).flatMap(StopReason.init(stored:))
         let decoder = JSONDecoder()
+        if let images: String = row["images"] {
+            task.images = (try? decoder.decode([String].self, from: Data(images.utf8))) ?? []
+        }
         if let files: String = row["files_changed"] {
             task.filesChanged = (try? decoder.decode([FileChange].self, from: Data(files.utf8))) ?? []
         }

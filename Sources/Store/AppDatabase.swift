@@ -184,6 +184,13 @@ public final class AppDatabase: Sendable {
                 table.add(column: "detail", .text)
             }
         }
+        migrator.registerMigration("v9: images with a prompt") { db in
+            // The images a phone sent with a prompt (paths in the state directory), so a queued task keeps
+            // them across a restart.
+            try db.alter(table: "tasks") { table in
+                table.add(column: "images", .text)
+            }
+        }
         return migrator
     }
 }

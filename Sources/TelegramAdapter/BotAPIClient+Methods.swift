@@ -61,6 +61,13 @@ extension BotAPIClient {
         _ = try await call(.setMyCommands, request, returning: Bool.self, timeout: timeout)
     }
 
+    /// Where to download a file a user sent, and its size. Telegram refuses files over 20 MB with 400
+    /// "Bad Request: file is too big".
+    public func getFile(_ request: GetFileRequest, timeout: Duration = .seconds(30)) async throws(TelegramAPIError) -> TelegramFile {
+        let answer = try await post(.getFile, json: request, timeout: timeout)
+        return try decodeResult(TelegramFile.self, of: .getFile, from: answer)
+    }
+
     /// Answers a button tap. Telegram refuses a second answer to a query, or one that comes too late.
     public func answerCallbackQuery(
         _ request: AnswerCallbackQueryRequest, timeout: Duration = .seconds(10)

@@ -4,8 +4,9 @@ import NIOCore
 import NIOFoundationCompat
 
 /// Calls Bot API methods: `POST {base}/bot{token}/{method}` with a JSON body (multipart for files),
-/// and decodes the answer's `result`. Every error it throws is a `TelegramAPIError` with the token
-/// redacted. The typed methods (getMe, sendMessage, …) are in `BotAPIClient+Methods.swift`.
+/// and decodes the answer's `result`; downloads the files users send (`downloadFile`). Every error it
+/// throws has the token redacted. The typed methods (getMe, sendMessage, …) are in
+/// `BotAPIClient+Methods.swift`.
 public struct BotAPIClient: Sendable {
     public let baseURL: String
     private let token: String
@@ -47,7 +48,8 @@ public struct BotAPIClient: Sendable {
                     .utf8))
         body.append(contents)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        let answer = try await send(method, body: body, contentType: "multipart/form-data; boundary=\(boundary)", timeout: timeout)
+        let answer = try await send(
+            method.rawValue, body: body, contentType: "multipart/form-data; boundary=\(boundary)", timeout: timeout)
         return try decodeResult(Result.self, of: method, from: answer)
     }
 
@@ -65,16 +67,16 @@ public struct BotAPIClient: Sendable {
         } catch {
             throw .transport("cannot encode \(method) parameters: \(error)")
         }
-        return try await send(method, body: body, contentType: "application/json", timeout: timeout)
+        return try await send(method.rawValue, body: body, contentType: "application/json", timeout: timeout)
     }
 
-    private func send(_ method: BotAPIMethod, body: Data, contentType: String, timeout: Duration) async throws(TelegramAPIError) -> Answer {
-        var request = HTTPClientRequest(url: "\(baseURL)/bot\(token)/\(method.rawValue)")
+    private func send(_ method: String, body: Data, contentType: String, timeout: Duration) async throws(TelegramAPIError) -> Answer {
+        var request = HTTPClientRequest(url: "\(baseURL)/bot\(token)/\(method)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
         request.body = .bytes(ByteBuffer(data: body))
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+            let response = try await http.execute(request, timeout: Self.timeAmount(timeout))
             let bytes = try await response.body.collect(upTo: Self.maximumBodySize)
             return Answer(status: Int(response.status.code), body: Data(buffer: bytes))
         } catch {
@@ -106,5 +108,69 @@ public struct BotAPIClient: Sendable {
         .api(
             code: envelope.errorCode ?? status, description: redactor.redact(envelope.description ?? "HTTP \(status)"),
             retryAfter: envelope.parameters?.retryAfter)
+    }
+
+    /// Downloads a file that getFile located (its `file_path`) from `{base}/file/bot{token}/{filePath}`
+    /// to `destination`, created with mode 0600, and returns its size. The body is streamed to disk; past
+    /// `maxBytes` (by its Content-Length, or as it arrives) the download stops and nothing is left at
+    /// `destination`, as after any other failure.
+    public func downloadFile(
+        _ filePath: String, to destination: String, maxBytes: Int, timeout: Duration = .seconds(120)
+    ) async throws(FileDownloadError) -> Int {
+        let escapedPath = filePath.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? filePath
+        var request = HTTPClientRequest(url: "\(baseURL)/file/bot\(token)/\(escapedPath)")
+        request.method = .GET
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: Self.timeAmount(timeout))
+        } catch {
+            throw .transfer(.transport(redactor.redact("file download: \(error)")))
+        }
+        guard response.status == .ok else {
+            // The file server answers errors with the Bot API's envelope (404 for an expired path).
+            let status = Int(response.status.code)
+            let body = (try? await response.body.collect(upTo: 64 << 10)).map { Data(buffer: $0) } ?? Data()
+            let envelope = try? JSONDecoder().decode(BotAPIResponse<IgnoredJSON>.self, from: body)
+            throw .transfer(envelope.map { apiError($0, status: status) } ?? .transport("file download: HTTP \(status)"))
+        }
+        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maxBytes {
+            throw .tooBig(bytes: length)
+        }
+        let file: DownloadingFile
+        do {
+            file = try DownloadingFile(creating: destination)
+        } catch {
+            throw .localFile(error.description)
+        }
+        var received = 0
+        do {
+            for try await buffer in response.body {
+                received += buffer.readableBytes
+                // Leaving the loop drops the body, which ends the request.
+                guard received <= maxBytes else { break }
+                try file.append(buffer)
+            }
+        } catch let error as DownloadingFile.Failure {
+            file.discard()
+            throw .localFile(error.description)
+        } catch {
+            file.discard()
+            throw .transfer(.transport(redactor.redact("file download: \(error)")))
+        }
+        guard received <= maxBytes else {
+            file.discard()
+            throw .tooBig(bytes: nil)
+        }
+        do {
+            try file.finish()
+        } catch {
+            file.discard()
+            throw .localFile(error.description)
+        }
+        return received
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }

@@ -9,8 +9,8 @@ struct CodexCompanion: AsyncParsableCommand {
         commandName: "codex-companion",
         abstract: "Drive your local Codex CLI sessions from your phone (Telegram) or this terminal.",
         subcommands: [
-            ServeCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self, AuditCommand.self,
-            ServiceCommand.self, DoctorCommand.self,
+            InitCommand.self, ServeCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self,
+            AuditCommand.self, ServiceCommand.self, DoctorCommand.self,
         ]
     )
 }

@@ -20,8 +20,9 @@ final class RouterRig: Sendable {
     let service: TaskService
     let router: CommandRouter
     let jobs: Task<Void, Never>
+    let disk = FakeAttachmentDisk()
 
-    init() {
+    init(transcriber: FakeTranscriber? = nil, maxFileBytes: Int = 20 << 20) {
         messenger = FakeMessenger(clock: clock)
         let bridge = CodexBridge(runner: runner, sessions: FakeSessions(), store: store, clock: clock)
         let service = TaskService(
@@ -31,7 +32,9 @@ final class RouterRig: Sendable {
             settings: .init(projects: [Self.alpha, Self.beta], allowedUserIDs: [Self.user], staleAfter: 3600),
             service: service, chats: chats, messenger: messenger, inspector: FakeInspector(), audit: audit,
             joiner: SplitPromptJoiner(minimumLength: 3000, wait: .milliseconds(1200), clock: clock),
-            launcher: launcher, clock: clock)
+            launcher: launcher, clock: clock,
+            intake: AttachmentIntake(downloader: disk, files: disk, maxBytes: maxFileBytes), files: disk,
+            transcriber: transcriber)
         jobs = Task { await service.run() }
     }
 

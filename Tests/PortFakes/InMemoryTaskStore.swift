@@ -30,6 +30,7 @@ public final class InMemoryTaskStore: TaskStoring {
             startedAt: task.askedAt, endedAt: nil)
         stored.requester = task.requester
         stored.ownerPID = task.ownerPID
+        stored.images = task.images
         tasks.withLock { $0[id] = stored }
         return id
     }

@@ -69,7 +69,11 @@ struct BotConversationTests {
                 try await harness.ownerSays("/project@\(FakeTelegramServer.botUsername) beta")[0].text.hasPrefix("Active project: beta."))
             #expect(try await harness.ownerSays("/project")[0].text.contains("• beta (active)"))
             #expect(try await harness.ownerSays("/new   ")[0].text == "Say what Codex should do: /new <prompt>.")
-            #expect(try await harness.ownerSays(nil)[0].text.hasPrefix("I can only read text."))
+            // A sticker is neither a prompt nor a file: a clear reply, not silence.
+            let before = harness.telegram.messages(to: BotHarness.owner).count
+            harness.telegram.sendSticker(from: BotHarness.owner)
+            let sticker = try await harness.telegram.waitForMessages(to: BotHarness.owner, count: before + 1)
+            #expect(sticker[before].text == BotReplies.unsupportedContent)
             #expect(try await harness.ownerSays("/deploy now")[0].text == "Unknown command /deploy. Send /help for the list.")
             #expect(try await harness.ownerSays("/last")[0].text == "No task has run in beta yet.")
             let help = try await harness.ownerSays("/start")

@@ -33,7 +33,8 @@ final class BotHarness: Sendable {
     /// `engine` nil leaves `codex.engine` out of the config (the default engine); `approvals` is the
     /// config's `approvals` section.
     static func make(
-        limits: [String: Any]? = nil, engine: CodexEngine? = nil, approvals: [String: Any]? = nil
+        limits: [String: Any]? = nil, engine: CodexEngine? = nil, approvals: [String: Any]? = nil,
+        config more: [String: Any] = [:]
     ) async throws -> BotHarness {
         _ = try TestCodex.requireBinary()
         let workspace = try await CodexWorkspace.make()
@@ -44,14 +45,16 @@ final class BotHarness: Sendable {
         if let limits { extra["limits"] = limits }
         if let engine { extra["codex"] = ["engine": engine.rawValue] }
         if let approvals { extra["approvals"] = approvals }
+        extra.merge(more) { $1 }
         let config = try workspace.writeConfig(projects: [("alpha", alpha), ("beta", beta)], extra: extra)
         return BotHarness(workspace: workspace, telegram: telegram, configPath: config, alpha: alpha, beta: beta)
     }
 
     /// Starts the daemon; `stop` shuts it down gracefully (as SIGTERM would) and waits for it.
-    func startDaemon(token: String? = nil) throws -> RunningDaemon {
+    func startDaemon(token: String? = nil, environment more: [String: String] = [:]) throws -> RunningDaemon {
         // The user's shell: CODEX_HOME and PATH from the environment, nothing about Codex in the config.
-        let environment = UserEnvironment(ProcessInfo.processInfo.environment.merging(workspace.userEnvironment) { $1 })
+        let environment = UserEnvironment(
+            ProcessInfo.processInfo.environment.merging(workspace.userEnvironment) { $1 }.merging(more) { $1 })
         let context = try CompanionContext.load(configPath: configPath, environment: environment, warn: { _ in })
         var timing = TelegramDaemon.Timing()
         timing.pollTimeout = 5
@@ -104,9 +107,9 @@ final class BotHarness: Sendable {
 /// Runs `body` with a fresh harness and always cleans up.
 func withBotHarness(
     engine: CodexEngine? = nil, limits: [String: Any]? = nil, approvals: [String: Any]? = nil,
-    _ body: (BotHarness) async throws -> Void
+    config: [String: Any] = [:], _ body: (BotHarness) async throws -> Void
 ) async throws {
-    let harness = try await BotHarness.make(limits: limits, engine: engine, approvals: approvals)
+    let harness = try await BotHarness.make(limits: limits, engine: engine, approvals: approvals, config: config)
     do {
         try await body(harness)
     } catch {

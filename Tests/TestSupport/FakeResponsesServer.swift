@@ -48,6 +48,9 @@ public final class FakeResponsesServer: Sendable {
         public var userPrompts: [String]
         public var threadID: String?
         public var toolOutputs: Int
+        /// The images of the thread's user messages (`input_image` parts: their `image_url`, a data URL),
+        /// oldest first.
+        public var images: [String] = []
     }
 
     private struct State {
@@ -145,7 +148,8 @@ public final class FakeResponsesServer: Sendable {
             ["function_call_output", "custom_tool_call_output"].contains($0["type"] as? String ?? "")
         }.count
         let (step, number, waiters): (Step, Int, [CheckedContinuation<Void, Never>]) = state.withLock { state in
-            state.requests.append(RecordedRequest(userPrompts: prompts, threadID: threadID, toolOutputs: toolOutputs))
+            state.requests.append(
+                RecordedRequest(userPrompts: prompts, threadID: threadID, toolOutputs: toolOutputs, images: Self.images(in: input)))
             let waiters = state.requestWaiters
             state.requestWaiters = []
             state.responseCounter += 1
@@ -173,9 +177,18 @@ public final class FakeResponsesServer: Sendable {
         return !text.hasPrefix("<") && !text.hasPrefix("# AGENTS.md")
     }
 
+    /// The user's words: the text parts, without the `<image …></image>` labels Codex puts around images.
     static func promptText(_ item: [String: Any]) -> String {
         let content = item["content"] as? [[String: Any]] ?? []
-        return content.compactMap { $0["text"] as? String }.joined()
+        let text = content.compactMap { $0["text"] as? String }.joined()
+        return text.replacing(/<image[^>]*>(<\/image>)?|<\/image>/, with: "")
+    }
+
+    static func images(in input: [[String: Any]]) -> [String] {
+        input.filter { $0["type"] as? String == "message" && $0["role"] as? String == "user" }
+            .flatMap { ($0["content"] as? [[String: Any]]) ?? [] }
+            .filter { $0["type"] as? String == "input_image" }
+            .compactMap { $0["image_url"] as? String }
     }
 
     static func userPrompts(in input: [[String: Any]]) -> [String] {

@@ -51,6 +51,8 @@ extension FakeTelegramServer {
             return editMessageReplyMarkup(parameters)
         case "answerCallbackQuery":
             return answerCallbackQuery(parameters)
+        case "getFile":
+            return getFile(parameters)
         default:
             return Self.error(404, "Not Found: method not found")
         }

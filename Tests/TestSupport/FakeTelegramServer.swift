@@ -86,6 +86,11 @@ public final class FakeTelegramServer: Sendable {
         var allowedUpdates: [[String]] = []
         var failures: [String: [Failure]] = [:]
         var rejectedSends = 0
+        /// Files users sent, in the order they were sent.
+        var userFiles: [UserFile] = []
+        var nextFileNumber = 1
+        /// The file_id of each file served, in order.
+        var fileDownloads: [String] = []
         var changeWaiters: [CheckedContinuation<Void, Never>] = []
         var stopping = false
         var version = 0
@@ -111,6 +116,11 @@ public final class FakeTelegramServer: Sendable {
             return await fake.handle(
                 bot: bot, method: method, body: Data(buffer: body),
                 contentType: request.headers[.contentType] ?? "")
+        }
+        router.get("/file/:bot/**") { _, context -> Response in
+            guard let fake = box.server else { return Response(status: .serviceUnavailable) }
+            return fake.serveFile(
+                bot: context.parameters.get("bot") ?? "", path: context.parameters.getCatchAll().joined(separator: "/"))
         }
         let server = try await LoopbackServer.start(router: router)
         let fake = FakeTelegramServer(token: token, server: server)

@@ -61,7 +61,8 @@ final class AppServerConversation: Sendable {
         state.setThread(thread)
         await emit(.threadStarted(threadID: thread))
         guard state.holdForTurnStart() else { return await close() }
-        let turn = await call("turn/start", Self.turnStart(thread: thread, text: request.prompt), onAnswer: recordTurnStart)
+        let turn = await call(
+            "turn/start", Self.turnStart(thread: thread, text: request.prompt, images: request.images), onAnswer: recordTurnStart)
         state.release()
         guard turn != nil else { return await close() }
         control?.channel.acceptSteering { [self] text in await steer(text) }
@@ -113,12 +114,15 @@ final class AppServerConversation: Sendable {
         await onEvent(event)
     }
 
-    static func turnStart(thread: String, text: String) -> JSONValue {
-        ["threadId": .string(thread), "input": input(text)]
+    static func turnStart(thread: String, text: String, images: [String] = []) -> JSONValue {
+        ["threadId": .string(thread), "input": input(text, images: images)]
     }
 
-    private static func input(_ text: String) -> JSONValue {
-        [["type": "text", "text": .string(text), "text_elements": []]]
+    /// The text, then each image as a `localImage` (Codex reads the file and sends it to the model inline).
+    private static func input(_ text: String, images: [String] = []) -> JSONValue {
+        .array(
+            [["type": "text", "text": .string(text), "text_elements": []]]
+                + images.map { ["type": "localImage", "path": .string($0)] })
     }
 
     /// Records the turn a `turn/start` answer names, as the answer is read (see `AnswerHook`).

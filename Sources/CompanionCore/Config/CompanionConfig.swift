@@ -66,8 +66,38 @@ public struct CompanionConfig: Sendable, Equatable {
         }
     }
 
+    /// Photos and files from a chat.
+    public struct Files: Sendable, Equatable {
+        public var maxMegabytes: Double
+
+        public init(maxMegabytes: Double = ConfigDefaults.maxFileMegabytes) {
+            self.maxMegabytes = maxMegabytes
+        }
+
+        public var maxBytes: Int { Int(maxMegabytes * 1024 * 1024) }
+    }
+
+    /// An OpenAI-compatible speech-to-text service for voice notes.
+    public struct Transcription: Sendable, Equatable {
+        /// `…/v1`: the request goes to `<base_url>/audio/transcriptions`.
+        public var baseURL: String
+        public var model: String
+        /// The environment variable holding the API key, or a file holding it (one of the two).
+        public var apiKeyEnv: String?
+        public var apiKeyFile: String?
+
+        public init(baseURL: String, model: String = ConfigDefaults.transcriptionModel, apiKeyEnv: String?, apiKeyFile: String?) {
+            self.baseURL = baseURL
+            self.model = model
+            self.apiKeyEnv = apiKeyEnv
+            self.apiKeyFile = apiKeyFile
+        }
+    }
+
     public var projects: [Project]
     public var codex: Codex
+    public var files = Files()
+    public var transcription: Transcription?
     public var limits = Limits()
     public var approvals = Approvals()
     public var stateDirectory: String

@@ -14,6 +14,10 @@ public enum ConfigDefaults {
     public static let approvalPolicy = ApprovalPolicy.onRequest
     /// `approvals.timeout_seconds`: an unanswered approval request is declined after this long.
     public static let approvalTimeoutSeconds: Double = 600
+    /// `files.max_megabytes`: the largest photo or file taken from a chat (Telegram's own limit is 20).
+    public static let maxFileMegabytes: Double = 20
+    /// `transcription.model`: the OpenAI speech-to-text model.
+    public static let transcriptionModel = "whisper-1"
     /// `telegram.api_base_url`: Telegram's own Bot API server.
     public static let telegramAPIBaseURL = "https://api.telegram.org"
     /// `limits.max_parallel`: how many projects run Codex at once.

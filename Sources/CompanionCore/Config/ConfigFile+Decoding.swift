@@ -45,7 +45,7 @@ extension ConfigFile {
         switch keyPath(codingPath, indices: false) {
         case "projects":
             return "\"projects\" must be a list"
-        case "projects[]", "codex", "telegram", "limits", "approvals":
+        case "projects[]", "codex", "telegram", "limits", "approvals", "files", "transcription":
             return "\"\(key)\" must be an object"
         case "telegram.allowed_user_ids":
             return "\"telegram.allowed_user_ids\" must be a list of numbers"
@@ -58,6 +58,8 @@ extension ConfigFile {
             return atLeast(.taskTimeoutMinutes)
         case "limits.idle_timeout_minutes":
             return atLeast(.idleTimeoutMinutes)
+        case "files.max_megabytes":
+            return "\"\(key)\" must be a number above 0 and at most 20 (Telegram's limit)"
         case "approvals.timeout_seconds":
             return "\"\(key)\" must be a number of at least 1"
 

@@ -13,11 +13,13 @@ struct ConfigFile: Decodable {
     var telegram: TelegramSection?
     var limits: LimitsSection?
     var approvals: ApprovalsSection?
+    var files: FilesSection?
+    var transcription: TranscriptionSection?
     /// One per unknown key: the top level's first, then those of each project, codex, telegram, limits.
     var warnings: [String]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case projects, codex, stateDir = "state_dir", telegram, limits, approvals
+        case projects, codex, stateDir = "state_dir", telegram, limits, approvals, files, transcription
     }
 
     init(from decoder: any Decoder) throws {
@@ -28,10 +30,13 @@ struct ConfigFile: Decodable {
         telegram = try container.decodeUnlessMissing(TelegramSection.self, forKey: .telegram)
         limits = try container.decodeUnlessMissing(LimitsSection.self, forKey: .limits)
         approvals = try container.decodeUnlessMissing(ApprovalsSection.self, forKey: .approvals)
+        files = try container.decodeUnlessMissing(FilesSection.self, forKey: .files)
+        transcription = try container.decodeUnlessMissing(TranscriptionSection.self, forKey: .transcription)
         warnings =
             try decoder.unknownKeyWarnings(known: CodingKeys.self)
             + (projects ?? []).flatMap(\.warnings) + (codex?.warnings ?? [])
             + (telegram?.warnings ?? []) + (limits?.warnings ?? []) + (approvals?.warnings ?? [])
+            + (files?.warnings ?? []) + (transcription?.warnings ?? [])
     }
 
     /// One entry of `projects`.
@@ -167,6 +172,48 @@ struct ConfigFile: Decodable {
                 throw DecodingError.dataCorrupted(
                     DecodingError.Context(codingPath: container.codingPath + [CodingKeys.timeoutSeconds], debugDescription: "below 1"))
             }
+            warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
+        }
+    }
+
+    /// `files`.
+    struct FilesSection: Decodable {
+        var maxMegabytes: Double?
+        var warnings: [String]
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case maxMegabytes = "max_megabytes"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            maxMegabytes = try container.decodeUnlessMissing(Double.self, forKey: .maxMegabytes)
+            if let value = maxMegabytes, value <= 0 || value > 20 {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(codingPath: container.codingPath + [CodingKeys.maxMegabytes], debugDescription: "out of range"))
+            }
+            warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
+        }
+    }
+
+    /// `transcription`.
+    struct TranscriptionSection: Decodable {
+        var baseURL: String?
+        var model: String?
+        var apiKeyEnv: String?
+        var apiKeyFile: String?
+        var warnings: [String]
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case baseURL = "base_url", model, apiKeyEnv = "api_key_env", apiKeyFile = "api_key_file"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL)
+            model = try container.decodeIfPresent(String.self, forKey: .model)
+            apiKeyEnv = try container.decodeIfPresent(String.self, forKey: .apiKeyEnv)
+            apiKeyFile = try container.decodeIfPresent(String.self, forKey: .apiKeyFile)
             warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
         }
     }

@@ -66,6 +66,8 @@ public struct ConfigLoader: Sendable {
             telegram: telegram, sourcePath: path)
         if let section = file.limits { config.limits = Self.limits(from: section) }
         if let seconds = file.approvals?.timeoutSeconds { config.approvals.timeoutSeconds = seconds }
+        if let megabytes = file.files?.maxMegabytes { config.files.maxMegabytes = megabytes }
+        if let section = file.transcription { config.transcription = try validatedTranscription(section, path: path) }
         return Loaded(config: config, warnings: file.warnings)
     }
 
@@ -149,6 +151,25 @@ public struct ConfigLoader: Sendable {
             throw ConfigError(.invalidValue, path: path, "\"telegram.api_base_url\" must start with http:// or https://")
         }
         return telegram
+    }
+
+    /// A base URL, a model (default whisper-1) and exactly one source for the key.
+    private func validatedTranscription(
+        _ section: ConfigFile.TranscriptionSection, path: String
+    ) throws(ConfigError) -> CompanionConfig.Transcription {
+        guard let base = section.baseURL, base.hasPrefix("http://") || base.hasPrefix("https://") else {
+            throw ConfigError(
+                .invalidValue, path: path, "\"transcription.base_url\" must be an http(s) URL, e.g. https://api.openai.com/v1")
+        }
+        guard (section.apiKeyEnv == nil) != (section.apiKeyFile == nil) else {
+            throw ConfigError(
+                .invalidValue, path: path,
+                "\"transcription\" needs the API key from one place: \"api_key_env\" (a variable name) or \"api_key_file\"")
+        }
+        var transcription = CompanionConfig.Transcription(
+            baseURL: base, apiKeyEnv: section.apiKeyEnv, apiKeyFile: section.apiKeyFile.map(environment.expandingTilde))
+        if let model = section.model { transcription.model = model }
+        return transcription
     }
 
     /// The limits the file sets, the others at their defaults. The minimums were checked while decoding.

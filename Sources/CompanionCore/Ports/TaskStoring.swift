@@ -56,8 +56,14 @@ public struct NewTask: Sendable, Equatable {
     public var askedAt: Date
     /// The companion process that will run it: a restarted daemon leaves the tasks of a live CLI alone.
     public var ownerPID: Int32
+    /// Images that go with the prompt.
+    public var images: [String]
 
-    public init(requester: Requester, project: String, prompt: String, mode: TaskMode, askedAt: Date, ownerPID: Int32) {
+    public init(
+        requester: Requester, project: String, prompt: String, mode: TaskMode, askedAt: Date, ownerPID: Int32,
+        images: [String] = []
+    ) {
+        self.images = images
         self.requester = requester
         self.project = project
         self.prompt = prompt
@@ -77,6 +83,8 @@ public struct StoredTask: Sendable, Equatable {
     public var codexPID: Int32? = nil
     public var project: String
     public var prompt: String
+    /// Images that went with the prompt.
+    public var images: [String] = []
     public var mode: TaskMode
     public var status: TaskStatus
     public var threadID: String?

@@ -47,6 +47,8 @@ public enum BotReplies {
         /continue <prompt>: continue the project's latest session, even one started in the terminal
         Plain text: the same as /continue; while a task runs (app-server engine), it is added to that task
         /queue <prompt>: run after the current task instead of adding to it
+        A photo, a file or a voice note (with a caption as the prompt): sent to Codex with it
+        /file <path>: a file of the project, sent here
         /last: the last task: what was asked, how it ended, its result
         /diff: the project's uncommitted changes as a .patch file
         /status: what is running and queued
@@ -66,6 +68,51 @@ public enum BotReplies {
 
     public static func stale(age: TimeInterval) -> String {
         "This message is \(Durations.short(age)) old, so I did not run it. Send it again if you still want it."
+    }
+
+    // MARK: - Files, photos and voice
+
+    public static func fileTooBig(name: String, bytes: Int?, limit: Int) -> String {
+        let size = bytes.map { " (\(AttachmentIntake.sizeText($0)))" } ?? ""
+        return
+            "\(name)\(size) is too big: the limit is \(AttachmentIntake.sizeText(limit)). Send a smaller file, or put it in the repository."
+    }
+
+    public static let fileNotSaved = "I could not save the file (the state directory is not writable). Check the companion's log."
+
+    public static func fileNotDownloaded(_ name: String) -> String {
+        "I could not download \(name) from Telegram. Please send it again."
+    }
+
+    public static func fileRefused(_ name: String, because reason: String) -> String {
+        "Not run: \(name) cannot go to Codex, \(reason)."
+    }
+
+    public static let captionNotAPrompt =
+        "With a photo or file, the caption is the prompt: plain text continues the session, /new <prompt> starts a new one."
+    public static let unsupportedContent = "I can read text, photos, files and voice notes, not this. Send your request as text."
+
+    public static let voiceOff = """
+        Voice notes need a transcription service: add "transcription": {"base_url": "https://api.openai.com/v1", "model": "whisper-1", "api_key_env": "OPENAI_API_KEY"} to the config and restart. Until then, please type.
+        """
+
+    public static func heard(_ text: String) -> String {
+        "🎙 heard: \(text)"
+    }
+
+    public static let heardNothing = "🎙 I could not make out any words in that voice note. Please try again or type."
+    public static let transcriptionFailed = "🎙 The transcription service failed, so nothing ran. Please try again or type."
+
+    public static let fileUsage = "Say which file: /file <path inside the project>, for example /file src/main.swift."
+
+    public static func fileNotSent(_ path: String, _ error: RepositoryFileError, project: Project) -> String {
+        switch error {
+        case .outsideRepository: "Not sent: \(path) is outside \(project.name). /file takes a path inside the project."
+        case .notFound: "There is no file \(path) in \(project.name)."
+        case .isDirectory: "\(path) is a folder. /file sends one file."
+        case .tooBig(let bytes): "\(path) is too big to send (\(AttachmentIntake.sizeText(bytes)); the limit is 50 MB)."
+        case .unreadable: "I could not read \(path)."
+        }
     }
 
     public static func steered(_ task: QueuedTask) -> String {

@@ -17,6 +17,8 @@ public enum BotCommand: Sendable, Equatable {
     /// `/cancel` with a word it does not know.
     case badCancelScope(String)
     case diff
+    /// `/file <path>`: send a file of the active project.
+    case file(String)
     case unknown(String)
 
     /// Parses `/cmd args`, `/cmd@BotName args` and plain text. Commands addressed to another bot
@@ -45,6 +47,7 @@ public enum BotCommand: Sendable, Equatable {
             guard let scope = CancelScope(rawValue: argument.lowercased()), scope != .running else { return .badCancelScope(argument) }
             return .cancel(scope)
         case "diff": return .diff
+        case "file": return .file(argument)
         default: return .unknown(String(head))
         }
     }
@@ -62,6 +65,7 @@ public enum BotCommand: Sendable, Equatable {
         case .status: "status"
         case .cancel, .badCancelScope: "cancel"
         case .diff: "diff"
+        case .file: "file"
         case .unknown: "unknown"
         }
     }
@@ -74,6 +78,7 @@ public enum BotCommand: Sendable, Equatable {
         ("queue", "Run after the current task instead of adding to it: /queue <prompt>"),
         ("last", "Show the last task of the project"),
         ("diff", "The project's uncommitted changes as a .patch file"),
+        ("file", "Send a file of the project: /file <path>"),
         ("status", "What is running and queued"),
         ("cancel", "Stop the running task (/cancel all: also drop queued ones)"),
         ("help", "How to use this bot"),

@@ -19,18 +19,24 @@ public actor CommandRouter {
         }
     }
 
-    private let settings: Settings
+    let settings: Settings
     private let service: TaskService
     private let chats: any ChatStateStoring
-    private let messenger: any ChatMessaging
+    let messenger: any ChatMessaging
     private let inspector: any RepositoryInspecting
     private let audit: any AuditRecording
     private let joiner: SplitPromptJoiner
-    private let launcher: any WorkLaunching
-    private let clock: any TaskClock
-    private let logger: Logger
-    private let approvalMessages: ApprovalMessageBook
-    private var botUsername: String?
+    let launcher: any WorkLaunching
+    let clock: any TaskClock
+    let logger: Logger
+    let approvalMessages: ApprovalMessageBook
+    /// Photos and files: nil when the client cannot download them.
+    let intake: AttachmentIntake?
+    let files: (any AttachmentFiles)?
+    /// Voice notes: nil when no transcription service is configured.
+    let transcriber: (any Transcribing)?
+    let albums: MediaGroupCollector
+    private(set) var botUsername: String?
     private var refusedUsers: Set<Int64> = []
     /// Each chat's active project as stored (nil: none chosen), kept after the first read: this daemon is
     /// the only writer of the choice, so the message path reads it from memory.
@@ -41,9 +47,15 @@ public actor CommandRouter {
         inspector: any RepositoryInspecting, audit: any AuditRecording, joiner: SplitPromptJoiner,
         launcher: any WorkLaunching, clock: any TaskClock = SystemClock(),
         approvalMessages: ApprovalMessageBook = ApprovalMessageBook(),
+        intake: AttachmentIntake? = nil, files: (any AttachmentFiles)? = nil, transcriber: (any Transcribing)? = nil,
+        albums: MediaGroupCollector? = nil,
         logger: Logger = Logger(label: "companion.router")
     ) {
         self.approvalMessages = approvalMessages
+        self.intake = intake
+        self.files = files
+        self.transcriber = transcriber
+        self.albums = albums ?? MediaGroupCollector(clock: clock)
         self.settings = settings
         self.service = service
         self.chats = chats
@@ -80,8 +92,11 @@ public actor CommandRouter {
             await reply(message, BotReplies.editsNotRun)
             return ("edit", nil, .ignored)
         }
+        if !message.attachments.isEmpty {
+            return await routeAttachments(message)
+        }
         guard let text = message.text else {
-            await reply(message, BotReplies.textOnly)
+            await reply(message, message.hasUnsupportedContent ? BotReplies.unsupportedContent : BotReplies.textOnly)
             return ("non-text", nil, .refused)
         }
         let command = BotCommand.parse(text, botUsername: botUsername)
@@ -124,6 +139,8 @@ public actor CommandRouter {
             outcome = .refused
         case .diff:
             outcome = await showDiff(message, active: active)
+        case .file(let path):
+            outcome = await sendFile(path, message: message, active: active)
         case .last:
             outcome = await showLast(message, active: active)
         case .status:
@@ -157,9 +174,9 @@ public actor CommandRouter {
 
     // MARK: - Tasks
 
-    private func submit(
+    func submit(
         _ prompt: String, mode: TaskMode, command: String?, message: IncomingMessage,
-        active: Project?, steerable: Bool = false
+        active: Project?, steerable: Bool = false, images: [String] = []
     ) async -> CommandOutcome {
         guard let project = active else {
             await reply(message, BotReplies.pickProjectFirst(settings.projects))
@@ -178,7 +195,7 @@ public actor CommandRouter {
             await reply(message, BotReplies.steered(task))
             return .steered
         }
-        let request = TaskRequest(project: project, prompt: prompt, mode: mode, requester: message.requester)
+        let request = TaskRequest(project: project, prompt: prompt, mode: mode, requester: message.requester, images: images)
         switch await service.submit(request) {
         case .started:
             return .started
@@ -293,7 +310,7 @@ public actor CommandRouter {
 
     // MARK: - Helpers
 
-    private func activeProject(chatID: Int64) async -> Project? {
+    func activeProject(chatID: Int64) async -> Project? {
         do {
             let stored: String?
             if let cached = activeProjectNames[chatID] {
@@ -346,7 +363,7 @@ public actor CommandRouter {
                 outcome: outcome, duration: clock.now().timeIntervalSince(started)))
     }
 
-    private func reply(_ message: IncomingMessage, _ text: String) async {
+    func reply(_ message: IncomingMessage, _ text: String) async {
         await messenger.send(chatID: message.chatID, text: text, style: .reply)
     }
 }

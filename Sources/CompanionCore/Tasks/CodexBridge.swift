@@ -72,7 +72,9 @@ public struct CodexBridge: Sendable {
         let report: TaskReport
         do {
             let result = try await runner.run(
-                CodexRunRequest(repoPath: request.project.repoPath, prompt: prompt, resumeThreadID: session.resumedThreadID),
+                CodexRunRequest(
+                    repoPath: request.project.repoPath, prompt: prompt, resumeThreadID: session.resumedThreadID,
+                    images: request.images),
                 control: control,
                 onProcessStarted: { [store, logger] pid in
                     do {

@@ -4,8 +4,11 @@ public struct TaskRequest: Sendable, Equatable {
     public var prompt: String
     public var mode: TaskMode
     public var requester: Requester
+    /// Images for Codex to look at (absolute paths in the companion's state directory, never in the repository).
+    public var images: [String]
 
-    public init(project: Project, prompt: String, mode: TaskMode, requester: Requester) {
+    public init(project: Project, prompt: String, mode: TaskMode, requester: Requester, images: [String] = []) {
+        self.images = images
         self.project = project
         self.prompt = prompt
         self.mode = mode

@@ -137,7 +137,7 @@ public actor TaskService {
             id = try await store.queueTask(
                 NewTask(
                     requester: request.requester, project: project, prompt: request.prompt,
-                    mode: request.mode, askedAt: clock.now(), ownerPID: settings.ownerPID))
+                    mode: request.mode, askedAt: clock.now(), ownerPID: settings.ownerPID, images: request.images))
         } catch {
             logger.error("recording a task failed", metadata: ["project": "\(project)", "error": "\(error)"])
             return .refused(.storeFailed)
@@ -286,7 +286,8 @@ public actor TaskService {
                     QueuedTask(
                         id: stored.id,
                         request: TaskRequest(
-                            project: project, prompt: stored.prompt, mode: stored.mode, requester: stored.requester)))
+                            project: project, prompt: stored.prompt, mode: stored.mode, requester: stored.requester,
+                            images: stored.images)))
             }
             await startEligible()
             return undelivered

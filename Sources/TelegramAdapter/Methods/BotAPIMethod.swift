@@ -9,6 +9,7 @@ public enum BotAPIMethod: String, Sendable, CustomStringConvertible {
     case deleteWebhook
     case setMyCommands
     case answerCallbackQuery
+    case getFile
 
     public var description: String { rawValue }
 }
