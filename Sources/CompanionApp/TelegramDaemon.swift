@@ -52,7 +52,8 @@ public struct TelegramDaemon: Sendable {
         // Photos and files from the phone live in the state directory, never in a repository.
         let attachmentFiles = LocalAttachmentFiles(stateDirectory: context.config.stateDirectory)
         let presenter = TelegramPresenter(
-            messenger: messenger, delivery: tasks, inspector: inspector, approvalMessages: approvalMessages)
+            messenger: messenger, delivery: tasks, inspector: inspector, approvalMessages: approvalMessages,
+            files: attachmentFiles)
         let router = CommandRouter(
             settings: .init(
                 projects: context.config.projects, allowedUserIDs: Set(telegram.allowedUserIDs),

@@ -157,6 +157,12 @@ extension AppDatabase: TaskStoring {
         }
     }
 
+    public func task(id: Int64) async throws -> StoredTask? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id]).map(Self.storedTask)
+        }
+    }
+
     public func requesterOfFirstTask(threadID: String) async throws -> Requester? {
         try await writer.read { db in
             try String.fetchOne(db, sql: TaskQueries.firstRequesterOfThread, arguments: [threadID]).map(Requester.init(stored:))

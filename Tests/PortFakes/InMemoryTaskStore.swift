@@ -104,6 +104,8 @@ public final class InMemoryTaskStore: TaskStoring {
 
     public func lastTask(project: String) async throws -> StoredTask? { all.last { $0.project == project } }
 
+    public func task(id: Int64) async throws -> StoredTask? { task(id) }
+
     public func requesterOfFirstTask(threadID: String) async throws -> Requester? {
         all.first { $0.threadID == threadID }?.requester
     }

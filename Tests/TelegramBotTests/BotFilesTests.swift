@@ -117,6 +117,31 @@ struct BotFilesTests {
         await transcription.stop()
     }
 
+    @Test func theChangedFilesAreOfferedAsDocumentsUnderTheResult() async throws {
+        try await withBotHarness { harness in
+            let daemon = try harness.startDaemon()
+            harness.workspace.fake.script(
+                "write the plan",
+                [.patch("*** Begin Patch\n*** Add File: plan.md\n+# Plan\n+ship it\n*** End Patch"), .message("Wrote plan.md.")])
+            _ = try await harness.ownerSays("/project alpha")
+            harness.telegram.sendMessage(from: Owner.owner, text: "write the plan")
+            let offer = try await harness.telegram.waitForMessage(to: Owner.owner, "offering the files") { $0.hasPrefix("📎") }
+            #expect(offer.text == "📎 Changed: plan.md. Tap to get it as files.")
+            let button = try #require(offer.buttons.first?.first)
+            #expect(button.text == "📎 Send the file")
+            let stranger = harness.telegram.sendCallbackQuery(
+                from: Owner.stranger, messageID: offer.messageID, chatID: Owner.stranger, data: button.data)
+            #expect(try await harness.tapAnswer(stranger) == "Not allowed.")
+            let tap = harness.telegram.sendCallbackQuery(
+                from: Owner.owner, messageID: offer.messageID, chatID: Owner.owner, data: button.data)
+            #expect(try await harness.tapAnswer(tap) == "Sending the file")
+            try await harness.telegram.waitUntil("the document") { !$0.documents.isEmpty }
+            #expect(harness.telegram.documents.map(\.fileName) == ["plan.md"])
+            #expect(harness.telegram.documents.first?.contents == Data("# Plan\nship it\n".utf8))
+            await daemon.stop()
+        }
+    }
+
     @Test func fileSendsAFileOfTheProjectAndNothingOutsideIt() async throws {
         try await withBotHarness { harness in
             let daemon = try harness.startDaemon()

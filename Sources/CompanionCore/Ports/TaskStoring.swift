@@ -33,6 +33,8 @@ public protocol TaskStoring: Sendable {
     func recordLineCounts(id: Int64, counts: [String: LineCounts]) async throws
     /// The most recent task of a project (any status), if any.
     func lastTask(project: String) async throws -> StoredTask?
+    /// One task by its id (a button names it).
+    func task(id: Int64) async throws -> StoredTask?
     /// How the companion came to know this thread: the requester of the first task on it, if any.
     func requesterOfFirstTask(threadID: String) async throws -> Requester?
 }

@@ -143,4 +143,38 @@ extension CommandRouter {
             return .refused
         }
     }
+
+    /// A tap on "Send the files" under a result: the task's changed files (small ones, inside the
+    /// repository, as they are now) as documents, to the chat the task came from.
+    func sendChangedFiles(of taskID: Int64, tap: IncomingTap) async -> (project: String?, outcome: CommandOutcome) {
+        let task: StoredTask?
+        do {
+            task = try await service.task(id: taskID)
+        } catch {
+            logger.error("reading a task for its files failed", metadata: ["task": "\(taskID)", "error": "\(error)"])
+            task = nil
+        }
+        guard let task, task.chatID == tap.chatID, let chatID = tap.chatID, let files,
+            let project = settings.projects.first(where: { $0.name == task.project }),
+            let paths = ChangedFilesOffer.paths(of: task.filesChanged, in: project.repoPath)
+        else {
+            await messenger.answerTap(id: tap.id, text: ApprovalText.expiredTap)
+            return (task?.project, .expired)
+        }
+        await messenger.answerTap(id: tap.id, text: "Sending \(paths.count == 1 ? "the file" : "\(paths.count) files")")
+        var sentAll = true
+        for path in paths {
+            do {
+                let file = try files.readRepositoryFile(path, in: project.repoPath, maxBytes: ChangedFilesOffer.maxBytes * 2)
+                sentAll =
+                    await messenger.sendDocument(
+                        chatID: chatID, fileName: (file.relativePath as NSString).lastPathComponent, contents: Data(file.contents),
+                        caption: "\(file.relativePath) in \(project.name), as it is now (changed by task #\(taskID))") && sentAll
+            } catch {
+                sentAll = false
+                await messenger.send(chatID: chatID, text: BotReplies.fileNotSent(path, error, project: project), style: .reply)
+            }
+        }
+        return (project.name, sentAll ? .ok : .failed)
+    }
 }

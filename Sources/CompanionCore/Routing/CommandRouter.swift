@@ -20,7 +20,7 @@ public actor CommandRouter {
     }
 
     let settings: Settings
-    private let service: TaskService
+    let service: TaskService
     private let chats: any ChatStateStoring
     let messenger: any ChatMessaging
     private let inspector: any RepositoryInspecting
@@ -342,6 +342,10 @@ public actor CommandRouter {
                 metadata: ["user": "\(tap.userID)", "chat": "\(tap.chatID.map(String.init) ?? "-")"])
             await messenger.answerTap(id: tap.id, text: ApprovalText.refusedTap)
             outcome = .unauthorised
+        } else if let taskID = ChangedFilesOffer.taskID(in: tap.data) {
+            let sent = await sendChangedFiles(of: taskID, tap: tap)
+            project = sent.project
+            outcome = sent.outcome
         } else if let button = ApprovalButton(data: tap.data) {
             switch await service.answerApproval(button.id, button.decision, by: requester, userID: tap.userID) {
             case .accepted(let pending):

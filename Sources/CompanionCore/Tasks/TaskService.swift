@@ -240,6 +240,11 @@ public actor TaskService {
             queued: queue.waiting, elsewhere: elsewhere)
     }
 
+    /// One task by its id, whatever its state.
+    public func task(id: Int64) async throws -> StoredTask? {
+        try await store.task(id: id)
+    }
+
     /// The most recent task of a project, whatever its state.
     public func lastTask(project: String) async throws -> StoredTask? {
         try await store.lastTask(project: project)

@@ -32,14 +32,17 @@ public struct TelegramPresenter: Sendable {
     private let clock: any TaskClock
     private let throttle: EditThrottle
     private let approvalMessages: ApprovalMessageBook
+    /// To see whether changed files are small enough to offer; nil: never offered.
+    private let files: (any AttachmentFiles)?
     private let logger: Logger
 
     public init(
         settings: Settings = Settings(), messenger: any ChatMessaging, delivery: any TaskDelivering,
         inspector: any RepositoryInspecting, clock: any TaskClock = SystemClock(),
-        approvalMessages: ApprovalMessageBook = ApprovalMessageBook(),
+        approvalMessages: ApprovalMessageBook = ApprovalMessageBook(), files: (any AttachmentFiles)? = nil,
         logger: Logger = Logger(label: "companion.telegram.present")
     ) {
+        self.files = files
         self.approvalMessages = approvalMessages
         self.settings = settings
         self.messenger = messenger
@@ -100,6 +103,17 @@ public struct TelegramPresenter: Sendable {
             }
             if delivered { await delivery.markDelivered(task.id) }
         }
+    }
+
+    /// A few small changed files: a button under a short message sends them as documents.
+    private func offerChangedFiles(_ report: TaskReport, chatID: Int64) async {
+        let repo = report.project.repoPath
+        guard let files, let paths = ChangedFilesOffer.paths(of: report.turn.filesChanged, in: repo) else { return }
+        let small = paths.allSatisfy { (try? files.readRepositoryFile($0, in: repo, maxBytes: ChangedFilesOffer.maxBytes)) != nil }
+        guard small else { return }
+        _ = await messenger.post(
+            chatID: chatID, message: ChangedFilesOffer.message(paths), silent: true,
+            buttons: ChangedFilesOffer.buttons(taskID: report.taskID, count: paths.count), replyTo: nil)
     }
 
     // MARK: - Approvals
@@ -200,6 +214,7 @@ public struct TelegramPresenter: Sendable {
                 caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")
         }
         guard !report.turn.filesChanged.isEmpty else { return }
+        await offerChangedFiles(report, chatID: chatID)
         let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))
         await delivery.recordLineCounts(counts, of: report.taskID)
         let counted = ResultCard().render(shown, lineCounts: counts)
