@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // No I/O: models, parsing, routing policy, event decoding, rendering, and the ports.
@@ -50,11 +51,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The local web dashboard: a client of the task service, like the Telegram adapter.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "CompanionCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Wiring: builds the bridge and the daemon from a config; tests call it with a literal config.
         .target(
             name: "CompanionApp",
             dependencies: [
-                "CompanionCore", "CodexAdapter", "Store", "TelegramAdapter",
+                "CompanionCore", "CodexAdapter", "Store", "TelegramAdapter", "Dashboard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -66,7 +78,8 @@ let package = Package(
         .executableTarget(
             name: "codex-companion",
             dependencies: [
-                "CompanionApp", "CompanionCore", "CodexAdapter", "Store", "TelegramAdapter",
+                "CompanionApp", "CompanionCore", "CodexAdapter", "Store", "TelegramAdapter", "Dashboard",
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,6 +101,9 @@ let package = Package(
             dependencies: [
                 "CompanionCore", "CodexAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,6 +116,7 @@ let package = Package(
         .testTarget(name: "CompanionCoreTests", dependencies: ["CompanionCore", "PortFakes"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore"]),
         .testTarget(name: "CompanionAppTests", dependencies: ["CompanionApp", "CompanionCore", "TestSupport"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CompanionCore", "PortFakes"]),
         .testTarget(
             name: "CodexAdapterTests",
             dependencies: ["CodexAdapter", "CompanionCore", "Store", "TestSupport"]

@@ -27,6 +27,26 @@ public struct CompanionContext: Sendable {
         } catch {
             throw UserFacingError(error.description)
         }
+        return try open(loaded, environment: environment, warn: warn)
+    }
+
+    /// A first run without a config file: the git repository holding `directory` is the only project.
+    public static func firstRun(
+        directory: String, environment: UserEnvironment = UserEnvironment(), warn: (String) -> Void
+    ) throws -> CompanionContext {
+        let loaded: ConfigLoader.Loaded
+        do {
+            loaded = try ConfigLoader(environment: environment).firstRun(directory: directory)
+        } catch {
+            throw UserFacingError(error.description)
+        }
+        return try open(loaded, environment: environment, warn: warn)
+    }
+
+    /// Opens the state directory of a loaded config.
+    private static func open(
+        _ loaded: ConfigLoader.Loaded, environment: UserEnvironment, warn: (String) -> Void
+    ) throws -> CompanionContext {
         for warning in loaded.warnings {
             warn("\(loaded.config.sourcePath): \(warning)")
         }
@@ -79,6 +99,15 @@ public struct CompanionContext: Sendable {
             approvalTimeout: .seconds(config.approvals.timeoutSeconds))
         return TaskService(
             settings: settings, bridge: bridge(), store: database, reaper: OrphanReaper(), audit: audit, logger: logger)
+    }
+
+    /// The same context with the dashboard on `port` (`serve --dashboard-port`).
+    public func withDashboardPort(_ port: Int) -> CompanionContext {
+        var config = self.config
+        config.dashboard.port = port
+        return CompanionContext(
+            config: config, database: database, activityLog: activityLog, sessions: sessions, codexBinary: codexBinary,
+            environment: environment)
     }
 
     /// The one audit trail: the store's audit table and the activity log file.

@@ -27,3 +27,15 @@ struct PresenterLifecycle: Service {
         await presenter.run(events)
     }
 }
+
+/// Without the Telegram bot (which recovers at its start), the daemon still recovers the tasks a dead
+/// daemon left, then waits for the shutdown.
+struct StartupRecovery: Service {
+    let tasks: TaskService
+    let projects: [Project]
+
+    func run() async throws {
+        _ = await tasks.recover(projects: projects)
+        try? await gracefulShutdown()
+    }
+}

@@ -2,7 +2,7 @@ import CompanionCore
 import Foundation
 import GRDB
 
-extension AppDatabase: ChatStateStoring, AuditTableWriting {
+extension AppDatabase: ChatStateStoring, AuditTableWriting, AuditReading {
     public func activeProject(chatID: Int64) async throws -> String? {
         try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT project_name FROM chats WHERE chat_id = ?", arguments: [chatID])
@@ -44,6 +44,40 @@ extension AppDatabase: ChatStateStoring, AuditTableWriting {
                     outcome: Self.outcome(stored: row["outcome"]), duration: row["duration_seconds"], detail: row["detail"])
             }
         }
+    }
+
+    /// The newest audit entries that match the filters, newest first.
+    public func recentAudit(
+        limit: Int, project: String?, requester: Requester.Kind?, outcome: CommandOutcome?
+    ) async throws -> [AuditEntry] {
+        try await writer.read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let project {
+                conditions.append("project_name = ?")
+                arguments.append(project)
+            }
+            if let requester {
+                conditions.append(requester == .telegram ? "requester LIKE 'telegram:%'" : "requester = ?")
+                if requester != .telegram { arguments.append(requester.rawValue) }
+            }
+            if let outcome {
+                conditions.append("outcome = ?")
+                arguments.append(outcome.rawValue)
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments.append(limit)
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM audit \(filter) ORDER BY id DESC LIMIT ?", arguments: StatementArguments(arguments)
+            ).map(Self.auditEntry)
+        }
+    }
+
+    static func auditEntry(_ row: Row) -> AuditEntry {
+        AuditEntry(
+            time: row["at"], requester: Requester(stored: row["requester"]), userID: row["user_id"],
+            command: row["command"], project: row["project_name"],
+            outcome: Self.outcome(stored: row["outcome"]), duration: row["duration_seconds"], detail: row["detail"])
     }
 
     /// Rows written before outcomes were typed may hold a task status (the CLI recorded `done`…).

@@ -157,6 +157,12 @@ extension AppDatabase: TaskStoring {
         }
     }
 
+    public func recentTasks(limit: Int) async throws -> [StoredTask] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tasks ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.storedTask)
+        }
+    }
+
     public func task(id: Int64) async throws -> StoredTask? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id]).map(Self.storedTask)

@@ -191,6 +191,15 @@ public final class AppDatabase: Sendable {
                 table.add(column: "images", .text)
             }
         }
+        migrator.registerMigration("v10: dashboard login codes") { db in
+            // One-time login links for the dashboard: `codex-companion dashboard` adds one, the daemon uses it
+            // up. Only the SHA-256 of a code is kept.
+            try db.create(table: "dashboard_login_codes") { table in
+                table.primaryKey("code_hash", .text)
+                table.column("expires_at", .datetime).notNull()
+                table.column("used_at", .datetime)
+            }
+        }
         return migrator
     }
 }

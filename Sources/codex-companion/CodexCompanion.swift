@@ -9,7 +9,8 @@ struct CodexCompanion: AsyncParsableCommand {
         commandName: "codex-companion",
         abstract: "Drive your local Codex CLI sessions from your phone (Telegram) or this terminal.",
         subcommands: [
-            InitCommand.self, ServeCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self, LastCommand.self,
+            InitCommand.self, ServeCommand.self, DashboardCommand.self, RunCommand.self, ProjectsCommand.self, SessionsCommand.self,
+            LastCommand.self,
             AuditCommand.self, ServiceCommand.self, DoctorCommand.self,
         ]
     )

@@ -40,7 +40,7 @@ struct ServeCommandTests {
                 }
                 let stopped = ContinuousClock.now - result.closureResult
                 #expect(result.terminationStatus == TerminationStatus.exited(0), "\(result.standardError)")
-                #expect(stopped < .seconds(10))
+                #expect(stopped < .seconds(25), "a clean stop takes about 10 s at most, more on a loaded machine")
                 #expect(!result.standardError.contains(telegram.token))
                 #expect(!result.standardOutput.contains(telegram.token))
                 #expect(result.standardError.contains("connected to Telegram"))

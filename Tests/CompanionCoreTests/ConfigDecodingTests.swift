@@ -173,8 +173,8 @@ import Testing
             """)
         #expect(
             loaded.warnings == [
-                #"unknown key "aaa" is ignored (known: approvals, codex, files, limits, projects, state_dir, telegram, transcription)"#,
-                #"unknown key "zzz" is ignored (known: approvals, codex, files, limits, projects, state_dir, telegram, transcription)"#,
+                #"unknown key "aaa" is ignored (known: approvals, codex, dashboard, files, limits, projects, state_dir, telegram, transcription)"#,
+                #"unknown key "zzz" is ignored (known: approvals, codex, dashboard, files, limits, projects, state_dir, telegram, transcription)"#,
                 #"unknown key "projects[0].aa" is ignored (known: branch, name, notes, repo_path)"#,
                 #"unknown key "projects[0].zz" is ignored (known: branch, name, notes, repo_path)"#,
                 #"unknown key "codex.z" is ignored (known: approval_policy, binary, engine, home, sandbox)"#,

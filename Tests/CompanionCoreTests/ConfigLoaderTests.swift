@@ -197,6 +197,45 @@ import Testing
             #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "approvals": {"timeout_seconds": 0}}"#)
     }
 
+    @Test func theDashboardIsOnLoopbackUnlessRemoteIsAskedFor() throws {
+        let scratch = try Scratch()
+        let defaults = try parse(#"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}]}"#)
+        #expect(defaults.config.dashboard == CompanionConfig.Dashboard(enabled: true, host: "127.0.0.1", port: 8787, allowRemote: false))
+        let custom = try parse(
+            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "dashboard": {"port": 9000, "enabled": false}}"#)
+        #expect(custom.config.dashboard.port == 9000)
+        #expect(!custom.config.dashboard.enabled)
+        expectError(
+            .invalidValue, containing: "which is not loopback",
+            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "dashboard": {"host": "0.0.0.0"}}"#)
+        let remote = try parse(
+            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "dashboard": {"host": "0.0.0.0", "allow_remote": true}}"#)
+        #expect(remote.config.dashboard.host == "0.0.0.0")
+        expectError(
+            .invalidValue, containing: "\"dashboard.port\" must be a port number",
+            #"{"projects": [{"name": "a", "repo_path": "\#(scratch.repo)"}], "dashboard": {"port": 70000}}"#)
+    }
+
+    @Test func aFirstRunWithoutAConfigUsesTheRepositoryOfTheFolder() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(atPath: scratch.repo + "/.git", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: scratch.repo + "/src/deep", withIntermediateDirectories: true)
+        let loader = ConfigLoader(environment: UserEnvironment(["HOME": scratch.root]))
+        let loaded = try loader.firstRun(directory: scratch.repo + "/src/deep")
+        let real = URL(fileURLWithPath: scratch.repo).resolvingSymlinksInPath().path
+        #expect(loaded.config.projects.map(\.repoPath) == [real])
+        #expect(ProjectName.isValid(loaded.config.projects[0].name))
+        #expect(loaded.config.telegram == nil)
+        #expect(loaded.config.dashboard.enabled)
+        #expect(loaded.config.stateDirectory == scratch.root + "/.codex-companion")
+        do {
+            _ = try loader.firstRun(directory: "/")
+            Issue.record("a folder outside git must be refused")
+        } catch {
+            #expect(error.message.contains("not inside a git repository"))
+        }
+    }
+
     /// `~` follows $HOME, as in a shell, even when HOME is not the account's home in the password database.
     @Test func tildeFollowsHOME() throws {
         let scratch = try Scratch()

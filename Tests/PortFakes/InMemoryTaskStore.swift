@@ -106,6 +106,8 @@ public final class InMemoryTaskStore: TaskStoring {
 
     public func task(id: Int64) async throws -> StoredTask? { task(id) }
 
+    public func recentTasks(limit: Int) async throws -> [StoredTask] { Array(all.reversed().prefix(limit)) }
+
     public func requesterOfFirstTask(threadID: String) async throws -> Requester? {
         all.first { $0.threadID == threadID }?.requester
     }

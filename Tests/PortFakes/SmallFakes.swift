@@ -92,3 +92,44 @@ public final class ImmediateLauncher: WorkLaunching {
         for task in tasks.withLock({ $0 }) { await task.value }
     }
 }
+
+/// Login codes in memory, as the store keeps them (hashes, expiry, used once).
+public final class FakeLoginCodes: LoginCodeStoring {
+    private let codes = Mutex<[String: (expiresAt: Date, used: Bool)]>([:])
+
+    public init() {}
+
+    public func addLoginCode(hash: String, expiresAt: Date) async throws {
+        codes.withLock { $0[hash] = (expiresAt, false) }
+    }
+
+    public func redeemLoginCode(hash: String, at time: Date) async throws -> Bool {
+        codes.withLock { codes in
+            guard let code = codes[hash], !code.used, code.expiresAt > time else { return false }
+            codes[hash]?.used = true
+            return true
+        }
+    }
+}
+
+/// Audit entries in memory, filtered as the store filters them.
+public final class FakeAuditLog: AuditRecording, AuditReading {
+    public let entries = Mutex<[AuditEntry]>([])
+
+    public init() {}
+
+    public func record(_ entry: AuditEntry) async {
+        entries.withLock { $0.append(entry) }
+    }
+
+    public func recentAudit(
+        limit: Int, project: String?, requester: Requester.Kind?, outcome: CommandOutcome?
+    ) async throws
+        -> [AuditEntry]
+    {
+        entries.withLock { $0 }.reversed().filter { entry in
+            (project == nil || entry.project == project) && (requester == nil || entry.requester.kind == requester)
+                && (outcome == nil || entry.outcome == outcome)
+        }.prefix(limit).map { $0 }
+    }
+}

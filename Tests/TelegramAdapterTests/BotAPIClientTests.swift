@@ -95,18 +95,18 @@ import Testing
     @Test func getUpdatesGivesEachUpdateWithItsIDAndItsJSON() async throws {
         try await withFakeTelegram { fake in
             let client = BotAPIClient(baseURL: fake.baseURL, token: fake.token)
-            #expect(try await client.getUpdates(GetUpdatesRequest(timeout: 0), timeout: .seconds(5)).isEmpty)
+            #expect(try await client.getUpdates(GetUpdatesRequest(timeout: 0), timeout: .seconds(60)).isEmpty)
             let tricky = "] }, { \"quoted\" \\ [é ✓"
             let first = fake.sendMessage(from: 7, text: tricky)
             let second = fake.sendMessage(from: 7, text: "second", edited: true)
-            let updates = try await client.getUpdates(GetUpdatesRequest(allowedUpdates: [.message, .editedMessage]), timeout: .seconds(5))
+            let updates = try await client.getUpdates(GetUpdatesRequest(allowedUpdates: [.message, .editedMessage]), timeout: .seconds(60))
             #expect(updates.map(\.updateID) == [first, second])
             let payloads = try updates.map { try #require(try JSONSerialization.jsonObject(with: $0.payload) as? [String: Any]) }
             #expect((payloads[0]["message"] as? [String: Any])?["text"] as? String == tricky)
             #expect((payloads[1]["edited_message"] as? [String: Any])?["text"] as? String == "second")
             #expect(fake.allowedUpdates.last == ["message", "edited_message"])
             // An offset confirms the updates before it.
-            #expect(try await client.getUpdates(GetUpdatesRequest(offset: second + 1, timeout: 0), timeout: .seconds(5)).isEmpty)
+            #expect(try await client.getUpdates(GetUpdatesRequest(offset: second + 1, timeout: 0), timeout: .seconds(60)).isEmpty)
             #expect(fake.unconfirmedUpdateIDs.isEmpty)
         }
     }

@@ -17,7 +17,7 @@ import Testing
     /// The updates waiting at the fake, decoded as the dispatcher decodes them.
     static func pendingUpdates(_ fake: FakeTelegramServer) async throws -> [TelegramUpdate] {
         let client = BotAPIClient(baseURL: fake.baseURL, token: fake.token)
-        return try await client.getUpdates(GetUpdatesRequest(timeout: 0), timeout: .seconds(5)).map {
+        return try await client.getUpdates(GetUpdatesRequest(timeout: 0), timeout: .seconds(60)).map {
             try JSONDecoder().decode(TelegramUpdate.self, from: $0.payload)
         }
     }

@@ -12,7 +12,7 @@ import Testing
     /// The updates waiting at the fake, decoded as the dispatcher decodes them.
     static func pendingMessages(_ fake: FakeTelegramServer) async throws -> [IncomingMessage?] {
         let client = BotAPIClient(baseURL: fake.baseURL, token: fake.token)
-        return try await client.getUpdates(GetUpdatesRequest(timeout: 0), timeout: .seconds(5)).map {
+        return try await client.getUpdates(GetUpdatesRequest(timeout: 0), timeout: .seconds(60)).map {
             try JSONDecoder().decode(TelegramUpdate.self, from: $0.payload).incomingMessage
         }
     }

@@ -149,10 +149,10 @@ struct BotApprovalTests {
             #expect(kill(pid, 0) == 0)
             let asked = ContinuousClock.now
             harness.telegram.sendMessage(from: BotHarness.owner, text: "/cancel")
-            let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, timeout: .seconds(15), "with the result") {
+            let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") {
                 $0.hasPrefix("⏹ Cancelled")
             }
-            #expect(ContinuousClock.now - asked < .seconds(10))
+            #expect(ContinuousClock.now - asked < .seconds(25), "within seconds (more on a loaded machine), not the 60 s Codex would wait")
             #expect(card.text.contains("alpha"))
             try await harness.telegram.waitUntil("codex to be gone") { _ in kill(pid, 0) != 0 }
             #expect(harness.telegram.buttons(of: request.messageID).isEmpty)
@@ -173,7 +173,7 @@ struct BotApprovalTests {
             _ = try await harness.ownerSays("/project alpha")
             harness.telegram.sendMessage(from: BotHarness.owner, text: "/new write slowly please")
             // The answer is shown while it is written.
-            try await harness.telegram.waitUntil(timeout: .seconds(30), "the answer being written") { fake in
+            try await harness.telegram.waitUntil("the answer being written") { fake in
                 fake.edits.contains { $0.text.contains("✍️ This answer") }
             }
             let added = try await harness.ownerSays("also mention tabs")

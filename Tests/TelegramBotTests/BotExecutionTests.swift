@@ -64,7 +64,7 @@ struct BotExecutionTests {
             let stopping = try await telegram.waitForMessage(to: Owner.owner, "saying it stops") { $0.hasPrefix("Stopping the task") }
             #expect(stopping.text == "Stopping the task in alpha: \"long job\"…")
             let result = try await telegram.waitForMessage(to: Owner.owner, "with the cancelled result") { $0.hasPrefix("⏹ Cancelled") }
-            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(ContinuousClock.now - started < .seconds(25), "within seconds (more on a loaded machine), not the 60 s answer")
             #expect(result.text.contains("The session is kept"))
             let stored = try #require(try await daemon.database.lastTask(project: "alpha"))
             #expect(stored.status == .cancelled)
@@ -137,7 +137,7 @@ struct BotExecutionTests {
             await harness.workspace.fake.waitForRequests(1)
             let stopping = ContinuousClock.now
             _ = await first.stop()
-            #expect(ContinuousClock.now - stopping < .seconds(10))
+            #expect(ContinuousClock.now - stopping < .seconds(25), "about 10 s at most, more on a loaded machine")
             let task = try #require(try await first.database.lastTask(project: "alpha"))
             #expect(task.status == .interrupted)
             let interrupted = harness.telegram.messages(to: Owner.owner).filter { $0.text.hasPrefix("⚠️ Interrupted") }

@@ -56,13 +56,15 @@ final class BotHarness: Sendable {
         let environment = UserEnvironment(
             ProcessInfo.processInfo.environment.merging(workspace.userEnvironment) { $1 }.merging(more) { $1 })
         let context = try CompanionContext.load(configPath: configPath, environment: environment, warn: { _ in })
-        var timing = TelegramDaemon.Timing()
+        var timing = CompanionDaemon.Timing()
         timing.pollTimeout = 5
         timing.backoffInitial = .milliseconds(50)
-        let daemon = try TelegramDaemon(
+        let dashboard = DashboardLink()
+        let daemon = try CompanionDaemon(
             context: context, token: token ?? telegram.token, timing: timing, signals: [],
-            logger: Logger(label: "test.daemon", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let running = RunningDaemon(daemon: daemon, database: context.database)
+            logger: Logger(label: "test.daemon", factory: { _ in SwiftLogNoOpLogHandler() }),
+            onDashboard: { link, port in dashboard.set(link, port: port) })
+        let running = RunningDaemon(daemon: daemon, database: context.database, dashboard: dashboard)
         daemons.withLock { $0.append(running) }
         return running
     }
@@ -120,13 +122,16 @@ func withBotHarness(
 }
 
 final class RunningDaemon: Sendable {
-    let daemon: TelegramDaemon
+    let daemon: CompanionDaemon
     let database: AppDatabase
+    /// The dashboard's first login link and port, once it listens.
+    let dashboard: DashboardLink
     private let task: Task<Result<Void, Error>, Never>
 
-    init(daemon: TelegramDaemon, database: AppDatabase) {
+    init(daemon: CompanionDaemon, database: AppDatabase, dashboard: DashboardLink) {
         self.daemon = daemon
         self.database = database
+        self.dashboard = dashboard
         task = Task {
             do {
                 try await daemon.run()
@@ -148,5 +153,25 @@ final class RunningDaemon: Sendable {
     /// Waits for the daemon to end by itself (e.g. on a bad token).
     func ended() async -> Result<Void, Error> {
         await task.value
+    }
+}
+
+/// What the daemon printed for its dashboard: the login link and the port it listens on.
+final class DashboardLink: Sendable {
+    private let state = Mutex<(link: String, port: Int)?>(nil)
+    private let ready = AsyncStream<Void>.makeStream()
+
+    func set(_ link: String, port: Int) {
+        state.withLock { $0 = (link, port) }
+        ready.continuation.yield()
+    }
+
+    /// Waits until the dashboard listens.
+    func value() async throws -> (link: String, port: Int) {
+        if let value = state.withLock({ $0 }) { return value }
+        for await _ in ready.stream {
+            if let value = state.withLock({ $0 }) { return value }
+        }
+        throw TestSupportError("the dashboard never listened")
     }
 }

@@ -106,6 +106,8 @@ public final class CodexWorkspace: Sendable {
         if let codexBinary { codex["binary"] = codexBinary }
         var object: [String: Any] = ["projects": projects.map { ["name": $0.name, "repo_path": $0.path] }]
         if stateDirectoryInConfig { object["state_dir"] = stateDirectory }
+        // Tests run many daemons at once: each dashboard takes any free port (a user's listens on 8787).
+        object["dashboard"] = ["port": 0]
         if !codex.isEmpty { object["codex"] = codex }
         for (key, value) in extra { object[key] = value }
         let path = root + "/config.json"

@@ -226,9 +226,13 @@ public final class FakeTelegramServer: Sendable {
 
     public func messages(to chatID: Int64) -> [SentMessage] { sentMessages.filter { $0.chatID == chatID } }
 
+    /// How long a test waits for the bot by default: generous, because `swift test` runs the end-to-end
+    /// suites side by side on a 2-core machine, each with its own codex; a bot that hangs still fails.
+    public static let patience: Duration = .seconds(120)
+
     /// Waits until `condition` holds, re-checking on every change; fails after `timeout`.
     public func waitUntil(
-        timeout: Duration = .seconds(30), _ what: String = "condition",
+        timeout: Duration = FakeTelegramServer.patience, _ what: String = "condition",
         _ condition: @Sendable (FakeTelegramServer) -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout
@@ -246,7 +250,8 @@ public final class FakeTelegramServer: Sendable {
 
     /// Waits for the `count`-th message to a chat and returns the chat's messages.
     @discardableResult
-    public func waitForMessages(to chatID: Int64, count: Int, timeout: Duration = .seconds(30)) async throws -> [SentMessage] {
+    public func waitForMessages(to chatID: Int64, count: Int, timeout: Duration = FakeTelegramServer.patience) async throws -> [SentMessage]
+    {
         try await waitUntil(timeout: timeout, "\(count) message(s) to chat \(chatID) (have: \(messages(to: chatID).map(\.text)))") {
             $0.messages(to: chatID).count >= count
         }
@@ -256,7 +261,7 @@ public final class FakeTelegramServer: Sendable {
     /// Waits for a message to a chat whose visible text satisfies `matching`, and returns it.
     @discardableResult
     public func waitForMessage(
-        to chatID: Int64, timeout: Duration = .seconds(30), _ what: String,
+        to chatID: Int64, timeout: Duration = FakeTelegramServer.patience, _ what: String,
         matching: @escaping @Sendable (String) -> Bool
     ) async throws -> SentMessage {
         try await waitUntil(timeout: timeout, "a message \(what) (have: \(messages(to: chatID).map(\.text)))") {

@@ -94,8 +94,32 @@ public struct CompanionConfig: Sendable, Equatable {
         }
     }
 
+    /// The local web dashboard.
+    public struct Dashboard: Sendable, Equatable {
+        public var enabled: Bool
+        public var host: String
+        /// 0: any free port (the login link names the one taken).
+        public var port: Int
+        /// Binding to anything but loopback must be asked for by name.
+        public var allowRemote: Bool
+
+        public init(
+            enabled: Bool = ConfigDefaults.dashboardEnabled, host: String = ConfigDefaults.dashboardHost,
+            port: Int = ConfigDefaults.dashboardPort, allowRemote: Bool = false
+        ) {
+            self.enabled = enabled
+            self.host = host
+            self.port = port
+            self.allowRemote = allowRemote
+        }
+
+        /// Whether `host` is a loopback address.
+        public var isLoopback: Bool { host == "127.0.0.1" || host == "localhost" || host == "::1" }
+    }
+
     public var projects: [Project]
     public var codex: Codex
+    public var dashboard = Dashboard()
     public var files = Files()
     public var transcription: Transcription?
     public var limits = Limits()

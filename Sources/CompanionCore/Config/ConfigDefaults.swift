@@ -18,6 +18,12 @@ public enum ConfigDefaults {
     public static let maxFileMegabytes: Double = 20
     /// `transcription.model`: the OpenAI speech-to-text model.
     public static let transcriptionModel = "whisper-1"
+    /// `dashboard.enabled`: the local web dashboard runs with the daemon.
+    public static let dashboardEnabled = true
+    /// `dashboard.host`: loopback only, unless the user says otherwise.
+    public static let dashboardHost = "127.0.0.1"
+    /// `dashboard.port`.
+    public static let dashboardPort = 8787
     /// `telegram.api_base_url`: Telegram's own Bot API server.
     public static let telegramAPIBaseURL = "https://api.telegram.org"
     /// `limits.max_parallel`: how many projects run Codex at once.

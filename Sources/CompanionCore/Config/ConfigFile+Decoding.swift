@@ -45,7 +45,7 @@ extension ConfigFile {
         switch keyPath(codingPath, indices: false) {
         case "projects":
             return "\"projects\" must be a list"
-        case "projects[]", "codex", "telegram", "limits", "approvals", "files", "transcription":
+        case "projects[]", "codex", "telegram", "limits", "approvals", "files", "transcription", "dashboard":
             return "\"\(key)\" must be an object"
         case "telegram.allowed_user_ids":
             return "\"telegram.allowed_user_ids\" must be a list of numbers"
@@ -58,6 +58,10 @@ extension ConfigFile {
             return atLeast(.taskTimeoutMinutes)
         case "limits.idle_timeout_minutes":
             return atLeast(.idleTimeoutMinutes)
+        case "dashboard.enabled", "dashboard.allow_remote":
+            return "\"\(key)\" must be true or false"
+        case "dashboard.port":
+            return "\"\(key)\" must be a port number (1 to 65535, or 0 for any free port)"
         case "files.max_megabytes":
             return "\"\(key)\" must be a number above 0 and at most 20 (Telegram's limit)"
         case "approvals.timeout_seconds":

@@ -15,11 +15,12 @@ struct ConfigFile: Decodable {
     var approvals: ApprovalsSection?
     var files: FilesSection?
     var transcription: TranscriptionSection?
+    var dashboard: DashboardSection?
     /// One per unknown key: the top level's first, then those of each project, codex, telegram, limits.
     var warnings: [String]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case projects, codex, stateDir = "state_dir", telegram, limits, approvals, files, transcription
+        case projects, codex, stateDir = "state_dir", telegram, limits, approvals, files, transcription, dashboard
     }
 
     init(from decoder: any Decoder) throws {
@@ -32,11 +33,12 @@ struct ConfigFile: Decodable {
         approvals = try container.decodeUnlessMissing(ApprovalsSection.self, forKey: .approvals)
         files = try container.decodeUnlessMissing(FilesSection.self, forKey: .files)
         transcription = try container.decodeUnlessMissing(TranscriptionSection.self, forKey: .transcription)
+        dashboard = try container.decodeUnlessMissing(DashboardSection.self, forKey: .dashboard)
         warnings =
             try decoder.unknownKeyWarnings(known: CodingKeys.self)
             + (projects ?? []).flatMap(\.warnings) + (codex?.warnings ?? [])
             + (telegram?.warnings ?? []) + (limits?.warnings ?? []) + (approvals?.warnings ?? [])
-            + (files?.warnings ?? []) + (transcription?.warnings ?? [])
+            + (files?.warnings ?? []) + (transcription?.warnings ?? []) + (dashboard?.warnings ?? [])
     }
 
     /// One entry of `projects`.
@@ -214,6 +216,32 @@ struct ConfigFile: Decodable {
             model = try container.decodeIfPresent(String.self, forKey: .model)
             apiKeyEnv = try container.decodeIfPresent(String.self, forKey: .apiKeyEnv)
             apiKeyFile = try container.decodeIfPresent(String.self, forKey: .apiKeyFile)
+            warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
+        }
+    }
+
+    /// `dashboard`.
+    struct DashboardSection: Decodable {
+        var enabled: Bool?
+        var host: String?
+        var port: Int?
+        var allowRemote: Bool?
+        var warnings: [String]
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case enabled, host, port, allowRemote = "allow_remote"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            enabled = try container.decodeUnlessMissing(Bool.self, forKey: .enabled)
+            host = try container.decodeIfPresent(String.self, forKey: .host)
+            port = try container.decodeUnlessMissing(Int.self, forKey: .port)
+            if let port, !(0...65535).contains(port) {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(codingPath: container.codingPath + [CodingKeys.port], debugDescription: "out of range"))
+            }
+            allowRemote = try container.decodeUnlessMissing(Bool.self, forKey: .allowRemote)
             warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
         }
     }

@@ -47,6 +47,31 @@ public struct ConfigLoader: Sendable {
         return try parse(data, path: expanded)
     }
 
+    /// The embedded default for a first run without a config file: the git repository that holds
+    /// `directory` is the only project, the dashboard on, Telegram off, everything else at its default.
+    public func firstRun(directory: String) throws(ConfigError) -> Loaded {
+        let start = URL(fileURLWithPath: environment.expandingTilde(directory)).standardizedFileURL.resolvingSymlinksInPath().path
+        var candidate = start
+        while !FileManager.default.fileExists(atPath: (candidate as NSString).appendingPathComponent(".git")) {
+            let parent = (candidate as NSString).deletingLastPathComponent
+            guard parent != candidate, !parent.isEmpty else {
+                throw ConfigError(
+                    .badRepoPath, path: start,
+                    "not inside a git repository. Run this in your project's folder (or pass --project DIR), or write a config (codex-companion init)"
+                )
+            }
+            candidate = parent
+        }
+        let folder = (candidate as NSString).lastPathComponent
+        var name = String(folder.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }.prefix(32))
+        if !ProjectName.isValid(name) { name = "project" }
+        let config = CompanionConfig(
+            projects: [Project(name: name, repoPath: candidate)],
+            codex: CompanionConfig.Codex(home: CodexHome.resolve(configured: nil, environment: environment)),
+            stateDirectory: environment.defaultStateDirectory, sourcePath: "(no config file: first run in \(candidate))")
+        return Loaded(config: config, warnings: [])
+    }
+
     public func parse(_ data: Data, path: String) throws(ConfigError) -> Loaded {
         let file = try ConfigFile.decode(data, path: path)
         guard let entries = file.projects else {
@@ -67,6 +92,7 @@ public struct ConfigLoader: Sendable {
         if let section = file.limits { config.limits = Self.limits(from: section) }
         if let seconds = file.approvals?.timeoutSeconds { config.approvals.timeoutSeconds = seconds }
         if let megabytes = file.files?.maxMegabytes { config.files.maxMegabytes = megabytes }
+        if let section = file.dashboard { config.dashboard = try Self.dashboard(from: section, path: path) }
         if let section = file.transcription { config.transcription = try validatedTranscription(section, path: path) }
         return Loaded(config: config, warnings: file.warnings)
     }
@@ -170,6 +196,24 @@ public struct ConfigLoader: Sendable {
             baseURL: base, apiKeyEnv: section.apiKeyEnv, apiKeyFile: section.apiKeyFile.map(environment.expandingTilde))
         if let model = section.model { transcription.model = model }
         return transcription
+    }
+
+    /// The dashboard's settings; a host that is not loopback needs `allow_remote` (anyone who can reach
+    /// the port could try to log in).
+    private static func dashboard(from section: ConfigFile.DashboardSection, path: String) throws(ConfigError) -> CompanionConfig.Dashboard
+    {
+        var dashboard = CompanionConfig.Dashboard()
+        if let enabled = section.enabled { dashboard.enabled = enabled }
+        if let host = section.host { dashboard.host = host }
+        if let port = section.port { dashboard.port = port }
+        if let allow = section.allowRemote { dashboard.allowRemote = allow }
+        guard dashboard.isLoopback || dashboard.allowRemote else {
+            throw ConfigError(
+                .invalidValue, path: path,
+                "\"dashboard.host\" is \"\(dashboard.host)\", which is not loopback: other machines could reach the dashboard. Set \"allow_remote\": true if you mean it"
+            )
+        }
+        return dashboard
     }
 
     /// The limits the file sets, the others at their defaults. The minimums were checked while decoding.

@@ -4,8 +4,8 @@ import Foundation
 /// write: fenced and indented code, ATX and setext headings, thematic breaks, block quotes, bullet and
 /// ordered lists (nested, with lazy continuation lines), GFM tables and paragraphs. HTML blocks are not
 /// recognised (raw HTML stays text), and neither are link reference definitions.
-enum MarkdownBlockParser {
-    static func parse(_ source: String) -> [MarkdownBlock] {
+public enum MarkdownBlockParser {
+    public static func parse(_ source: String) -> [MarkdownBlock] {
         let normalised = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         return blocks(normalised.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
     }

@@ -35,6 +35,8 @@ public protocol TaskStoring: Sendable {
     func lastTask(project: String) async throws -> StoredTask?
     /// One task by its id (a button names it).
     func task(id: Int64) async throws -> StoredTask?
+    /// The newest tasks across projects, newest first (an index walk, whatever the store holds).
+    func recentTasks(limit: Int) async throws -> [StoredTask]
     /// How the companion came to know this thread: the requester of the first task on it, if any.
     func requesterOfFirstTask(threadID: String) async throws -> Requester?
 }

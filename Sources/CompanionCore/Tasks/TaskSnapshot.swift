@@ -7,6 +7,12 @@ public struct TaskSnapshot: Sendable, Equatable {
         public var startedAt: Date
         /// Its approval requests that wait for a person.
         public var waitingFor: [PendingApproval] = []
+
+        public init(task: QueuedTask, startedAt: Date, waitingFor: [PendingApproval] = []) {
+            self.task = task
+            self.startedAt = startedAt
+            self.waitingFor = waitingFor
+        }
     }
 
     /// Oldest first.
