@@ -116,7 +116,14 @@ let package = Package(
         .testTarget(name: "CompanionCoreTests", dependencies: ["CompanionCore", "PortFakes"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore"]),
         .testTarget(name: "CompanionAppTests", dependencies: ["CompanionApp", "CompanionCore", "TestSupport"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "CompanionCore", "PortFakes"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "CompanionCore", "PortFakes",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "CodexAdapterTests",
             dependencies: ["CodexAdapter", "CompanionCore", "Store", "TestSupport"]

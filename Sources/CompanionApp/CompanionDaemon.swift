@@ -95,7 +95,7 @@ public struct CompanionDaemon: Sendable {
         return DashboardService(
             settings: settings, tasks: tasks, events: tasks.subscribe(), projects: context.config.projects, store: database,
             audit: database, sessions: context.sessions, inspector: GitRepositoryInspector(), loginCodes: database,
-            auditTrail: context.audit,
+            auditTrail: context.audit, logger: logger,
             onListening: { port in
                 Task {
                     do {

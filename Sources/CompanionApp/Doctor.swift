@@ -57,8 +57,14 @@ public struct Doctor: Sendable {
                 ))
         }
         findings += stateFindings()
+        findings.append(dashboardFinding)
         if let telegram = config.telegram {
             findings += await telegramFindings(telegram)
+        } else {
+            findings.append(
+                Finding(
+                    level: .warning,
+                    text: "Telegram is off (no \"telegram\" section): `codex-companion init` sets up the bot and pairs your account"))
         }
         return findings
     }
@@ -85,6 +91,17 @@ public struct Doctor: Sendable {
             findings.append(Finding(level: .warning, text: "Codex login status unclear: \(output.prefix(200))"))
         }
         return findings
+    }
+
+    /// Where the dashboard listens, or that it is off.
+    private var dashboardFinding: Finding {
+        let dashboard = context.config.dashboard
+        guard dashboard.enabled else { return Finding(level: .ok, text: "dashboard: off (dashboard.enabled is false)") }
+        let port = dashboard.port == 0 ? "a free port chosen at start" : "\(dashboard.port)"
+        let remote = dashboard.isLoopback ? "" : " (not loopback: other machines can reach it)"
+        return Finding(
+            level: dashboard.isLoopback ? .ok : .warning,
+            text: "dashboard: \(dashboard.host), port \(port)\(remote); `codex-companion dashboard` prints a login link")
     }
 
     /// Which engine runs Codex, and (on app-server) when Codex asks before acting.

@@ -29,6 +29,8 @@ struct DoctorTests {
                 #expect(healthy.stdout.contains("✓ state directory \(home)/.codex-companion is writable"))
                 #expect(healthy.stdout.contains("✓ Telegram bot @\(FakeTelegramServer.botUsername): the token is accepted"))
                 #expect(!healthy.stdout.contains(telegram.token))
+                #expect(healthy.stdout.contains("✓ engine: app-server (sandbox workspace-write, approval policy on-request"))
+                #expect(healthy.stdout.contains("✓ dashboard: 127.0.0.1, port 8787; `codex-companion dashboard` prints a login link"))
                 let database = home + "/.codex-companion/companion.sqlite"
                 #expect(try Self.mode(home + "/.codex-companion") == 0o700)
                 #expect(try Self.mode(database) == 0o600)

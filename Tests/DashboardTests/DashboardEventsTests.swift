@@ -56,6 +56,20 @@ import Testing
         #expect(await next.next { $0.event == "never" } == nil)
     }
 
+    @Test func aQuietStreamGetsAKeepAliveComment() async throws {
+        let rig = try await DashboardRig.start()
+        let browser = try await rig.login()
+        let stream = try await EventStreamClient.open(port: rig.port, cookie: browser.cookie)
+        var events = stream.events.makeAsyncIterator()
+        // The stream's keep-alive timer is the only thing waiting on the clock.
+        await rig.clock.waitForSleepers(1)
+        rig.clock.advance(by: .seconds(15))
+        let comment = try #require(await events.next())
+        #expect(comment.event == "comment" && comment.data == "keep-alive")
+        stream.close()
+        await rig.stop()
+    }
+
     @Test func approvalsShowInTheStream() async throws {
         let rig = try await DashboardRig.start()
         let browser = try await rig.login()

@@ -77,7 +77,8 @@ final class EventStreamClient: Sendable {
     }
 }
 
-/// Splits the `text/event-stream` format into events; comments and `retry` are dropped.
+/// Splits the `text/event-stream` format into events; a comment (a keep-alive) comes as an event named
+/// `comment` with its text as data; `retry` is dropped.
 struct SSEParser {
     private var text = ""
 
@@ -90,6 +91,9 @@ struct SSEParser {
             var event = SSEEvent(id: nil, event: "message", data: "")
             var hasData = false
             for line in block.split(separator: "\n") {
+                if line.hasPrefix(":") {
+                    events.append(SSEEvent(id: nil, event: "comment", data: line.dropFirst().trimmingCharacters(in: .whitespaces)))
+                }
                 if line.hasPrefix("id: ") { event.id = Int(line.dropFirst(4)) }
                 if line.hasPrefix("event: ") { event.event = String(line.dropFirst(7)) }
                 if line.hasPrefix("data: ") {
