@@ -28,10 +28,11 @@ enum TerminalApproval {
         _ = await service.answerApproval(pending.id, decision, by: .cli, userID: nil)
     }
 
-    /// Reads one line off the cooperative pool, so a person taking their time blocks no Swift task.
+    /// Reads one line on a thread of its own: a person taking their time blocks neither a Swift task nor
+    /// one of dispatch's few shared threads.
     private static func readLine() async -> String? {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: Swift.readLine()) }
+            Thread.detachNewThread { continuation.resume(returning: Swift.readLine()) }
         }
     }
 }
