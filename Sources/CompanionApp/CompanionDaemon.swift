@@ -61,8 +61,7 @@ public struct CompanionDaemon: Sendable {
                     successTerminationBehavior: .ignore,
                     failureTerminationBehavior: client == nil ? .gracefullyShutdownGroup : .ignore))
         }
-        // Right before the task service: the presenter ends when the service's events do, and a service that
-        // ends out of turn during the shutdown fails the group.
+        // Right before the task service, whose events it delivers to the end.
         if let client { services.append(.init(service: client.presenter)) }
         services.append(.init(service: TaskServiceLifecycle(service: tasks)))
         services.append(

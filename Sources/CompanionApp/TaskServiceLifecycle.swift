@@ -25,6 +25,9 @@ struct PresenterLifecycle: Service {
 
     func run() async throws {
         await presenter.run(events)
+        // The events end when the task service has stopped, which can be noticed here before the group has
+        // seen the service end: returning now would be out of turn (and fail the group), so wait for ours.
+        try? await gracefulShutdown()
     }
 }
 

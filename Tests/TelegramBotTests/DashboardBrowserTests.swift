@@ -40,7 +40,9 @@ struct DashboardBrowserTests {
                 try await browser.waitForText("the result on the task page") { $0.contains("Made browser.txt from the browser.") }
                 #expect(try await browser.currentURL().contains("/tasks/"))
                 #expect(try await browser.evaluate("return document.getElementById('task-status').dataset.taskStatus") as? String == "done")
-                #expect(FileManager.default.fileExists(atPath: harness.alpha + "/browser.txt"))
+                try await harness.telegram.waitUntil("browser.txt") { _ in
+                    FileManager.default.fileExists(atPath: harness.alpha + "/browser.txt")
+                }
                 try await browser.screenshot(to: Self.screenshots + "/task.png")
 
                 // A request that needs approval: the approvals page shows it, and Approve lets it run.

@@ -86,6 +86,8 @@ public final class HeadlessBrowser: Sendable {
             guard let session = (created["value"] as? [String: Any])?["sessionId"] as? String else {
                 throw TestSupportError("no WebDriver session: \(created)")
             }
+            // Finding an element waits for it to appear (a page may still be loading or swapping in live parts).
+            _ = try await request(http, "POST", base + "/session/\(session)/timeouts", ["implicit": 30_000, "pageLoad": 60_000])
             let browser = HeadlessBrowser(http: http, base: base, session: session)
             do {
                 let value = try await body(browser)
