@@ -108,9 +108,11 @@ extension FakeTelegramServer {
         }
     }
 
-    /// Injects a `message` update from `userID` with `content` (made while the state is locked) added.
-    private func injectMessage(
-        from userID: Int64, chatID: Int64?, chatType: String, date: Date, _ content: (inout State) -> [String: Any]
+    /// Injects a `message` (or, `edited`, an `edited_message`) update from `userID` with `content` (made
+    /// while the state is locked) added. Every message a test sends goes through here.
+    func injectMessage(
+        from userID: Int64, chatID: Int64?, chatType: String, date: Date, edited: Bool = false,
+        _ content: (inout State) -> [String: Any]
     ) -> Int64 {
         mutate { state in
             let id = state.nextUpdateID
@@ -121,7 +123,7 @@ extension FakeTelegramServer {
                 "chat": ["id": Int(chatID ?? userID), "type": chatType],
             ]
             message.merge(content(&state)) { _, new in new }
-            let update: [String: Any] = ["update_id": Int(id), "message": message]
+            let update: [String: Any] = ["update_id": Int(id), edited ? "edited_message" : "message": message]
             state.updates.append((id, (try? JSONSerialization.data(withJSONObject: update)) ?? Data()))
             return id
         }

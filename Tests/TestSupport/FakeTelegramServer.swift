@@ -150,18 +150,8 @@ public final class FakeTelegramServer: Sendable {
         from userID: Int64, text: String?, chatID: Int64? = nil, chatType: String = "private",
         date: Date = Date(), edited: Bool = false
     ) -> Int64 {
-        mutate { state in
-            let id = state.nextUpdateID
-            state.nextUpdateID += 1
-            var message: [String: Any] = [
-                "message_id": Int(id), "date": Int(date.timeIntervalSince1970),
-                "from": ["id": Int(userID), "is_bot": false, "first_name": "Test"],
-                "chat": ["id": Int(chatID ?? userID), "type": chatType],
-            ]
-            if let text { message["text"] = text } else { message["photo"] = [["file_id": "p1", "width": 1, "height": 1]] }
-            let update: [String: Any] = ["update_id": Int(id), edited ? "edited_message" : "message": message]
-            state.updates.append((id, (try? JSONSerialization.data(withJSONObject: update)) ?? Data()))
-            return id
+        injectMessage(from: userID, chatID: chatID, chatType: chatType, date: date, edited: edited) { _ in
+            text.map { ["text": $0] } ?? ["photo": [["file_id": "p1", "width": 1, "height": 1]]]
         }
     }
 
