@@ -27,9 +27,8 @@ public struct ApprovalRequest: Sendable, Equatable {
         self.available = available
     }
 
-    /// The choices shown to the user: always Approve, Deny and Stop the task; "for this session" when
-    /// Codex listed it or the request is a command or file change (0.147 takes it for both even when
-    /// its list leaves it out, see the README).
+    /// The choices shown to the user: all four, always. Codex 0.147 takes each of them for commands and
+    /// file changes even when `available` lists fewer (see the README), so the list is not narrowed by it.
     public var choices: [ApprovalDecision] {
         [.accept, .acceptForSession, .decline, .cancel]
     }
