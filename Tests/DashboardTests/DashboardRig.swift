@@ -42,6 +42,8 @@ final class DashboardRig: Sendable {
 
     var port: Int { settings.port }
     var origin: String { "http://127.0.0.1:\(port)" }
+    /// The session cookie's name: it carries the port.
+    var cookieName: String { "companion_session_\(port)" }
 
     private init(
         clock: ManualClock, runner: ScriptedCodexRunner, store: InMemoryTaskStore, loginCodes: FakeLoginCodes, audit: FakeAuditLog,
@@ -61,7 +63,8 @@ final class DashboardRig: Sendable {
         self.jobs = jobs
     }
 
-    static func start() async throws -> DashboardRig {
+    /// `configure` changes the dashboard's settings (the port stays 0: any free one).
+    static func start(_ configure: (inout DashboardService.Settings) -> Void = { _ in }) async throws -> DashboardRig {
         let clock = ManualClock()
         let runner = ScriptedCodexRunner()
         let store = InMemoryTaskStore()
@@ -83,6 +86,7 @@ final class DashboardRig: Sendable {
         let quiet = Logger(label: "test.dashboard", factory: { _ in SwiftLogNoOpLogHandler() })
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         var settings = DashboardService.Settings(port: 0)
+        configure(&settings)
         let dashboard = DashboardService(
             settings: settings, tasks: tasks, events: tasks.subscribe(), projects: [alpha, beta], store: store, audit: audit,
             sessions: sessions, inspector: PatchInspector(patch: patch), loginCodes: loginCodes, clock: clock, auditTrail: audit,

@@ -130,6 +130,10 @@ final class TestSocket: Sendable {
         guard fd >= 0 else { throw Failure.socket("socket: \(errno)") }
         var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        #if canImport(Darwin)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -147,7 +151,7 @@ final class TestSocket: Sendable {
     func write(_ text: String) throws {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+            let written = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Self.noSignal) }
             guard written > 0 else { throw Failure.socket("send: \(errno)") }
             bytes = bytes.dropFirst(written)
         }
@@ -163,6 +167,46 @@ final class TestSocket: Sendable {
         if errno == EINTR { return [] }
         return nil
     }
+
+    /// Whether the server has closed the connection, without waiting (what it sent meanwhile is dropped).
+    func peerClosed() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count == 0 { return true }
+            if count > 0 { continue }
+            if errno == EINTR { continue }
+            return errno != EAGAIN && errno != EWOULDBLOCK
+        }
+    }
+
+    /// Waits until the server has closed at least `count` of `sockets` (blocking: call it on a thread of
+    /// its own), or `timeout` has passed; returns how many it has closed.
+    static func waitUntilClosed(_ sockets: [TestSocket], count: Int, timeout: TimeInterval) -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let open = sockets.filter { !$0.peerClosed() }
+            let closed = sockets.count - open.count
+            let left = deadline.timeIntervalSinceNow
+            if closed >= count || left <= 0 || open.isEmpty { return closed }
+            var descriptors = open.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+            _ = poll(&descriptors, nfds_t(descriptors.count), Int32(min(left, 1) * 1000))
+        }
+    }
+
+    /// Closes with a reset instead of an orderly close, so that the server notices at once.
+    func reset() {
+        var linger = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+        close()
+    }
+
+    /// A write to a connection the server closed fails with EPIPE instead of killing the test process.
+    #if os(Linux)
+    private static let noSignal = Int32(MSG_NOSIGNAL)
+    #else
+    private static let noSignal: Int32 = 0
+    #endif
 
     /// Wakes a blocked `read` (it returns nil).
     func shutdown() {

@@ -12,7 +12,7 @@ public enum LoginLink {
 
     /// The code's SHA-256, hex: what the store keeps and what a login looks up.
     public static func hash(_ code: String) -> String {
-        SHA256.hex(code.utf8)
+        Digests.sha256Hex(code)
     }
 
     /// The link a person opens. A wildcard address (`0.0.0.0`, `::`) is reached on this machine at 127.0.0.1.

@@ -4,15 +4,15 @@ import Logging
 
 /// The checks every request passes before anything else runs (issue 12 §2):
 /// 1. its Host is this dashboard's (421 otherwise: a DNS-rebinding page gets nothing);
-/// 2. its session cookie names a live session (without one: the login page or a 401, with no project,
-///    path, prompt or answer in it), except for `/login` itself;
+/// 2. one of its session cookies (the name carries this dashboard's port; every value of that name is
+///    tried, see `SessionCookie`) names a live session opened for this port (without one: the login page
+///    or a 401, with no project, path, prompt or answer in it), except for `/login` itself;
 /// 3. a state-changing request (anything but GET and HEAD) comes from this dashboard's own `Origin` and
 ///    carries the session's CSRF token: the `X-CSRF-Token` header for `/api/…`, the `csrf` field for forms.
 /// It also catches what the handlers throw: a client sees a short message, the log gets the error.
 struct RequestGuard: RouterMiddleware {
     typealias Context = DashboardContext
 
-    static let cookieName = "companion_session"
     static let csrfHeader = HeaderName("X-CSRF-Token")!
 
     let host: String
@@ -36,8 +36,10 @@ struct RequestGuard: RouterMiddleware {
         }
         var request = request
         var context = context
-        if let id = request.cookies[Self.cookieName]?.value {
-            context.session = await sessions.session(id: id)
+        for id in SessionCookie(port: address.port).values(in: request.headers) {
+            guard let session = await sessions.session(id: id, port: address.port) else { continue }
+            context.session = session
+            break
         }
         let path = request.uri.path
         let reading = request.method == .get || request.method == .head

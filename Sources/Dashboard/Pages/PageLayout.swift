@@ -1,5 +1,8 @@
-/// The frame of every page: the header with its navigation, the CSRF token as a meta tag (read by the
-/// page script and by forms' hidden fields), a small stylesheet, and the script that follows `/events`.
+/// The frame of every page: the header with its navigation and the logout button, the CSRF token as a meta
+/// tag (read by the page script and by forms' hidden fields), a small stylesheet, and the script that
+/// follows `/events`. The stylesheet and the script are the only inline blocks, and the
+/// Content-Security-Policy allows exactly these texts by their hashes: no `style` attribute, no event
+/// handler attribute, no other `<script>` anywhere.
 enum PageLayout {
     struct Link {
         var title: String
@@ -37,7 +40,7 @@ enum PageLayout {
         <style>\(stylesheet)</style>
         </head>
         <body{{#liveTask}} data-live-task="{{liveTask}}"{{/liveTask}}>
-        <header><span class="brand">Codex Companion</span>{{#hasNav}}<nav>{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a>{{/nav}}</nav>{{/hasNav}}</header>
+        <header><span class="brand">Codex Companion</span>{{#hasNav}}<nav>{{#nav}}<a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{title}}</a>{{/nav}}</nav>{{/hasNav}}{{#csrf}}<form method="post" action="/logout" id="logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>{{/csrf}}</header>
         <main>
         {{{body}}}
         </main>
@@ -86,6 +89,7 @@ enum PageLayout {
         .diff .del{background:var(--badbg)}
         .diff .hunk{background:#ddf4ff;color:var(--muted)}
         .diff .file{font-weight:700;background:#eaeef2}
+        #logout{margin-left:auto}
         #audit-filter label{margin-right:1rem}
         select{font:inherit}
         button{font:inherit;padding:.3rem .8rem;border:1px solid var(--line);border-radius:6px;background:var(--card);cursor:pointer}
@@ -96,7 +100,8 @@ enum PageLayout {
         """
 
     /// Follows `/events` and, when something happens (to this page's task, when it has one), fetches the
-    /// page again and swaps its `<main>`: at most once a second, whatever the rate of events.
+    /// page again and swaps its `<main>`: at most once a second, whatever the rate of events. The body's
+    /// `data-live="open"` says the stream is open.
     static let script = """
         (function(){
         if(!window.EventSource||!window.fetch)return;
@@ -114,6 +119,7 @@ enum PageLayout {
         function onEvent(e){if(task){var d=null;try{d=JSON.parse(e.data);}catch(x){}
         var id=idOf(d);if(id!==null&&id!==task)return;}schedule();}
         var source=new EventSource('/events');
+        source.onopen=function(){document.body.setAttribute('data-live','open');};
         ['message','queued','started','progressed','finished','notRun','approvalRequested','approvalResolved','task','state']
         .forEach(function(t){source.addEventListener(t,onEvent);});
         })();

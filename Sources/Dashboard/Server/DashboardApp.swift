@@ -38,6 +38,7 @@ struct DashboardApp: Sendable {
         // Forms.
         router.post("/tasks") { _, context in await submitForm(context) }
         router.post("/approvals/:id") { request, context in await answerForm(request, context: context) }
+        router.post("/logout") { _, context in await logout(context) }
         // The JSON API.
         router.get("/api/state") { _, _ in try await apiState() }
         router.get("/api/tasks/:id") { _, context in try await apiTask(context) }

@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// The dashboard's responses: HTML pages, short texts, JSON, redirects. Every response also gets the
-/// headers that keep it out of frames, caches and other sites' referrers; none ever carries a CORS header.
+/// headers that keep it out of frames, caches and other sites' referrers, and the Content-Security-Policy;
+/// none ever carries a CORS header.
 enum Responses {
     static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
         body(page, status: status, contentType: "text/html; charset=utf-8")
@@ -49,7 +50,7 @@ enum Responses {
         (.cacheControl, "no-store"),
         (HeaderName("X-Content-Type-Options")!, "nosniff"),
         (HeaderName("X-Frame-Options")!, "DENY"),
-        (HeaderName("Content-Security-Policy")!, "frame-ancestors 'none'"),
+        (HeaderName("Content-Security-Policy")!, ContentSecurityPolicy.header),
         (HeaderName("Referrer-Policy")!, "same-origin"),
     ]
 
