@@ -19,6 +19,8 @@ public struct CompanionDaemon: Sendable {
         public var backoffInitial: Duration = .seconds(1)
         public var staleAfter: TimeInterval = 3600
         public var splitPromptWait: Duration = .milliseconds(1200)
+        /// How long a graceful shutdown may take before what is left is cancelled.
+        public var gracefulShutdownLimit: Duration = .seconds(10)
 
         public init() {}
     }
@@ -77,8 +79,11 @@ public struct CompanionDaemon: Sendable {
         } else {
             services.append(.init(service: StartupRecovery(tasks: tasks, projects: context.config.projects)))
         }
-        serviceGroup = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: signals, logger: logger)
+        // SIGTERM ends the daemon within the promised ~10 s even if one run is stuck: after this the
+        // group cancels what is left, and cancelled Codex children are killed.
+        configuration.maximumGracefulShutdownDuration = timing.gracefulShutdownLimit
+        serviceGroup = ServiceGroup(configuration: configuration)
     }
 
     /// The dashboard service of the config's `dashboard` section: on listening it records its address

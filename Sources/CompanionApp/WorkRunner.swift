@@ -11,9 +11,12 @@ public final class WorkRunner: Service, WorkLaunching {
     private let shutdownGrace: Duration
     private let active = Mutex(Active())
 
+    /// Set once shutdown began and no work runs any more.
+    private let drained = OneShot<Void>()
+
     private struct Active {
         var count = 0
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var stopping = false
     }
 
     public init(shutdownGrace: Duration = .seconds(7)) {
@@ -41,12 +44,13 @@ public final class WorkRunner: Service, WorkLaunching {
             } onGracefulShutdown: { [continuation] in
                 continuation.finish()
             }
+            noteStopping()
             let grace = shutdownGrace
             group.addTask { [self] in
                 // Whichever comes first: all work ended, or the grace period ran out (then cancel the rest).
                 let timedOut = await withTaskGroup(of: Bool.self) { race in
                     race.addTask {
-                        await self.waitUntilIdle()
+                        await self.drained.wait()
                         return false
                     }
                     race.addTask {
@@ -55,7 +59,6 @@ public final class WorkRunner: Service, WorkLaunching {
                     }
                     let first = await race.next() ?? false
                     race.cancelAll()
-                    self.releaseIdleWaiters()
                     return first
                 }
                 if timedOut { throw ShutdownGraceExpired() }
@@ -64,32 +67,20 @@ public final class WorkRunner: Service, WorkLaunching {
     }
 
     private func finishedOne() {
-        let waiters = active.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let idle = active.withLock { state -> Bool in
             state.count -= 1
-            guard state.count <= 0 else { return [] }
-            defer { state.idleWaiters = [] }
-            return state.idleWaiters
+            return state.stopping && state.count <= 0
         }
-        waiters.forEach { $0.resume() }
+        if idle { drained.fire() }
     }
 
-    private func waitUntilIdle() async {
-        await withCheckedContinuation { continuation in
-            let idle = active.withLock { state -> Bool in
-                if state.count <= 0 { return true }
-                state.idleWaiters.append(continuation)
-                return false
-            }
-            if idle { continuation.resume() }
+    /// No work is taken any more: once what runs has ended, the runner is drained.
+    private func noteStopping() {
+        let idle = active.withLock { state -> Bool in
+            state.stopping = true
+            return state.count <= 0
         }
-    }
-
-    private func releaseIdleWaiters() {
-        let waiters = active.withLock { state in
-            defer { state.idleWaiters = [] }
-            return state.idleWaiters
-        }
-        waiters.forEach { $0.resume() }
+        if idle { drained.fire() }
     }
 }
 

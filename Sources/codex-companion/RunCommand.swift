@@ -94,6 +94,10 @@ struct RunCommand: AsyncParsableCommand {
                 return .refused(BotReplies.notRun(task, reason: reason) ?? "The task did not run.")
             case .approvalRequested(let pending):
                 Terminal.out("")
+                // The terminal shows the whole request: what the message shortens follows it in full.
+                if let attachment = ApprovalText.attachment(pending) {
+                    Terminal.out("── \(attachment.title) ──\n\(attachment.contents)\n──")
+                }
                 Terminal.out(ApprovalText.request(pending).plain)
                 Task { await TerminalApproval.ask(pending, service: service) }
             case .approvalResolved(_, let outcome):

@@ -150,10 +150,10 @@ struct AppServerRunnerTests {
             let repo = try await workspace.makeRepository("alpha")
             workspace.fake.script("touch the marker", [.escalatedShell("touch stopped-marker", justification: "Create it?")])
             let control = RunControl()
-            let asked = Gate()
+            let asked = OneShot<Void>()
             // Like the approval broker: the request waits until the task stops, then it is cancelled.
             control.channel.setApprover { _ in
-                asked.open()
+                asked.fire()
                 _ = await control.waitForStop()
                 return .cancel
             }
@@ -245,14 +245,14 @@ struct AppServerRunnerTests {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
             workspace.fake.script("take your time", [.slowMessage("never seen", delay: .seconds(30))])
-            let started = Gate()
+            let started = OneShot<Void>()
             let pid = Mutex<Int32>(0)
             let control = RunControl()
             async let run = runner(workspace, binary).run(
                 CodexRunRequest(repoPath: repo, prompt: "take your time"), control: control,
                 onProcessStarted: { id in
                     pid.withLock { $0 = id }
-                    started.open()
+                    started.fire()
                 }, onEvent: { _ in })
             await started.wait()
             await workspace.fake.waitForRequests(1)
@@ -363,21 +363,6 @@ private final class Approver: Sendable {
     }
 
     var requests: [ApprovalRequest] { asked.withLock { $0 } }
-}
-
-/// Opens once; waiting before that suspends (until it opens or the test is cancelled).
-private final class Gate: Sendable {
-    private let isOpen = Mutex(false)
-    private let waiters = Waiters()
-
-    func open() {
-        isOpen.withLock { $0 = true }
-        waiters.wakeAll()
-    }
-
-    func wait() async {
-        await waiters.wait(unless: { self.isOpen.withLock { $0 } })
-    }
 }
 
 /// Suspended tasks that a change wakes; a cancelled task wakes at once.

@@ -114,6 +114,37 @@ import Testing
         await rig.stop()
     }
 
+    @Test func cancellingAfterAnApprovalStillStopsTheTask() async throws {
+        let rig = Rig()
+        let id = try await start(rig, "approve then cancel")
+        let waiting = try await pending(rig)
+        #expect(await rig.service.answerApproval(waiting.id, .accept, by: chat, userID: 4242) == .accepted(waiting))
+        await Eventually.until { rig.runner.decisions == [.accept] }
+        // The model takes long after the approval: the turn waits on its gate, and /cancel must stop it.
+        let answer = await rig.service.cancel(.running, requester: chat, preferring: "alpha")
+        #expect(answer.stopping?.id == id)
+        let report = await rig.report(id)
+        rig.runner.open("approve then cancel")  // lets a run that ignored the stop end, so the test ends
+        #expect(report?.status == .cancelled)
+        #expect(report?.stopReason == .user)
+        await rig.stop()
+    }
+
+    @Test func theTimeLimitStillStopsATaskAfterAnApproval() async throws {
+        let rig = Rig()  // wall-clock limit 600 s, idle limit 60 s
+        let id = try await start(rig, "approve then hang")
+        let waiting = try await pending(rig)
+        #expect(await rig.service.answerApproval(waiting.id, .accept, by: chat, userID: 4242) == .accepted(waiting))
+        await Eventually.until { rig.runner.decisions == [.accept] }
+        await rig.clock.waitForSleepers(1)  // the task's watchdog, alone again
+        rig.clock.advance(by: .seconds(61))
+        let report = await rig.report(id)
+        rig.runner.open("approve then hang")
+        #expect(report?.status == .failed)
+        #expect(report?.stopReason == .timeout(.idle(.seconds(60))))
+        await rig.stop()
+    }
+
     @Test func stopTheTaskButtonStopsItAsACancel() async throws {
         let rig = Rig()
         let id = try await start(rig, "stop button")

@@ -127,6 +127,17 @@ import Testing
         #expect(F.pages.approvals([], csrf: F.csrf, now: F.now).contains("No request waits for approval."))
     }
 
+    @Test func aLongCommandIsShownWholeBelowItsRequest() {
+        var pending = F.pending()
+        let command = "echo " + String(repeating: "x", count: 900) + " && rm -rf <home> \u{202E}"
+        pending.request.action = .command(command: command, cwd: nil)
+        let html = F.pages.approvals([pending], csrf: F.csrf, now: F.now)
+        #expect(html.contains("characters left out⟩"))
+        #expect(html.contains("<details class=\"attachment\" open><summary>The whole command</summary>"))
+        #expect(html.contains(String(repeating: "x", count: 900) + " &amp;&amp; rm -rf &lt;home&gt; ⟨U+202E⟩"))
+        #expect(!html.contains("\u{202E}"))
+    }
+
     @Test func auditPageFiltersAndListsEntries() {
         let filter = AuditFilter(project: "alpha", requester: "dashboard", outcome: nil)
         let html = F.pages.audit(F.audit, filter: filter, projects: [F.alpha, F.beta], csrf: F.csrf)

@@ -4,11 +4,14 @@ import Synchronization
 
 /// A Codex that emits the events scripted for a prompt and then waits, as a long turn does, until the
 /// test opens the prompt's gate (the turn completes) or the run is asked to stop (the turn is interrupted).
+///
+/// Like the real engines it watches for a stop from the moment it starts, beside everything else it
+/// waits for (an approval, the gate): a stop asked while an approval waits, or after one was answered,
+/// interrupts the turn.
 public final class ScriptedCodexRunner: CodexRunning {
     private struct State {
         var scripts: [String: [CodexEvent]] = [:]
-        var open: Set<String> = []
-        var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+        var gates: [String: OneShot<Void>] = [:]
         var requests: [CodexRunRequest] = []
         var running: Set<String> = []
         var approvals: [String: ApprovalRequest] = [:]
@@ -28,11 +31,16 @@ public final class ScriptedCodexRunner: CodexRunning {
 
     /// Lets the turn of `prompt` complete (now, or as soon as it runs).
     public func open(_ prompt: String) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.open.insert(prompt)
-            return state.waiters.removeValue(forKey: prompt) ?? []
+        gate(prompt).fire()
+    }
+
+    private func gate(_ prompt: String) -> OneShot<Void> {
+        state.withLock { state in
+            if let gate = state.gates[prompt] { return gate }
+            let gate = OneShot<Void>()
+            state.gates[prompt] = gate
+            return gate
         }
-        waiters.forEach { $0.resume() }
     }
 
     /// The turn of `prompt` asks for this approval after its scripted events, as app-server does.
@@ -66,6 +74,22 @@ public final class ScriptedCodexRunner: CodexRunning {
         }
         defer { _ = state.withLock { $0.running.remove(request.prompt) } }
         await onProcessStarted(Int32(1000 + requests.count))
+        // The stop watcher runs for the whole turn, as the real engines' does.
+        let interrupted = OneShot<Void>()
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                if await control?.waitForStop() != nil { interrupted.fire() }
+            }
+            let result = await turn(request, events: events, control: control, interrupted: interrupted, onEvent: onEvent)
+            group.cancelAll()
+            return result
+        }
+    }
+
+    private func turn(
+        _ request: CodexRunRequest, events: [CodexEvent], control: RunControl?, interrupted: OneShot<Void>,
+        onEvent: @escaping @Sendable (CodexEvent) async -> Void
+    ) async -> CodexRunResult {
         var turn = TurnRecord()
         for event in events {
             turn.apply(event)
@@ -95,13 +119,11 @@ public final class ScriptedCodexRunner: CodexRunning {
                 await onEvent(event)
             }
         }
+        let gate = gate(request.prompt)
         let completed = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await gate.wait() != nil }
             group.addTask {
-                await self.waitForGate(request.prompt)
-                return true
-            }
-            group.addTask {
-                _ = await control?.waitForStop()
+                _ = await interrupted.wait()
                 return false
             }
             let first = await group.next() ?? false
@@ -120,22 +142,5 @@ public final class ScriptedCodexRunner: CodexRunning {
         }
         let now = Date()
         return CodexRunResult(exitCode: completed ? 0 : 130, startedAt: now, endedAt: now, turn: turn, stdoutTail: "", stderrTail: "")
-    }
-
-    private func waitForGate(_ prompt: String) async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let isOpen = state.withLock { state -> Bool in
-                    if state.open.contains(prompt) || Task.isCancelled { return true }
-                    state.waiters[prompt, default: []].append(continuation)
-                    return false
-                }
-                if isOpen { continuation.resume() }
-            }
-        } onCancel: {
-            // The run was stopped: release this prompt's waiters (the stop side wins the race).
-            let waiters = state.withLock { $0.waiters.removeValue(forKey: prompt) ?? [] }
-            waiters.forEach { $0.resume() }
-        }
     }
 }

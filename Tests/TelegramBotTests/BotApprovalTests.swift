@@ -168,6 +168,88 @@ struct BotApprovalTests {
         }
     }
 
+    /// The model takes long after an approved step: /cancel must still stop Codex (it once stopped
+    /// working after the first approval of a turn).
+    @Test func cancelAfterAnApprovalStopsCodex() async throws {
+        try await withBotHarness(engine: .appServer) { harness in
+            let daemon = try harness.startDaemon()
+            harness.workspace.fake.script(
+                "approve then wait",
+                [
+                    .escalatedShell("echo yes > \(Self.marker)", justification: "Write the marker file"),
+                    .slowMessage("never seen", delay: .seconds(90)),
+                ])
+            _ = try await harness.ownerSays("/project alpha")
+            harness.telegram.sendMessage(from: BotHarness.owner, text: "/new approve then wait")
+            let request = try await harness.approvalRequest()
+            let pid = try #require(try await daemon.database.lastTask(project: "alpha")?.codexPID)
+            #expect(try await harness.tapAnswer(try harness.tap("✅ Approve", on: request)) == "Approved")
+            await harness.workspace.fake.waitForRequests(2)  // the model now takes its time
+            harness.telegram.sendMessage(from: BotHarness.owner, text: "/cancel")
+            let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") {
+                $0.hasPrefix("⏹ Cancelled") || $0.hasPrefix("✅ Done")
+            }
+            #expect(card.text.hasPrefix("⏹ Cancelled"), "\(card.text)")
+            try await harness.telegram.waitUntil("codex to be gone") { _ in kill(pid, 0) != 0 }
+            await daemon.stop()
+        }
+    }
+
+    /// The idle limit still stops a turn whose approved step is followed by a silent model.
+    @Test func theIdleLimitStillStopsATaskAfterAnApproval() async throws {
+        try await withBotHarness(engine: .appServer, limits: ["idle_timeout_minutes": 0.05]) { harness in
+            let daemon = try harness.startDaemon()
+            harness.workspace.fake.script(
+                "approve then hang",
+                [
+                    .escalatedShell("echo yes > \(Self.marker)", justification: "Write the marker file"),
+                    .slowMessage("never seen", delay: .seconds(90)),
+                ])
+            _ = try await harness.ownerSays("/project alpha")
+            harness.telegram.sendMessage(from: BotHarness.owner, text: "/new approve then hang")
+            let request = try await harness.approvalRequest()
+            #expect(try await harness.tapAnswer(try harness.tap("✅ Approve", on: request)) == "Approved")
+            let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") {
+                $0.hasPrefix("❌ Failed") || $0.hasPrefix("✅ Done")
+            }
+            #expect(card.text.contains("Timed out: Codex showed no progress"), "\(card.text)")
+            await daemon.stop()
+        }
+    }
+
+    /// A model that hides the end of a command (padding, direction overrides, sheer length) cannot get it
+    /// approved unseen: the message shows the start and the end, and the whole goes first as a file.
+    @Test func aRequestShowsWhatItApproves() async throws {
+        try await withBotHarness(engine: .appServer) { harness in
+            let daemon = try harness.startDaemon()
+            let padded = "echo 'running the unit tests'" + String(repeating: " ", count: 640) + "; rm -f victim.txt"
+            let long = "echo " + String(repeating: "x", count: 900) + " && rm -f other.txt # \u{202E}txt.sh"
+            harness.workspace.fake.script(
+                "hide it",
+                [
+                    .escalatedShell(padded, justification: "Run the unit tests"),
+                    .escalatedShell(long, justification: "Print a banner"), .message("Both were denied."),
+                ])
+            _ = try await harness.ownerSays("/project alpha")
+            harness.telegram.sendMessage(from: BotHarness.owner, text: "/new hide it")
+            let first = try await harness.approvalRequest()
+            #expect(first.text.contains("echo 'running the unit tests' ⟨640 spaces⟩ ; rm -f victim.txt"), "\(first.text)")
+            #expect(try await harness.tapAnswer(try harness.tap("Deny", on: first)) == "Denied")
+
+            let second = try await harness.approvalRequest(2)
+            // The file went out before the message with the buttons: it is there the moment they are.
+            let document = try #require(harness.telegram.documents.first { $0.fileName.hasPrefix("approval-task") })
+            #expect(second.text.contains("characters left out⟩"), "\(second.text)")
+            #expect(second.text.contains("&& rm -f other.txt # ⟨U+202E⟩txt.sh"), "the end is shown: \(second.text)")
+            #expect(second.text.contains("The whole command is attached"))
+            #expect(String(decoding: document.contents, as: UTF8.self).contains(String(repeating: "x", count: 900) + " && rm -f other.txt"))
+            #expect(try await harness.tapAnswer(try harness.tap("Deny", on: second)) == "Denied")
+            let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") { $0.hasPrefix("✅ Done") }
+            #expect(card.text.contains("Both were denied."))
+            await daemon.stop()
+        }
+    }
+
     @Test func textSentDuringASlowAnswerSteersTheSameTurn() async throws {
         try await withBotHarness(engine: .appServer) { harness in
             let daemon = try harness.startDaemon()

@@ -1,6 +1,5 @@
 import CompanionCore
 import Logging
-import Synchronization
 
 /// Codex's approval requests of one run, each answered in a task of its own so that the turn's
 /// notifications keep flowing while the user decides.
@@ -14,12 +13,12 @@ final class AppServerApprovals: Sendable {
 
     private let connection: AppServerConnection
     private let channel: TurnChannel?
-    private let exited: AppServerLatch
+    private let exited: OneShot<Void>
     private let logger: Logger
     private let requests: AsyncStream<Pending>
     private let queue: AsyncStream<Pending>.Continuation
 
-    init(connection: AppServerConnection, channel: TurnChannel?, exited: AppServerLatch, logger: Logger) {
+    init(connection: AppServerConnection, channel: TurnChannel?, exited: OneShot<Void>, logger: Logger) {
         self.connection = connection
         self.channel = channel
         self.exited = exited
@@ -50,34 +49,17 @@ final class AppServerApprovals: Sendable {
         }
     }
 
-    /// The decision through the channel, or `.cancel` as soon as Codex has exited.
+    /// The decision through the channel, or `.cancel` as soon as Codex has exited (the question is then
+    /// withdrawn: the broker marks it expired).
     private func decide(_ request: ApprovalRequest) async -> ApprovalDecision {
         guard let channel else { return .decline }
         let exited = self.exited
-        return await withCheckedContinuation { continuation in
-            let once = ResumeOnce(continuation)
-            let asking = Task { once.resume(await channel.requestApproval(request)) }
-            Task {
-                await exited.wait()
-                once.resume(.cancel)
-                asking.cancel()
-            }
+        return await withTaskGroup(of: ApprovalDecision?.self) { group in
+            group.addTask { await channel.requestApproval(request) }
+            group.addTask { await exited.wait() == nil ? nil : .cancel }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .cancel
         }
-    }
-}
-
-/// Resumes a continuation with the first value offered; later ones are dropped.
-private final class ResumeOnce: Sendable {
-    private let continuation: Mutex<CheckedContinuation<ApprovalDecision, Never>?>
-
-    init(_ continuation: CheckedContinuation<ApprovalDecision, Never>) {
-        self.continuation = Mutex(continuation)
-    }
-
-    func resume(_ value: ApprovalDecision) {
-        continuation.withLock { stored in
-            defer { stored = nil }
-            return stored
-        }?.resume(returning: value)
     }
 }

@@ -1,3 +1,4 @@
+import CompanionCore
 import Synchronization
 
 /// Our side of one app-server's JSON-RPC: numbered requests with awaited answers, notifications, and
@@ -14,7 +15,7 @@ final class AppServerConnection: Sendable {
     typealias AnswerHook = @Sendable (Answer) -> Void
 
     private struct Waiter {
-        var continuation: CheckedContinuation<Answer, Never>
+        let answer = OneShot<Answer>()
         var hook: AnswerHook?
     }
 
@@ -33,18 +34,19 @@ final class AppServerConnection: Sendable {
         (lines, outgoing) = AsyncStream.makeStream()
     }
 
-    /// Sends a request and waits for its answer, or `.closed` once the connection closes.
+    /// Sends a request and waits for its answer, or `.closed` once the connection closes (or the
+    /// waiting task is cancelled: nobody reads the answer then).
     func request(_ method: String, _ params: JSONValue, onAnswer hook: AnswerHook? = nil) async -> Answer {
-        await withCheckedContinuation { continuation in
-            let id = state.withLock { state -> Int? in
-                guard !state.closed else { return nil }
-                defer { state.nextID += 1 }
-                state.waiting[state.nextID] = Waiter(continuation: continuation, hook: hook)
-                return state.nextID
-            }
-            guard let id else { return continuation.resume(returning: .failure(.closed)) }
-            send(["id": .number(Double(id)), "method": .string(method), "params": params])
+        let waiter = Waiter(hook: hook)
+        let id = state.withLock { state -> Int? in
+            guard !state.closed else { return nil }
+            defer { state.nextID += 1 }
+            state.waiting[state.nextID] = waiter
+            return state.nextID
         }
+        guard let id else { return .failure(.closed) }
+        send(["id": .number(Double(id)), "method": .string(method), "params": params])
+        return await waiter.answer.wait() ?? .failure(.closed)
     }
 
     /// Sends a notification (`initialized`); nil params are left out, as Codex's own clients do.
@@ -69,7 +71,7 @@ final class AppServerConnection: Sendable {
     func resolve(_ id: JSONValue, with answer: Answer) -> Bool {
         guard let number = id.int, let waiter = state.withLock({ $0.waiting.removeValue(forKey: number) }) else { return false }
         waiter.hook?(answer)
-        waiter.continuation.resume(returning: answer)
+        waiter.answer.fulfil(answer)
         return true
     }
 
@@ -82,7 +84,7 @@ final class AppServerConnection: Sendable {
             return Array(state.waiting.values)
         }
         outgoing.finish()
-        waiters.forEach { $0.continuation.resume(returning: .failure(.closed)) }
+        waiters.forEach { $0.answer.fulfil(.failure(.closed)) }
     }
 
     var isClosed: Bool { state.withLock { $0.closed } }

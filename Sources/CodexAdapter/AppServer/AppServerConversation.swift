@@ -90,7 +90,7 @@ final class AppServerConversation: Sendable {
     /// Closes Codex's stdin, which ends the app-server; kills it if it is still there after the grace.
     private func close() async {
         connection.close()
-        if await !state.exited.wait(upTo: settings.grace) {
+        if await state.exited.wait(upTo: settings.grace) == nil {
             logger.warning("Codex app-server did not exit after its input closed; killing it")
             kill()
         }

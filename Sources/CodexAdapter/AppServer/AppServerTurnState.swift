@@ -32,9 +32,9 @@ final class AppServerTurnState: Sendable {
 
     private let state = Mutex(State())
     /// Every turn started has completed, or Codex has exited.
-    let settled = AppServerLatch()
+    let settled = OneShot<Void>()
     /// Codex has exited (its stdout closed).
-    let exited = AppServerLatch()
+    let exited = OneShot<Void>()
 
     init() {}
 

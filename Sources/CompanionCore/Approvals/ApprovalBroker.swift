@@ -7,8 +7,14 @@ import Foundation
 public actor ApprovalBroker {
     private struct Entry {
         var pending: PendingApproval
-        var resolution: (ApprovalDecision, ApprovalDecider)?
-        var waiter: CheckedContinuation<(ApprovalDecision, ApprovalDecider), Never>?
+        /// The decision and who made it; the first `resolve` sets it.
+        let decided = OneShot<Decision>()
+        var isOpen: Bool { !decided.isFulfilled }
+    }
+
+    private struct Decision: Sendable {
+        var decision: ApprovalDecision
+        var decider: ApprovalDecider
     }
 
     /// This process's epoch: buttons from another process (before a restart) never match.
@@ -49,7 +55,9 @@ public actor ApprovalBroker {
         publish(.approvalRequested(pending))
         await record(pending, command: "approval-request", outcome: .waiting, requester: task.request.requester, userID: nil, at: now)
         let clock = self.clock
-        return await withTaskGroup(of: Void.self) { group in
+        guard let decided = entries[id]?.decided else { return .cancel }
+        // The caller's cancellation (its turn ended) ends the wait with nil: the request expires.
+        let decision = await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
                     try await clock.sleep(until: pending.expiresAt)
@@ -59,14 +67,16 @@ public actor ApprovalBroker {
             group.addTask {
                 if await control.waitForStop() != nil { await self.resolve(id, .cancel, by: .taskStopped) }
             }
-            let decision = await withTaskCancellationHandler {
-                await self.waitForResolution(id)
-            } onCancel: {
-                Task { await self.expire(id) }
-            }
+            let decision = await decided.wait()
             group.cancelAll()
             return decision
         }
+        guard let decision else {
+            await expire(id)
+            return .cancel
+        }
+        entries[id] = nil
+        return decision.decision
     }
 
     /// A client's answer. The first one wins; later ones, and answers to requests that are gone, get `.expired`.
@@ -75,20 +85,20 @@ public actor ApprovalBroker {
     ) async
         -> ApprovalAnswerResult
     {
-        guard let entry = entries[id], entry.resolution == nil else { return .expired }
+        guard let entry = entries[id], entry.isOpen else { return .expired }
         await resolve(id, decision, by: .user(requester, userID: userID))
         return .accepted(entry.pending)
     }
 
     /// The requests of a task that still wait.
     public func pending(taskID: Int64) -> [PendingApproval] {
-        entries.values.filter { $0.pending.id.taskID == taskID && $0.resolution == nil }.map(\.pending)
+        entries.values.filter { $0.pending.id.taskID == taskID && $0.isOpen }.map(\.pending)
             .sorted { $0.id.sequence < $1.id.sequence }
     }
 
     /// Every request that still waits, oldest first.
     public func allPending() -> [PendingApproval] {
-        entries.values.filter { $0.resolution == nil }.map(\.pending).sorted { $0.askedAt < $1.askedAt }
+        entries.values.filter(\.isOpen).map(\.pending).sorted { $0.askedAt < $1.askedAt }
     }
 
     /// The task's turn ended: Codex waits for none of its requests any more.
@@ -99,12 +109,8 @@ public actor ApprovalBroker {
     // MARK: - Resolution
 
     private func resolve(_ id: ApprovalID, _ decision: ApprovalDecision, by decider: ApprovalDecider) async {
-        guard var entry = entries[id], entry.resolution == nil else { return }
+        guard let entry = entries[id], entry.decided.fulfil(Decision(decision: decision, decider: decider)) else { return }
         let now = clock.now()
-        entry.resolution = (decision, decider)
-        let waiter = entry.waiter
-        entry.waiter = nil
-        entries[id] = entry
         publish(.approvalResolved(entry.pending, .decided(decision, by: decider, at: now)))
         var requester = entry.pending.task.request.requester
         var userID: Int64?
@@ -114,33 +120,15 @@ public actor ApprovalBroker {
         }
         await record(
             entry.pending, command: "approval", outcome: Self.outcome(decision, decider), requester: requester, userID: userID, at: now)
-        waiter?.resume(returning: (decision, decider))
-        if waiter != nil { entries[id] = nil }
-    }
-
-    private func waitForResolution(_ id: ApprovalID) async -> ApprovalDecision {
-        let (decision, _) = await withCheckedContinuation { continuation in
-            if let resolution = entries[id]?.resolution {
-                entries[id] = nil
-                continuation.resume(returning: resolution)
-            } else if entries[id] != nil {
-                entries[id]?.waiter = continuation
-            } else {
-                continuation.resume(returning: (.cancel, .taskStopped))
-            }
-        }
-        return decision
     }
 
     /// The request is gone without a decision (its turn ended, or its engine stopped waiting).
     private func expire(_ id: ApprovalID) async {
-        guard let entry = entries.removeValue(forKey: id) else { return }
-        guard entry.resolution == nil else { return }
+        guard let entry = entries.removeValue(forKey: id), entry.isOpen else { return }
         let now = clock.now()
         publish(.approvalResolved(entry.pending, .expired(at: now)))
         await record(
             entry.pending, command: "approval", outcome: .expired, requester: entry.pending.task.request.requester, userID: nil, at: now)
-        entry.waiter?.resume(returning: (.cancel, .taskStopped))
     }
 
     private static func outcome(_ decision: ApprovalDecision, _ decider: ApprovalDecider) -> CommandOutcome {

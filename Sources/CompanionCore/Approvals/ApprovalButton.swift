@@ -19,9 +19,10 @@ public struct ApprovalButton: Sendable, Equatable {
 
     public var data: String { "ap:\(id):\(Self.letters[decision]!)" }
 
-    /// The buttons under a request: two rows, approving first.
-    public static func rows(for pending: PendingApproval) -> [[ChatButton]] {
-        let choices = pending.request.choices
+    /// The buttons under a request: two rows, approving first. Without `approving`, only the choices
+    /// that approve nothing (when the person could not be shown the whole request).
+    public static func rows(for pending: PendingApproval, approving: Bool = true) -> [[ChatButton]] {
+        let choices = pending.request.choices.filter { approving || !$0.approves }
         let buttons = choices.map {
             ChatButton(title: ApprovalText.buttonTitle($0), data: ApprovalButton(id: pending.id, decision: $0).data)
         }

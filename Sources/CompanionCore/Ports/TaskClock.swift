@@ -15,19 +15,27 @@ extension TaskClock {
     }
 }
 
-/// The real time.
+/// The real time, read on the monotonic clock: every time limit (a task's, the idle limit, an
+/// approval's) is measured on it, so setting the system clock forward or back neither fires a limit early
+/// nor holds one off. `now()` is the wall-clock time when the process started plus the monotonic time
+/// elapsed since, so it reads as wall-clock time but never jumps.
 public struct SystemClock: TaskClock {
+    private static let origin = (wall: Date(), instant: ContinuousClock.now)
+
     public init() {}
 
-    public func now() -> Date { Date() }
+    public func now() -> Date {
+        let origin = Self.origin
+        return origin.wall.addingTimeInterval((ContinuousClock.now - origin.instant).seconds)
+    }
 
     public func sleep(until deadline: Date) async throws {
-        let interval = deadline.timeIntervalSinceNow
+        let interval = deadline.timeIntervalSince(now())
         guard interval > 0 else {
             try Task.checkCancellation()
             return
         }
-        try await Task.sleep(for: .seconds(interval))
+        try await Task.sleep(until: ContinuousClock.now + .seconds(interval), clock: .continuous)
     }
 }
 

@@ -13,17 +13,23 @@ public enum ApprovalText {
         html.append("<b>\(TelegramHTML.escape(heading))</b>")
         switch pending.request.action {
         case .command(let command, let cwd):
-            let shown = ReportText.shorten(CommandText.display(command), to: 600)
+            let (shown, leftOut) = commandShown(command)
             plain.append("Run:\n\(shown)")
             html.append("Run:\n<pre>\(TelegramHTML.escape(shown))</pre>")
+            if leftOut > 0 {
+                let warning =
+                    "⚠️ Too long to show whole: \(leftOut) characters are left out above. The whole command is attached: read it before you approve."
+                plain.append(warning)
+                html.append("<b>\(TelegramHTML.escape(warning))</b>")
+            }
             if let cwd {
-                let place = ReportText.relative(cwd, to: task.request.project.repoPath)
+                let place = VisibleText(ReportText.relative(cwd, to: task.request.project.repoPath)).text
                 let text = cwd == task.request.project.repoPath ? "the repository" : place
                 plain.append("In: \(text)")
                 html.append("In: <code>\(TelegramHTML.escape(text))</code>")
             }
         case .fileChange(let changes, let diff):
-            let files = changes.map { "\($0.marker) \(ReportText.relative($0.path, to: task.request.project.repoPath))" }
+            let files = changes.map { "\($0.marker) \(VisibleText(ReportText.relative($0.path, to: task.request.project.repoPath)).text)" }
             let list = files.isEmpty ? "(files not named)" : files.prefix(10).joined(separator: "\n")
             plain.append("Change files:\n\(list)")
             html.append("Change files:\n\(TelegramHTML.escape(list))")
@@ -32,12 +38,12 @@ public enum ApprovalText {
                 html.append("… and \(files.count - 10) more")
             }
             if let diff, let summary = diffSummary(diff) {
-                plain.append(summary)
-                html.append(TelegramHTML.escape(summary))
+                plain.append(summary + " (the whole diff is attached)")
+                html.append(TelegramHTML.escape(summary + " (the whole diff is attached)"))
             }
         }
         if let reason = pending.request.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty {
-            let short = ReportText.shorten(reason, to: 300)
+            let short = ReportText.shorten(VisibleText(reason).shortened(to: 300).text, to: 400)
             plain.append("Why: \(short)")
             html.append("Why: <i>\(TelegramHTML.escape(short))</i>")
         }
@@ -49,6 +55,41 @@ public enum ApprovalText {
         html.append("<i>\(footer)</i>")
         return RenderedMessage(html: html.joined(separator: "\n"), plain: plain.joined(separator: "\n"))
     }
+    /// The longest command a request message shows whole; a longer one is shown by its start and end.
+    public static let commandLimit = 600
+
+    /// The command as the request shows it (invisible characters and long runs made visible, start and
+    /// end kept), and how many characters were left out.
+    static func commandShown(_ command: String) -> (text: String, leftOut: Int) {
+        VisibleText(CommandText.display(command)).shortened(to: commandLimit)
+    }
+
+    /// What a request message cannot show whole, as a file to send with it: the whole command when it
+    /// was shortened, the whole diff of a file change. Invisible characters are written out in it too.
+    public static func attachment(_ pending: PendingApproval) -> ApprovalAttachment? {
+        let name = "approval-task\(pending.task.id)-\(pending.id.sequence)"
+        switch pending.request.action {
+        case .command(let command, _):
+            let visible = VisibleText(CommandText.display(command))
+            guard visible.count > commandLimit else { return nil }
+            return ApprovalAttachment(
+                fileName: name + ".txt", title: "The whole command",
+                contents: "The command Codex asks to run (\(visible.count) characters; invisible characters and long runs of "
+                    + "spaces are written out as ⟨…⟩):\n\n" + visible.text + "\n")
+        case .fileChange(_, let diff):
+            guard let diff, !diff.isEmpty else { return nil }
+            return ApprovalAttachment(
+                fileName: name + ".patch", title: "The whole diff", contents: VisibleText(diff, collapsingRuns: false).text)
+        }
+    }
+
+    /// The request message when its attachment could not be sent: it says so, and why it cannot be
+    /// approved here.
+    public static func withoutAttachment(_ message: RenderedMessage) -> RenderedMessage {
+        let line = "⚠️ The attachment could not be sent, so this request can only be denied here. Approve it on the dashboard."
+        return RenderedMessage(html: message.html + "\n<b>\(TelegramHTML.escape(line))</b>", plain: message.plain + "\n" + line)
+    }
+
 
     /// The button titles, in the order shown.
     public static func buttonTitle(_ decision: ApprovalDecision) -> String {
@@ -125,7 +166,7 @@ public enum ApprovalText {
     public static func waiting(_ pending: PendingApproval) -> String {
         switch pending.request.action {
         case .command(let command, _):
-            return "run \(ProgressState.code(CommandText.display(command)))"
+            return "run \(ProgressState.code(VisibleText(CommandText.display(command)).shortened(to: 60).text))"
         case .fileChange(let changes, _):
             let names = changes.map { ($0.path as NSString).lastPathComponent }
             return names.isEmpty ? "change files" : "change " + names.prefix(3).joined(separator: ", ")
@@ -141,7 +182,8 @@ public enum ApprovalText {
     public static func auditDetail(_ pending: PendingApproval) -> String {
         switch pending.request.action {
         case .command(let command, let cwd):
-            return "run \(ReportText.shorten(CommandText.display(command), to: 300)) in \(cwd ?? pending.task.request.project.repoPath)"
+            let shown = VisibleText(CommandText.display(command)).shortened(to: 300).text
+            return "run \(ReportText.shorten(shown, to: 400)) in \(cwd ?? pending.task.request.project.repoPath)"
         case .fileChange(let changes, _):
             return "change " + changes.map(\.path).prefix(20).joined(separator: ", ")
         }
@@ -173,4 +215,12 @@ public enum ApprovalText {
         let parts = calendar.dateComponents([.hour, .minute], from: date)
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
+
+/// A request's full content, sent beside its message: the whole command or the whole diff.
+public struct ApprovalAttachment: Sendable, Equatable {
+    public var fileName: String
+    /// What the dashboard calls it ("The whole command").
+    public var title: String
+    public var contents: String
+}
 }

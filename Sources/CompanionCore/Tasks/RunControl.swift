@@ -5,13 +5,12 @@ import Synchronization
 /// Codex with SIGINT, and kills it after a grace period), and records when Codex last showed a sign of life.
 public final class RunControl: Sendable {
     private struct State {
-        var reason: StopReason?
-        var waiters: [CheckedContinuation<StopReason?, Never>] = []
         var lastActivity: Date
         var waitingForUser = 0
     }
 
     private let state: Mutex<State>
+    private let stopped = OneShot<StopReason>()
     /// Approvals out, steering in.
     public let channel: TurnChannel
 
@@ -22,36 +21,15 @@ public final class RunControl: Sendable {
 
     /// Asks the run to stop. The first reason wins.
     public func stop(_ reason: StopReason) {
-        let waiters = state.withLock { state -> [CheckedContinuation<StopReason?, Never>] in
-            guard state.reason == nil else { return [] }
-            state.reason = reason
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume(returning: reason) }
+        stopped.fulfil(reason)
     }
 
-    public var stopReason: StopReason? { state.withLock { $0.reason } }
+    public var stopReason: StopReason? { stopped.value }
 
     /// Returns the stop reason once `stop` is called, or nil if the waiting task is cancelled first.
+    /// Any number of tasks may wait; one that is cancelled leaves the others waiting.
     public func waitForStop() async -> StopReason? {
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let reason = state.withLock { state -> StopReason?? in
-                    if let reason = state.reason { return .some(reason) }
-                    if Task.isCancelled { return .some(nil) }
-                    state.waiters.append(continuation)
-                    return nil
-                }
-                if let reason { continuation.resume(returning: reason) }
-            }
-        } onCancel: {
-            let waiters = state.withLock { state in
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            waiters.forEach { $0.resume(returning: nil) }
-        }
+        await stopped.wait()
     }
 
     /// Codex printed an event at `time`: the run is alive.

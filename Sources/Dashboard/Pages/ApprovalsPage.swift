@@ -18,6 +18,10 @@ struct ApprovalsPage {
         var askedISO: String
         var expires: String
         var choices: [Choice]
+        /// What the text cannot show whole (a long command, a diff), shown below it in full.
+        var hasAttachment: Bool
+        var attachmentTitle: String
+        var attachmentText: String
     }
 
     struct Choice {
@@ -35,12 +39,14 @@ struct ApprovalsPage {
         requests = pending.sorted { $0.askedAt < $1.askedAt }.map { pending in
             let id = pending.id.description
             let left = max(0, pending.expiresAt.timeIntervalSince(format.now))
+            let attachment = ApprovalText.attachment(pending)
             return Request(
                 id: id, action: "/approvals/\(PageFormat.pathSegment(id))", taskID: pending.task.id,
                 taskHref: "/tasks/\(pending.task.id)", project: pending.task.request.project.name,
                 textHTML: HTMLText.lines(ApprovalText.request(pending).plain), asked: format.ago(pending.askedAt),
                 askedISO: format.iso(pending.askedAt), expires: "declined by itself in \(format.duration(left)) unless answered",
-                choices: pending.request.choices.map { Self.choice($0, id: id) })
+                choices: pending.request.choices.map { Self.choice($0, id: id) }, hasAttachment: attachment != nil,
+                attachmentTitle: attachment?.title ?? "", attachmentText: attachment?.contents ?? "")
         }
         hasRequests = !requests.isEmpty
         self.csrf = csrf
@@ -68,6 +74,8 @@ struct ApprovalsPage {
         <p class="muted">Task <a href="{{taskHref}}">#{{taskID}}</a> in {{project}} · asked \
         <time datetime="{{askedISO}}">{{asked}}</time> · {{expires}}</p>
         <div class="request">{{{textHTML}}}</div>
+        {{#hasAttachment}}<details class="attachment" open><summary>{{attachmentTitle}}</summary>\
+        <pre>{{attachmentText}}</pre></details>{{/hasAttachment}}
         <form method="post" action="{{action}}">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <p>{{#choices}}<button type="submit" name="decision" value="{{decision}}" id="{{elementID}}"\

@@ -8,8 +8,6 @@ final class LiveProgress: Sendable {
     private struct Content {
         var state: ProgressState
         var changed = false
-        var ending: Ending?
-        var waiter: CheckedContinuation<Ending, Never>?
     }
 
     /// How the follower's wait ends.
@@ -22,6 +20,7 @@ final class LiveProgress: Sendable {
     let task: StartedTask
     let repoPath: String
     private let content: Mutex<Content>
+    private let ending = OneShot<Ending>()
 
     init(task: StartedTask) {
         self.task = task
@@ -68,24 +67,11 @@ final class LiveProgress: Sendable {
     }
 
     func end(_ ending: Ending) {
-        let waiter = content.withLock { content -> CheckedContinuation<Ending, Never>? in
-            guard content.ending == nil else { return nil }
-            content.ending = ending
-            defer { content.waiter = nil }
-            return content.waiter
-        }
-        waiter?.resume(returning: ending)
+        self.ending.fulfil(ending)
     }
 
-    /// Returns once the task finished (or the events ended).
+    /// Returns once the task finished (or the events ended, or the waiting task was cancelled).
     func waitForEnd() async -> Ending {
-        await withCheckedContinuation { continuation in
-            let ending = content.withLock { content -> Ending? in
-                if let ending = content.ending { return ending }
-                content.waiter = continuation
-                return nil
-            }
-            if let ending { continuation.resume(returning: ending) }
-        }
+        await ending.wait() ?? .abandoned
     }
 }

@@ -138,6 +138,16 @@ public struct TelegramPresenter: Sendable {
                 buttons: [], replyTo: messageID)
         }
     }
+        // What the message cannot show whole goes first, so it is there before any button can be tapped.
+        // If it cannot be sent, the request is offered to deny only: nobody approves what they were not shown.
+        var message = ApprovalText.request(pending)
+        var shownWhole = true
+        if let attachment = ApprovalText.attachment(pending) {
+            shownWhole = await messenger.sendDocument(
+                chatID: chatID, fileName: attachment.fileName, contents: Data(attachment.contents.utf8),
+                caption: "\(attachment.title) of the request below (task #\(pending.task.id))")
+            if !shownWhole { message = ApprovalText.withoutAttachment(message) }
+        }
 
     // MARK: - One task
 
