@@ -24,6 +24,8 @@ struct TelegramBotService: Service {
         // Tasks left by a daemon that died are recovered before any new message is handled; results that
         // never reached their chat go out first.
         let undelivered = await tasks.recover(projects: projects)
+        // Progress messages a crash left showing "⏳" are made final first; the results they point at follow.
+        await presenter.finishProgressMessages(await tasks.unfinishedProgressMessages())
         await presenter.redeliver(undelivered, projects: projects)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await poller.run() }

@@ -46,9 +46,18 @@ struct TelegramClient {
             files: attachmentFiles,
             transcriber: transcriber)
         let (updates, sink) = AsyncStream<RecordedUpdate>.makeStream()
+        let owners = telegram.allowedUserIDs
         let poller = UpdatePoller(
             client: client, store: context.database, sink: sink, pollTimeout: timing.pollTimeout,
-            backoffInitial: timing.backoffInitial)
+            backoff: Backoff(initial: timing.backoffInitial),
+            onConflict: { _ in
+                // In the background: polling goes on while the notice is delivered. A private chat's id is its user's.
+                launcher.launch {
+                    for owner in owners {
+                        await messenger.send(chatID: owner, text: BotReplies.pollingConflict, style: .reply)
+                    }
+                }
+            })
         let dispatcher = UpdateDispatcher(
             updates: updates, store: context.database,
             handle: { update in

@@ -14,7 +14,10 @@ enum TaskQueries {
         SELECT * FROM tasks WHERE chat_id IS NOT NULL AND delivered_at IS NULL
         AND status IN ('done', 'failed', 'cancelled', 'interrupted') ORDER BY id
         """
-    static let all = [lastOfProject, firstRequesterOfThread, running, runningOfProject, queued, undelivered]
+    static let unfinishedProgress = """
+        SELECT * FROM tasks WHERE progress_message_id IS NOT NULL AND status NOT IN ('queued', 'running') ORDER BY id
+        """
+    static let all = [lastOfProject, firstRequesterOfThread, running, runningOfProject, queued, undelivered, unfinishedProgress]
 }
 
 extension AppDatabase: TaskStoring {
@@ -144,6 +147,18 @@ extension AppDatabase: TaskStoring {
         }
     }
 
+    public func recordProgressMessage(id: Int64, messageID: Int64?) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE tasks SET progress_message_id = ? WHERE id = ?", arguments: [messageID, id])
+        }
+    }
+
+    public func unfinishedProgressMessages() async throws -> [StoredTask] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: TaskQueries.unfinishedProgress).map(Self.storedTask)
+        }
+    }
+
     public func recordLineCounts(id: Int64, counts: [String: LineCounts]) async throws {
         let json = String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
         try await writer.write { db in
@@ -196,6 +211,7 @@ extension AppDatabase: TaskStoring {
         task.requester = Requester(stored: row["requester"])
         task.ownerPID = row["owner_pid"]
         task.codexPID = row["codex_pid"]
+        task.progressMessageID = row["progress_message_id"]
         task.exitCode = (row["exit_code"] as Int?).map { Int32(truncatingIfNeeded: $0) }
         task.finalMessage = row["final_message"]
         task.failureReason = row["failure_reason"]

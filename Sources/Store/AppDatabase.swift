@@ -200,6 +200,14 @@ public final class AppDatabase: Sendable {
                 table.column("used_at", .datetime)
             }
         }
+        migrator.registerMigration("v11: progress messages") { db in
+            // The chat message showing a task's live progress, until it is edited into its final line: a
+            // restart after a crash finishes the ones left behind instead of showing "⏳" forever.
+            try db.alter(table: "tasks") { table in
+                table.add(column: "progress_message_id", .integer)
+            }
+            try db.execute(sql: "CREATE INDEX tasks_progress_unfinished ON tasks(id) WHERE progress_message_id IS NOT NULL")
+        }
         return migrator
     }
 }

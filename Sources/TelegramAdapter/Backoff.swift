@@ -1,4 +1,10 @@
+import Foundation
+
 /// Exponential backoff with jitter for Telegram trouble: 1 s, ×1.5 each time, at most 30 s.
+///
+/// The pause is computed in seconds as a `Double` and capped BEFORE it becomes a `Duration`, and the step
+/// count stops growing once the cap is reached: an outage of any length (thousands of failures in a row)
+/// keeps waiting `maximum`, where multiplying a `Duration` by `factor^attempt` would overflow and trap.
 public struct Backoff: Sendable {
     public var initial: Duration
     public var maximum: Duration
@@ -21,17 +27,22 @@ public struct Backoff: Sendable {
 
     /// The next pause: `initial × factor^attempt`, capped at `maximum`, times the jitter.
     public mutating func next() -> Duration {
-        let base = initial * Double(pow(factor, attempt))
-        attempt += 1
-        let capped = min(base, maximum)
-        return capped * Double.random(in: jitter)
+        let initialSeconds = Self.seconds(initial)
+        let maximumSeconds = max(Self.seconds(maximum), 0)
+        let base = initialSeconds * Foundation.pow(factor, Double(attempt))
+        // The exponent grows only while the pause is below the cap (and can grow at all), so it stays
+        // small however long the trouble lasts.
+        if factor > 1, initialSeconds > 0, base < maximumSeconds { attempt += 1 }
+        let capped = base.isFinite ? min(max(base, 0), maximumSeconds) : maximumSeconds
+        let jittered = capped * Double.random(in: jitter)
+        return .seconds(jittered.isFinite ? max(jittered, 0) : maximumSeconds)
     }
 
     public mutating func reset() {
         attempt = 0
     }
 
-    private func pow(_ base: Double, _ exponent: Int) -> Double {
-        (0..<exponent).reduce(1.0) { value, _ in value * base }
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

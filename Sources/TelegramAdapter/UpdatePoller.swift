@@ -12,19 +12,30 @@ public struct UpdatePoller: Service {
     private let store: any UpdateStoring
     private let sink: AsyncStream<RecordedUpdate>.Continuation
     private let pollTimeout: Int
-    private let backoffInitial: Duration
+    private let backoff: Backoff
+    private let pause: @Sendable (Duration) async -> Void
+    private let onConflict: @Sendable (String) async -> Void
     private let logger: Logger
 
-    /// `sink` receives the recorded updates to handle, in order.
+    /// How many 409 conflicts in a row (not a webhook's) mean another program polls with the token.
+    public static let conflictsBeforeReport = 3
+
+    /// `sink` receives the recorded updates to handle, in order. `backoff` paces retries after failures;
+    /// `pause` waits (tests record the pauses instead of sleeping). `onConflict` is called once per run,
+    /// with Telegram's description, when another program keeps polling with the same token.
     public init(
         client: BotAPIClient, store: any UpdateStoring, sink: AsyncStream<RecordedUpdate>.Continuation, pollTimeout: Int = 50,
-        backoffInitial: Duration = .seconds(1), logger: Logger = Logger(label: "companion.telegram.poll")
+        backoff: Backoff = Backoff(), pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) },
+        onConflict: @escaping @Sendable (String) async -> Void = { _ in },
+        logger: Logger = Logger(label: "companion.telegram.poll")
     ) {
         self.client = client
         self.store = store
         self.sink = sink
         self.pollTimeout = pollTimeout
-        self.backoffInitial = backoffInitial
+        self.backoff = backoff
+        self.pause = pause
+        self.onConflict = onConflict
         self.logger = logger
     }
 
@@ -50,19 +61,27 @@ public struct UpdatePoller: Service {
         }
     }
 
-    /// Polls until cancelled (graceful shutdown cancels it) and returns the last offset.
+    /// The poll loop's memory of failures: the backoff and the 409s in a row.
+    private struct Trouble {
+        var backoff: Backoff
+        var conflicts = 0
+        /// Whether a conflict was reported in this run: a second poller is reported once, not every minute.
+        var conflictReported = false
+    }
+
+    /// Polls until cancelled (graceful shutdown cancels it) and returns the last offset. Failures never
+    /// end it: however long Telegram is unreachable, it keeps polling at the backoff's pace.
     private func pollLoop(from initial: Int64?) async throws -> Int64? {
         var offset = initial
-        var backoff = Backoff(initial: backoffInitial)
-        var conflicts = 0
+        var trouble = Trouble(backoff: backoff)
         while !Task.isCancelled {
             do {
                 offset = try await pollOnce(offset: offset)
-                backoff.reset()
-                conflicts = 0
+                trouble.backoff.reset()
+                trouble.conflicts = 0
             } catch let error as TelegramAPIError {
                 if Task.isCancelled { break }
-                try await waitBeforeNextPoll(after: error, backoff: &backoff, conflicts: &conflicts)
+                try await waitBeforeNextPoll(after: error, trouble: &trouble)
             }
         }
         return offset
@@ -70,19 +89,23 @@ public struct UpdatePoller: Service {
 
     /// Waits before the next poll as `TelegramRetryPolicy` decides, except for what only polling meets:
     /// 409 (a webhook, or another program polling with the token) and requests Telegram rejects, which
-    /// a poller cannot give up on, since no message arrives without it.
-    private func waitBeforeNextPoll(after error: TelegramAPIError, backoff: inout Backoff, conflicts: inout Int) async throws {
+    /// a poller cannot give up on, since no message arrives without it. A 409 backs off like any trouble.
+    private func waitBeforeNextPoll(after error: TelegramAPIError, trouble: inout Trouble) async throws {
         let pause: Duration
         if case .api(409, let description, _) = error {
-            conflicts += 1
+            trouble.conflicts += 1
             if description.contains("webhook") {
                 _ = try? await client.deleteWebhook()
-            } else if conflicts >= 3 {
-                logger.error("another program is polling with this bot token (is a second companion running?)")
+            } else if trouble.conflicts >= Self.conflictsBeforeReport, !trouble.conflictReported {
+                trouble.conflictReported = true
+                logger.error(
+                    "another program is polling with this bot token (is a second companion running?); messages may go to it. Stop it; polling goes on with backoff",
+                    metadata: ["error": "\(error)"])
+                await onConflict(description)
             }
-            pause = backoff.next()
+            pause = trouble.backoff.next()
         } else {
-            switch TelegramRetryPolicy.decision(after: error, backoff: &backoff) {
+            switch TelegramRetryPolicy.decision(after: error, backoff: &trouble.backoff) {
             case .badToken:
                 throw BadTokenError(detail: error.description)
             case .rateLimited(let wait), .backOff(let wait):
@@ -90,10 +113,10 @@ public struct UpdatePoller: Service {
                 pause = wait
             case .giveUp:
                 logger.error("Telegram rejected getUpdates; polling again after a pause", metadata: ["error": "\(error)"])
-                pause = backoff.next()
+                pause = trouble.backoff.next()
             }
         }
-        try? await Task.sleep(for: pause)
+        await self.pause(pause)
     }
 
     /// One getUpdates round: records new updates, persists the next offset, hands them on.

@@ -73,6 +73,15 @@ struct CrashRecoveryTests {
         }
     }
 
+    /// Watches the daemon's database until the task's progress message is recorded (the kill must come after).
+    static func waitUntilProgressRecorded(_ database: AppDatabase, messageID: Int64, timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await database.runningTasks().first?.progressMessageID != messageID {
+            guard ContinuousClock.now < deadline else { throw TestSupportError("the progress message was never recorded") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// On exec, a killed daemon leaves its codex running (nothing ties it to the daemon): the restart stops it.
     /// (An app-server child exits with its daemon: see the approval test below.)
     @Test func killedWhileATaskRunsTheUserIsToldItWasInterrupted() async throws {
@@ -80,14 +89,19 @@ struct CrashRecoveryTests {
             try await withFakeTelegram { telegram in
                 let config = try await config(workspace, telegram, engine: "exec")
                 workspace.fake.script("big refactor", [.slowMessage("never seen", delay: .seconds(60))])
-                _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.userEnvironment) {
+                let progressID = try await CompanionProcess.serve(
+                    config: config, token: telegram.token, environment: workspace.userEnvironment
+                ) {
                     process in
                     telegram.sendMessage(from: Self.owner, text: "/project alpha")
                     telegram.sendMessage(from: Self.owner, text: "big refactor please")
-                    try await telegram.waitForMessage(to: Self.owner, "acknowledging the task") { $0.hasPrefix("⏳ alpha") }
+                    let progress = try await telegram.waitForMessage(to: Self.owner, "acknowledging the task") { $0.hasPrefix("⏳ alpha") }
                     await workspace.fake.waitForRequests(1)
+                    try await Self.waitUntilProgressRecorded(
+                        try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite"), messageID: progress.messageID)
                     try process.send(signal: .kill)
-                }
+                    return progress.messageID
+                }.value
                 // The killed daemon left its Codex process behind; the restart must stop it.
                 let database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
                 let orphan = try #require(try await database.runningTasks().first?.codexPID)
@@ -97,6 +111,10 @@ struct CrashRecoveryTests {
                     let notice = try await telegram.waitForMessage(to: Self.owner, "about the interruption") { $0.contains("Interrupted") }
                     #expect(notice.text.contains("\"big refactor please\""))
                     #expect(notice.text.contains("send the prompt again"))
+                    // The progress message the crash left showing "⏳" is made final, before the notice.
+                    #expect(
+                        telegram.currentText(of: progressID)?.hasPrefix("⚠️ Interrupted · alpha") == true,
+                        "\(telegram.currentText(of: progressID) ?? "")")
                     telegram.sendMessage(from: Self.owner, text: "/status")
                     let status = try await telegram.waitForMessage(to: Self.owner, "with the status") { $0.hasPrefix("Project:") }
                     #expect(status.text.contains("Idle"))

@@ -217,6 +217,33 @@ final class EventLog: Sendable {
         await rig.stop()
     }
 
+    /// A task the crash left running with a progress message on the phone: after recovery it is
+    /// interrupted and its message is among those to make final; a live process's task is not.
+    @Test func recoveryListsTheProgressMessagesACrashLeftUnfinished() async throws {
+        let rig = Rig(live: [999])
+        func stored(_ id: Int64, _ project: String, _ status: TaskStatus, owner: Int32?, message: Int64?) -> StoredTask {
+            var task = StoredTask(
+                id: id, project: project, prompt: "task \(id)", mode: .new, status: status, threadID: nil,
+                startedAt: rig.clock.now(), endedAt: status == .running ? nil : rig.clock.now())
+            task.ownerPID = owner
+            task.requester = chat
+            task.progressMessageID = message
+            return task
+        }
+        rig.store.insert(stored(1, "alpha", .running, owner: 4242, message: 71))  // its daemon died mid-answer
+        rig.store.insert(stored(2, "beta", .running, owner: 999, message: 72))  // still running elsewhere
+        rig.store.insert(stored(3, "alpha", .done, owner: 4242, message: 73))  // died between the card and the freeze
+        rig.store.insert(stored(4, "alpha", .done, owner: 4242, message: nil))  // frozen
+        _ = await rig.service.recover(projects: [alpha, beta])
+        let unfinished = await rig.service.unfinishedProgressMessages()
+        #expect(unfinished.map(\.id) == [1, 3])
+        #expect(unfinished.map(\.progressMessageID) == [71, 73])
+        #expect(unfinished.first?.status == .interrupted)
+        await rig.service.noteProgressMessage(nil, of: 1)
+        #expect(await rig.service.unfinishedProgressMessages().map(\.id) == [3])
+        await rig.stop()
+    }
+
     @Test func shutdownInterruptsRunsPublishesTheirEndAndEndsRun() async throws {
         let rig = Rig()
         guard case .started(let id) = await rig.service.submit(request("endless", in: alpha)) else { return }

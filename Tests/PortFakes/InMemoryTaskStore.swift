@@ -98,6 +98,14 @@ public final class InMemoryTaskStore: TaskStoring {
         return all.filter { $0.chatID != nil && $0.status.hasEnded && !done.contains($0.id) }
     }
 
+    public func recordProgressMessage(id: Int64, messageID: Int64?) async throws {
+        tasks.withLock { $0[id]?.progressMessageID = messageID }
+    }
+
+    public func unfinishedProgressMessages() async throws -> [StoredTask] {
+        all.filter { $0.progressMessageID != nil && $0.status != .queued && $0.status != .running }
+    }
+
     public func recordLineCounts(id: Int64, counts: [String: LineCounts]) async throws {
         tasks.withLock { $0[id]?.lineCounts = counts }
     }

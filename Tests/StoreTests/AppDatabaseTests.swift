@@ -141,11 +141,29 @@ import Testing
         #expect(SessionOrigin(stored: "from Telegram") == .companion(.telegram))
     }
 
+    /// A progress message stays recorded until it is made final; a restart finds the ones of tasks that
+    /// are no longer running.
+    @Test func unfinishedProgressMessagesAreFoundOnceTheirTaskEnded() async throws {
+        let database = try AppDatabase.inMemory()
+        let crashed = try await startTask(database, requester: .telegram(chatID: 5), prompt: "one", mode: .new)
+        let frozen = try await startTask(database, requester: .telegram(chatID: 5), project: "beta", prompt: "two", mode: .new)
+        try await database.recordProgressMessage(id: crashed, messageID: 501)
+        try await database.recordProgressMessage(id: frozen, messageID: 502)
+        #expect(try await database.unfinishedProgressMessages().isEmpty, "both still run")
+        try await database.finishTask(id: frozen, report: finishedReport(taskID: frozen, status: .done, threadID: "t"))
+        try await database.recordProgressMessage(id: frozen, messageID: nil)
+        try await database.interruptTask(id: crashed, reason: .companionRestarted, at: Date())
+        let unfinished = try await database.unfinishedProgressMessages()
+        #expect(unfinished.map(\.id) == [crashed])
+        #expect(unfinished.first?.progressMessageID == 501)
+        #expect(unfinished.first?.status == .interrupted)
+    }
+
     /// Every query the bot runs per message or at start is an index lookup, never a scan of the table.
     @Test func theBotsQueriesUseIndexes() async throws {
         let database = try AppDatabase(path: try temporaryDatabasePath())
         let plans = try await database.queryPlans()
-        #expect(plans.count == 8)
+        #expect(plans.count == 9)
         for (sql, plan) in plans {
             #expect(
                 plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX") || plan.contains("USING INTEGER PRIMARY KEY"),

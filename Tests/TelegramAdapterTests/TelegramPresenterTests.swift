@@ -9,6 +9,10 @@ import Testing
 final class FakeDelivery: TaskDelivering {
     let delivered = Mutex<[Int64]>([])
     let lineCounts = Mutex<[Int64: [String: LineCounts]]>([:])
+    /// Each task's unfinished progress message, as last noted (absent: never noted or made final).
+    let progressMessages = Mutex<[Int64: Int64]>([:])
+    /// Every note, in order (nil: made final).
+    let progressNotes = Mutex<[(taskID: Int64, messageID: Int64?)]>([])
 
     func markDelivered(_ taskID: Int64) async {
         delivered.withLock { $0.append(taskID) }
@@ -16,6 +20,11 @@ final class FakeDelivery: TaskDelivering {
 
     func recordLineCounts(_ counts: [String: LineCounts], of taskID: Int64) async {
         lineCounts.withLock { $0[taskID] = counts }
+    }
+
+    func noteProgressMessage(_ messageID: Int64?, of taskID: Int64) async {
+        progressMessages.withLock { $0[taskID] = messageID }
+        progressNotes.withLock { $0.append((taskID, messageID)) }
     }
 }
 
@@ -159,6 +168,8 @@ final class PresenterRig: Sendable {
         let rig = PresenterRig(counts: counts)
         await rig.start()
         let progressID = try #require(rig.sent(.post).first?.messageID)
+        // Recorded while unfinished, so a restart after a crash can finish it.
+        await Eventually.until { rig.delivery.progressMessages.withLock { $0[1] } == progressID }
         let change = CodexItem(id: "f1", kind: .fileChange(changes: [FileChange(path: file, kind: .update)], status: .completed))
         var turn = TurnRecord()
         for event: CodexEvent in [
@@ -197,6 +208,49 @@ final class PresenterRig: Sendable {
         let frozen = try #require(rig.sent(.edit).last)
         #expect(frozen.messageID == progressID)
         #expect(frozen.text == ProgressState.frozen(report, steps: 1).plain)
+        await Eventually.until { rig.delivery.progressMessages.withLock { $0[1] == nil } }
+        #expect(rig.delivery.progressNotes.withLock { $0.map(\.messageID) } == [progressID, nil])
+        await rig.end()
+    }
+
+    /// After a crash, a task's progress message may still say "⏳ … writing the answer": the restart edits
+    /// each one into its final line, and one that cannot be edited now stays recorded for the next start.
+    @Test func progressMessagesLeftUnfinishedByACrashAreMadeFinal() async throws {
+        let rig = PresenterRig()
+        var interrupted = StoredTask(
+            id: 4, project: "alpha", prompt: "fix it", mode: .continue, status: .interrupted, threadID: "t-1",
+            startedAt: rig.clock.now().addingTimeInterval(-200), endedAt: rig.clock.now())
+        interrupted.requester = .telegram(chatID: PresenterRig.chat)
+        interrupted.progressMessageID = 31
+        var delivered = interrupted
+        delivered.id = 5
+        delivered.status = .done
+        delivered.endedAt = interrupted.startedAt.addingTimeInterval(65)
+        delivered.progressMessageID = 32
+        let both = [interrupted, delivered]
+        let finishing = Task { await rig.presenter.finishProgressMessages(both) }
+        // Both edits go through the chat's edit pacing: the second waits for its slot.
+        await rig.clock.waitForSleepers(1)
+        rig.clock.advance(by: .milliseconds(1500))
+        await finishing.value
+        let edits = rig.sent(.edit)
+        #expect(edits.map(\.messageID) == [31, 32])
+        #expect(edits.map(\.text) == [ProgressState.frozen(interrupted).plain, ProgressState.frozen(delivered).plain])
+        #expect(edits[0].text.hasPrefix("⚠️ Interrupted · alpha · ") && edits[0].text.hasSuffix(": result below"))
+        #expect(edits[1].text.hasPrefix("✅ Done · alpha · "))
+        #expect(rig.delivery.progressNotes.withLock { $0.map(\.taskID) } == [4, 5])
+        #expect(rig.delivery.progressMessages.withLock { $0.isEmpty })
+
+        // Telegram refuses the edit for now: the message stays recorded.
+        rig.messenger.rateLimitNextEdit(retryAfter: .seconds(30))
+        interrupted.id = 6
+        let again = [interrupted]
+        let refused = Task { await rig.presenter.finishProgressMessages(again) }
+        await rig.clock.waitForSleepers(1)
+        rig.clock.advance(by: .milliseconds(1500))
+        await refused.value
+        #expect(rig.messenger.editAttempts == 3)
+        #expect(rig.delivery.progressNotes.withLock { $0.count } == 2)
         await rig.end()
     }
 

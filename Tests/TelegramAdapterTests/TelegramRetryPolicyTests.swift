@@ -56,6 +56,31 @@ import Testing
         #expect(TelegramRetryPolicy.Decision.giveUp.pause == nil)
     }
 
+    /// A property over a long outage: whatever the number of failures, every pause is a finite duration
+    /// between the first pause and the cap (each with its jitter), and the cap is reached and kept.
+    @Test func thousandsOfFailuresInARowNeverOverflowTheBackoff() {
+        let settings: [(initial: Duration, maximum: Duration, factor: Double)] = [
+            (.seconds(1), .seconds(30), 1.5), (.milliseconds(1), .seconds(30), 1.5), (.milliseconds(10), .seconds(600), 3),
+            (.seconds(2), .seconds(1), 2), (.nanoseconds(1), .seconds(30), 1.01),
+        ]
+        for (initial, maximum, factor) in settings {
+            var backoff = Backoff(initial: initial, maximum: maximum, factor: factor)
+            let lowest = min(initial, maximum) * 0.8 - .nanoseconds(1)
+            let highest = maximum * 1.2 + .nanoseconds(1)
+            var last: Duration = .zero
+            for _ in 0..<100_000 {
+                last = backoff.next()
+                if !(last >= lowest && last <= highest) {
+                    Issue.record("pause \(last) outside [\(lowest), \(highest)]")
+                    break
+                }
+            }
+            #expect(last >= maximum * 0.8 - .nanoseconds(1))
+            backoff.reset()
+            #expect(backoff.next() <= min(initial, maximum) * 1.2 + .nanoseconds(1))
+        }
+    }
+
     @Test func theDefaultJitterStaysWithinTwentyPercent() {
         var backoff = Backoff(initial: .seconds(10), maximum: .seconds(10))
         for _ in 0..<50 {

@@ -29,6 +29,12 @@ public protocol TaskStoring: Sendable {
     func markTaskDelivered(id: Int64, at: Date) async throws
     /// Ended tasks from a chat whose result was never delivered (the companion stopped first).
     func undeliveredResults() async throws -> [StoredTask]
+    /// The chat message that shows the task's live progress while it is unfinished (posted, not yet
+    /// edited into its final one-line form); nil once it is final. A restart finishes those left behind.
+    func recordProgressMessage(id: Int64, messageID: Int64?) async throws
+    /// Tasks no longer running whose progress message was never made final (the companion stopped
+    /// first), oldest first.
+    func unfinishedProgressMessages() async throws -> [StoredTask]
     /// The added/removed line counts shown on the task's result card, kept so /last shows the same card.
     func recordLineCounts(id: Int64, counts: [String: LineCounts]) async throws
     /// The most recent task of a project (any status), if any.
@@ -104,6 +110,8 @@ public struct StoredTask: Sendable, Equatable {
     public var commands: [CommandExecution] = []
     public var turnUsage: TokenUsage? = nil
     public var lineCounts: [String: LineCounts] = [:]
+    /// The chat message showing the task's progress, while it is not yet in its final form.
+    public var progressMessageID: Int64? = nil
 
     public init(
         id: Int64, project: String, prompt: String, mode: TaskMode, status: TaskStatus, threadID: String?,

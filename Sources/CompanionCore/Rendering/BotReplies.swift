@@ -103,6 +103,12 @@ public enum BotReplies {
     public static let heardNothing = "🎙 I could not make out any words in that voice note. Please try again or type."
     public static let transcriptionFailed = "🎙 The transcription service failed, so nothing ran. Please try again or type."
 
+    /// Telegram keeps answering getUpdates with 409: another program polls with this bot's token.
+    public static let pollingConflict = """
+        ⚠️ Another program is reading this bot's messages (Telegram answers "409 Conflict"): is a second codex-companion \
+        running with the same bot token? Messages may reach it instead of me. Stop the other one; I keep trying, slowly.
+        """
+
     public static let fileUsage = "Say which file: /file <path inside the project>, for example /file src/main.swift."
 
     public static func fileNotSent(_ path: String, _ error: RepositoryFileError, project: Project) -> String {

@@ -153,6 +153,14 @@ public struct ProgressState: Sendable, Equatable {
         )
     }
 
+    /// A progress message a restart found unfinished (the companion stopped before making it final): the
+    /// same one-line record, without the step count, which died with the process.
+    public static func frozen(_ task: StoredTask) -> RenderedMessage {
+        let duration = max(0, (task.endedAt ?? task.startedAt).timeIntervalSince(task.startedAt))
+        return RenderedMessage(
+            plain: "\(ReportText.headline(task.status)) · \(task.project) · \(Durations.short(duration)): result below")
+    }
+
     /// Inline code in the plain text (rendered as <code> in HTML), shortened for a phone.
     static func code(_ text: String) -> String {
         let short = ReportText.shorten(text, to: 60).replacingOccurrences(of: "`", with: "'")

@@ -259,6 +259,26 @@ public actor TaskService {
         }
     }
 
+    /// The message a client shows the task's progress in, while it is unfinished; nil once it is final.
+    public func noteProgressMessage(_ messageID: Int64?, of taskID: Int64) async {
+        do {
+            try await store.recordProgressMessage(id: taskID, messageID: messageID)
+        } catch {
+            logger.error("recording a progress message failed", metadata: ["task": "\(taskID)", "error": "\(error)"])
+        }
+    }
+
+    /// After `recover`: ended tasks whose progress message was left unfinished by a companion that
+    /// stopped first, for the client to make final.
+    public func unfinishedProgressMessages() async -> [StoredTask] {
+        do {
+            return try await store.unfinishedProgressMessages()
+        } catch {
+            logger.error("reading unfinished progress messages failed", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
     /// The line counts a client showed with the task's files, kept so /last shows the same card.
     public func recordLineCounts(_ counts: [String: LineCounts], of taskID: Int64) async {
         do {

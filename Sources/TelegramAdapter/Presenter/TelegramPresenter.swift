@@ -105,6 +105,20 @@ public struct TelegramPresenter: Sendable {
         }
     }
 
+    /// Makes final the progress messages of tasks that ended while no presenter followed them (the
+    /// companion died or stopped before the last edit), so no chat shows "⏳" for a task that is not
+    /// running. A message that cannot be edited now stays recorded for the next start.
+    public func finishProgressMessages(_ tasks: [StoredTask]) async {
+        for task in tasks {
+            guard let chatID = task.chatID, let messageID = task.progressMessageID else { continue }
+            if await throttle.edit(chatID: chatID, messageID: messageID, message: ProgressState.frozen(task)) {
+                await delivery.noteProgressMessage(nil, of: task.id)
+            } else {
+                logger.warning("an unfinished progress message could not be edited", metadata: ["task": "\(task.id)"])
+            }
+        }
+    }
+
     /// A few small changed files: a button under a short message sends them as documents.
     private func offerChangedFiles(_ report: TaskReport, chatID: Int64) async {
         let repo = report.project.repoPath
@@ -157,6 +171,8 @@ public struct TelegramPresenter: Sendable {
         guard let chatID = task.request.requester.chatID else { return }
         // Codex is already starting: the progress message goes out meanwhile.
         let messageID = await messenger.post(chatID: chatID, message: progress.state.render(now: clock.now()), silent: false)
+        // Recorded until it is final: if the companion dies first, the restart finishes it.
+        if let messageID { await delivery.noteProgressMessage(messageID, of: task.id) }
         let ending = await withTaskGroup(of: Void.self) { group -> LiveProgress.Ending in
             group.addTask { await keepTyping(chatID: chatID) }
             if let messageID {
@@ -170,8 +186,10 @@ public struct TelegramPresenter: Sendable {
         logger.debug("delivering the result", metadata: ["task": "\(report.taskID)"])
         // The result first, as a new message so the phone notifies; then the progress message is frozen.
         await deliver(report, chatID: chatID)
-        if let messageID {
-            _ = await throttle.edit(chatID: chatID, messageID: messageID, message: ProgressState.frozen(report, steps: progress.steps))
+        if let messageID,
+            await throttle.edit(chatID: chatID, messageID: messageID, message: ProgressState.frozen(report, steps: progress.steps))
+        {
+            await delivery.noteProgressMessage(nil, of: report.taskID)
         }
     }
 
