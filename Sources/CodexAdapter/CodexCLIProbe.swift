@@ -61,7 +61,7 @@ public struct CodexCLIProbe: Sendable {
     private func run(_ arguments: [String]) async -> (succeeded: Bool, stdout: String, output: String)? {
         let result = try? await Subprocess.run(
             .path(FilePath(binaryPath)), arguments: Arguments(arguments),
-            environment: .inherit.updating(["CODEX_HOME": codexHome]),
+            environment: CodexChild.environment(CodexChild.defaultEnvironment, codexHome: codexHome),
             input: .none, output: .string(limit: 64 << 10), error: .string(limit: 64 << 10))
         guard let result else { return nil }
         let stdout = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)

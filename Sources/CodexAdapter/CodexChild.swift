@@ -15,10 +15,19 @@ enum CodexChild {
         }
     }
 
-    /// The companion's environment, with CODEX_HOME set to the home the session lookup reads.
-    static func environment(codexHome: String?) -> Environment {
-        guard let codexHome else { return .inherit }
-        return Environment.inherit.updating(["CODEX_HOME": codexHome])
+    /// Exactly `variables` (the user's environment without the companion's secrets, see
+    /// `CompanionSecrets`), with CODEX_HOME set to the home the session lookup reads. Nothing else of
+    /// the companion's own environment is inherited.
+    static func environment(_ variables: [String: String], codexHome: String?) -> Environment {
+        var variables = variables
+        if let codexHome { variables["CODEX_HOME"] = codexHome }
+        return .custom(Dictionary(uniqueKeysWithValues: variables.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
+    }
+
+    /// The companion's own environment without the secrets it knows by name: for a child built without
+    /// the user's environment at hand (tests, probes).
+    static var defaultEnvironment: [String: String] {
+        CompanionSecrets.none.childEnvironment(ProcessInfo.processInfo.environment)
     }
 
     /// The run's result from how the child ended and what it printed.

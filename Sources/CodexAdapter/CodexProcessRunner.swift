@@ -16,17 +16,21 @@ public struct CodexProcessRunner: CodexRunning {
     /// CODEX_HOME for the child: the same resolved home the session lookup reads, so a session this
     /// run creates is the one the next "continue" finds. nil only in tests that rely on the inherited one.
     public var codexHome: String?
+    /// Codex's whole environment (CODEX_HOME aside): the user's, without the companion's secrets.
+    public var environment: [String: String]
     public var sandbox: String
     /// How long Codex gets to stop after SIGINT before it is killed.
     public var interruptGrace: Duration
     private let logger: Logger
 
     public init(
-        binaryPath: String, codexHome: String? = nil, sandbox: String = ConfigDefaults.sandbox,
-        interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex")
+        binaryPath: String, codexHome: String? = nil,
+        environment: [String: String] = CompanionSecrets.none.childEnvironment(ProcessInfo.processInfo.environment),
+        sandbox: String = ConfigDefaults.sandbox, interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex")
     ) {
         self.binaryPath = binaryPath
         self.codexHome = codexHome
+        self.environment = environment
         self.sandbox = sandbox
         self.interruptGrace = interruptGrace
         self.logger = logger
@@ -51,7 +55,7 @@ public struct CodexProcessRunner: CodexRunning {
         onEvent: @escaping @Sendable (CodexEvent) async -> Void
     ) async throws -> CodexRunResult {
         try CodexChild.preflight(binaryPath: binaryPath, repoPath: request.repoPath)
-        let environment = CodexChild.environment(codexHome: codexHome)
+        let environment = CodexChild.environment(environment, codexHome: codexHome)
         var options = PlatformOptions()
         // Cancelling the task interrupts Codex like Ctrl-C (the session stays resumable), then kills it.
         options.teardownSequence = [.send(signal: .interrupt, allowedDurationToNextStep: interruptGrace)]

@@ -9,7 +9,7 @@ public enum BotToken {
     )
         throws -> String
     {
-        if let value = environment["TELEGRAM_BOT_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
+        if let value = environment[CompanionSecrets.botTokenVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
             return value
         }
         guard let path = config.botTokenFile else {

@@ -14,6 +14,8 @@ public struct CompanionContext: Sendable {
     public let codexBinary: String?
     /// The user's environment the context was built from (`$HOME`, `$CODEX_HOME`, `$PATH`).
     public let environment: UserEnvironment
+    /// The bot token and the transcription key: kept from Codex's environment, taken out of what it reports.
+    public let secrets: CompanionSecrets
 
     /// Loads the config (handing its warnings to `warn`) and opens the state directory. `environment` is
     /// the user's shell environment: it decides `~`, the default state directory, CODEX_HOME and PATH.
@@ -68,23 +70,27 @@ public struct CompanionContext: Sendable {
             config: config, database: database, activityLog: ActivityLogFile(directory: stateDirectory),
             sessions: RolloutIndex(codexHome: config.codex.home.path, index: database),
             codexBinary: CodexBinaryLocator.locate(configured: config.codex.binary, environment: environment.variables),
-            environment: environment)
+            environment: environment,
+            secrets: CompanionSecrets.of(
+                config, environment: environment.variables, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }))
     }
 
     /// The Codex side of a task: the configured engine on the configured binary, the session index, the store.
     public func bridge(logger: Logger = Logger(label: "companion.bridge")) -> CodexBridge {
-        CodexBridge(runner: codexRunner(), sessions: sessions, store: database, logger: logger)
+        CodexBridge(runner: codexRunner(), sessions: sessions, store: database, secrets: secrets, logger: logger)
     }
 
-    /// The engine `codex.engine` names.
+    /// The engine `codex.engine` names, with the user's environment minus the companion's secrets.
     public func codexRunner() -> any CodexRunning {
         let binary = codexBinary ?? config.codex.binary ?? "codex"
+        let childEnvironment = secrets.childEnvironment(environment.variables)
         switch config.codex.engine {
         case .exec:
-            return CodexProcessRunner(binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox)
+            return CodexProcessRunner(
+                binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox)
         case .appServer:
             return AppServerRunner(
-                binaryPath: binary, codexHome: config.codex.home.path, sandbox: config.codex.sandbox,
+                binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox,
                 approvalPolicy: config.codex.approvalPolicy)
         }
     }
@@ -107,12 +113,12 @@ public struct CompanionContext: Sendable {
         config.dashboard.port = port
         return CompanionContext(
             config: config, database: database, activityLog: activityLog, sessions: sessions, codexBinary: codexBinary,
-            environment: environment)
+            environment: environment, secrets: secrets)
     }
 
     /// The one audit trail: the store's audit table and the activity log file.
     public var audit: AuditTrail {
-        AuditTrail(table: database, log: activityLog)
+        AuditTrail(table: database, log: activityLog, secrets: secrets)
     }
 
     /// The project by name, or an error listing the valid names.

@@ -23,6 +23,8 @@ public struct AppServerRunner: CodexRunning {
     public var binaryPath: String
     /// CODEX_HOME for the child: the same resolved home the session lookup reads.
     public var codexHome: String?
+    /// Codex's whole environment (CODEX_HOME aside): the user's, without the companion's secrets.
+    public var environment: [String: String]
     /// `read-only`, `workspace-write` or `danger-full-access`: the thread's `sandbox`.
     public var sandbox: String
     /// When Codex asks before acting: the thread's `approvalPolicy`.
@@ -32,11 +34,14 @@ public struct AppServerRunner: CodexRunning {
     private let logger: Logger
 
     public init(
-        binaryPath: String, codexHome: String?, sandbox: String = ConfigDefaults.sandbox, approvalPolicy: ApprovalPolicy = .onRequest,
+        binaryPath: String, codexHome: String?,
+        environment: [String: String] = CompanionSecrets.none.childEnvironment(ProcessInfo.processInfo.environment),
+        sandbox: String = ConfigDefaults.sandbox, approvalPolicy: ApprovalPolicy = .onRequest,
         interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex.app-server")
     ) {
         self.binaryPath = binaryPath
         self.codexHome = codexHome
+        self.environment = environment
         self.sandbox = sandbox
         self.approvalPolicy = approvalPolicy
         self.interruptGrace = interruptGrace
@@ -50,7 +55,7 @@ public struct AppServerRunner: CodexRunning {
     ) async throws -> CodexRunResult {
         try CodexChild.preflight(binaryPath: binaryPath, repoPath: request.repoPath)
         Self.ignoreBrokenPipes
-        let environment = CodexChild.environment(codexHome: codexHome)
+        let environment = CodexChild.environment(environment, codexHome: codexHome)
         var options = PlatformOptions()
         // A cancelled run interrupts Codex like Ctrl-C, then kills it.
         options.teardownSequence = [.send(signal: .interrupt, allowedDurationToNextStep: interruptGrace)]

@@ -11,14 +11,18 @@ public struct CodexBridge: Sendable {
     private let store: any TaskStoring
     private let clock: any TaskClock
     private let logger: Logger
+    /// Taken out of everything Codex reports, before the report is stored, logged or shown.
+    private let secrets: CompanionSecrets
     /// Who first ran each thread in the companion: it never changes once known, so it is asked once.
     private let firstRequesters = FirstRequesters()
 
     public init(
         runner: any CodexRunning, sessions: any SessionLocating, store: any TaskStoring,
-        clock: any TaskClock = SystemClock(), logger: Logger = Logger(label: "companion.bridge")
+        clock: any TaskClock = SystemClock(), secrets: CompanionSecrets = .none,
+        logger: Logger = Logger(label: "companion.bridge")
     ) {
         self.runner = runner
+        self.secrets = secrets
         self.sessions = sessions
         self.store = store
         self.clock = clock
@@ -69,9 +73,10 @@ public struct CodexBridge: Sendable {
         let metadata: Logger.Metadata = ["task": "\(taskID)", "project": "\(request.project.name)"]
         logger.info("task started", metadata: metadata.merging(["resume": "\(session.resumedThreadID ?? "-")"]) { $1 })
         let clock = self.clock
+        let redactor = RedactingEventStream(secrets: secrets)
         let report: TaskReport
         do {
-            let result = try await runner.run(
+            let output = try await runner.run(
                 CodexRunRequest(
                     repoPath: request.project.repoPath, prompt: prompt, resumeThreadID: session.resumedThreadID,
                     images: request.images),
@@ -85,8 +90,9 @@ public struct CodexBridge: Sendable {
                 },
                 onEvent: { event in
                     control.noteActivity(at: clock.now())
-                    onEvent(event)
+                    onEvent(redactor.redact(event))
                 })
+            let result = secrets.redact(output)
             if let raw = result.rawFailure {
                 // The user gets one line; the log keeps Codex's own words and the end of its stderr.
                 logger.error(
