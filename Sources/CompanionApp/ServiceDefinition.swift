@@ -1,10 +1,23 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The user service that keeps `codex-companion serve` running: a systemd user unit on Linux, a
-/// launchd agent on macOS. Restarted on failure; output appended to serve.log in the state directory.
+/// launchd agent on macOS. Restarted on failure, but not forever: a start that keeps failing (a broken
+/// config, a moved program) stops after a few tries instead of looping. Output is appended to serve.log
+/// in the state directory.
 public struct ServiceDefinition: Sendable, Equatable {
     public static let systemdName = "codex-companion.service"
     public static let launchdLabel = "com.codex-companion.serve"
+    /// systemd gives up after this many starts within `startLimitSeconds`.
+    public static let startLimitBurst = 5
+    public static let startLimitSeconds = 300
+    /// launchd has no such limit: it waits this long between starts instead.
+    public static let launchdThrottleSeconds = 30
 
     public enum Kind: Sendable { case systemd, launchd }
 
@@ -74,9 +87,11 @@ public struct ServiceDefinition: Sendable, Equatable {
     private var systemdUnit: String {
         """
         [Unit]
-        Description=Codex Remote Companion (Telegram bot)
+        Description=Codex Remote Companion
         After=network-online.target
         Wants=network-online.target
+        StartLimitIntervalSec=\(Self.startLimitSeconds)
+        StartLimitBurst=\(Self.startLimitBurst)
 
         [Service]
         ExecStart=\(Self.systemdQuote(executable)) serve --config \(Self.systemdQuote(configPath))
@@ -110,13 +125,50 @@ public struct ServiceDefinition: Sendable, Equatable {
             <dict><key>PATH</key><string>\(Self.xml(path))</string></dict>
             <key>RunAtLoad</key><true/>
             <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
-            <key>ThrottleInterval</key><integer>5</integer>
+            <key>ThrottleInterval</key><integer>\(Self.launchdThrottleSeconds)</integer>
             <key>StandardOutPath</key><string>\(Self.xml(logPath))</string>
             <key>StandardErrorPath</key><string>\(Self.xml(logPath))</string>
         </dict>
         </plist>
 
         """
+    }
+
+    /// Why the service must not run the program at `executable` (a real path), or nil when it may. A
+    /// service runs its program at every login, unsandboxed: not one inside a repository Codex writes to,
+    /// nor one in a temporary folder that is cleaned up and that others can write to.
+    public static func refusal(executable: String, repositories: [String], temporaryFolders: [String]) -> String? {
+        let advice = "Install codex-companion in a folder of its own (e.g. ~/.local/bin) and run `service install` from there."
+        for repository in repositories {
+            for folder in Set([repository, realPath(repository)]) where executable.hasPrefix(folder + "/") {
+                return "\(executable) is inside the project folder \(repository), which Codex writes to: "
+                    + "a service must not run a program from there. " + advice
+            }
+        }
+        for temporary in temporaryFolders {
+            for folder in Set([temporary, realPath(temporary)]) where executable.hasPrefix(folder + "/") {
+                return "\(executable) is in the temporary folder \(temporary), which is cleaned up and which others may "
+                    + "write to: a service must not run a program from there. " + advice
+            }
+        }
+        return nil
+    }
+
+    /// The temporary folders of this system: /tmp, /var/tmp and $TMPDIR.
+    public static func temporaryFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        var folders = ["/tmp", "/var/tmp"]
+        if let tmpdir = environment["TMPDIR"], tmpdir.hasPrefix("/") {
+            folders.append(tmpdir.count > 1 && tmpdir.hasSuffix("/") ? String(tmpdir.dropLast()) : tmpdir)
+        }
+        return folders
+    }
+
+    /// `path` with its symlinks resolved as the system does (macOS's /tmp is /private/tmp, which
+    /// Foundation's own resolving hides), or `path` itself when it does not exist.
+    static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     static func systemdQuote(_ value: String) -> String {

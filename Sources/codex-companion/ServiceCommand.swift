@@ -29,15 +29,25 @@ struct ServiceCommand: AsyncParsableCommand {
         try await CommandSupport.run {
             let context = try CompanionContext.load(configPath: options.configPath, warn: Terminal.warn)
             let configPath = URL(fileURLWithPath: options.configPath).standardizedFileURL.path
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath().path
+            // The system's word for where this program is: argv[0] is `codex-companion` when it came from
+            // the PATH, and the current folder may hold another file of that name.
+            guard let executable = ExecutablePath.current() else {
+                throw UserFacingError("The path of this program cannot be found, so no service can be written for it.")
+            }
             let definition = ServiceDefinition(
-                kind: ServiceDefinition.currentKind, executable: Self.absolute(executable), configPath: configPath,
+                kind: ServiceDefinition.currentKind, executable: executable, configPath: configPath,
                 stateDirectory: context.config.stateDirectory,
                 path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
             let commands = definition.commands(uid: getuid())
             switch action {
             case .install:
-                guard context.config.telegram?.botTokenFile != nil else {
+                if let refusal = ServiceDefinition.refusal(
+                    executable: executable, repositories: context.config.projects.map(\.repoPath),
+                    temporaryFolders: ServiceDefinition.temporaryFolders())
+                {
+                    throw UserFacingError(refusal)
+                }
+                if let telegram = context.config.telegram, telegram.botTokenFile == nil {
                     throw UserFacingError(
                         "A service does not see your shell's TELEGRAM_BOT_TOKEN: put the token in a file "
                             + "(chmod 600) and name it in \"telegram\": {\"bot_token_file\": \"…\"}.")
@@ -47,6 +57,9 @@ struct ServiceCommand: AsyncParsableCommand {
                 try definition.fileContents.write(toFile: definition.filePath, atomically: true, encoding: .utf8)
                 Terminal.out("Wrote \(definition.filePath)")
                 Terminal.out("Logs: \(definition.logPath)")
+                if context.config.telegram == nil {
+                    Terminal.out("Telegram is off: the service runs the dashboard only. `codex-companion dashboard` prints a login link.")
+                }
                 if noLoad {
                     Terminal.out("Load it with: " + commands.load.map { $0.joined(separator: " ") }.joined(separator: " && "))
                 } else {
@@ -72,10 +85,6 @@ struct ServiceCommand: AsyncParsableCommand {
                 if !noLoad { try await Self.execute(commands.status, failOnError: false) }
             }
         }
-    }
-
-    static func absolute(_ path: String) -> String {
-        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 
     static func execute(_ command: [String], failOnError: Bool = true) async throws {

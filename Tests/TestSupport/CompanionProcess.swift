@@ -58,11 +58,12 @@ public enum CompanionProcess {
         return (result.closureResult, Output(exitCode: code, stdout: result.standardOutput, stderr: result.standardError))
     }
 
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+    /// Runs the executable (or `program`, e.g. a shell that runs it as a user would) with `arguments`.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], program: String? = nil) async throws -> Output {
         var updates: [Environment.Key: String?] = [:]
         for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
         let result = try await Subprocess.run(
-            .path(FilePath(executablePath)), arguments: Arguments(arguments),
+            .path(FilePath(program ?? executablePath)), arguments: Arguments(arguments),
             environment: .inherit.updating(updates),
             output: .string(limit: 16 << 20), error: .string(limit: 16 << 20))
         let code: Int32
