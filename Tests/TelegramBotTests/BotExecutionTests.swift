@@ -103,7 +103,7 @@ struct BotExecutionTests {
             _ = try await harness.ownerSays("/project alpha")
             _ = try await harness.ownerSays("stuck forever")
             let result = try await harness.telegram.waitForMessage(to: Owner.owner, "with the timeout") { $0.hasPrefix("❌ Failed") }
-            #expect(result.text.contains("Timed out: Codex showed no progress for 2s."))
+            #expect(result.text.contains("Timed out: Codex showed no progress for 2 s."))
             #expect(try await daemon.database.lastTask(project: "alpha")?.status == .failed)
             await daemon.stop()
         }

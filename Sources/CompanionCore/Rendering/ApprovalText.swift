@@ -49,8 +49,8 @@ public enum ApprovalText {
         }
         plain.append("Task: \"\(PromptPreview.firstLine(task.request.prompt, limit: 60))\"")
         html.append("Task: \(TelegramHTML.escape("\"\(PromptPreview.firstLine(task.request.prompt, limit: 60))\""))")
-        let minutes = Int((pending.expiresAt.timeIntervalSince(pending.askedAt) / 60).rounded())
-        let footer = "Declined by itself if nobody answers within \(minutes) min."
+        let limit = Durations.limit(pending.expiresAt.timeIntervalSince(pending.askedAt))
+        let footer = "Declined by itself if nobody answers within \(limit)."
         plain.append(footer)
         html.append("<i>\(footer)</i>")
         return RenderedMessage(html: html.joined(separator: "\n"), plain: plain.joined(separator: "\n"))
@@ -153,9 +153,9 @@ public enum ApprovalText {
 
     /// Sent when a request was declined because nobody answered.
     public static func timedOutNotice(_ pending: PendingApproval) -> String {
-        let minutes = Int((pending.expiresAt.timeIntervalSince(pending.askedAt) / 60).rounded())
+        let limit = Durations.limit(pending.expiresAt.timeIntervalSince(pending.askedAt))
         return
-            "⌛ Nobody answered within \(minutes) min, so Codex was told no (task #\(pending.task.id) in \(pending.task.request.project.name)). It goes on without that step."
+            "⌛ Nobody answered within \(limit), so Codex was told no (task #\(pending.task.id) in \(pending.task.request.project.name)). It goes on without that step."
     }
 
     public static let expiredTap = "This request has expired."

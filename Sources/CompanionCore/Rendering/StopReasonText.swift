@@ -6,10 +6,10 @@ public enum StopReasonText {
             return "Cancelled. The session is kept: continue it whenever you like."
         case .timeout(.total(let limit)):
             return
-                "Timed out: it ran longer than \(Durations.short(limit.seconds)). The session is kept: continue it to pick up from there."
+                "Timed out: it ran longer than \(Durations.limit(limit.seconds)). The session is kept: continue it to pick up from there."
         case .timeout(.idle(let limit)):
             return
-                "Timed out: Codex showed no progress for \(Durations.short(limit.seconds)). The session is kept: continue it to pick up from there."
+                "Timed out: Codex showed no progress for \(Durations.limit(limit.seconds)). The session is kept: continue it to pick up from there."
         case .shutdown:
             return "Interrupted: the companion was stopping. Send the prompt again to retry."
         case .companionRestarted:
