@@ -36,20 +36,12 @@ public struct BotAPIClient: Sendable {
         _ method: BotAPIMethod, fields: [(name: String, value: String)], fileField: String, fileName: String, contents: Data,
         returning: Result.Type = Result.self, timeout: Duration
     ) async throws(TelegramAPIError) -> Result {
-        let boundary = "companion-\(UUID().uuidString)"
-        var body = Data()
+        var form = MultipartForm()
         for (name, value) in fields {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+            form.add(field: name, value: value)
         }
-        let safeName = fileName.replacingOccurrences(of: "\"", with: "")
-        body.append(
-            Data(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(safeName)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                    .utf8))
-        body.append(contents)
-        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        let answer = try await send(
-            method.rawValue, body: body, contentType: "multipart/form-data; boundary=\(boundary)", timeout: timeout)
+        form.finish(file: fileField, name: fileName, contents: contents)
+        let answer = try await send(method.rawValue, body: form.body, contentType: form.contentType, timeout: timeout)
         return try decodeResult(Result.self, of: method, from: answer)
     }
 

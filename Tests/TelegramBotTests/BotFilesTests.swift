@@ -64,7 +64,7 @@ struct BotFilesTests {
             _ = try await harness.telegram.waitForMessage(to: Owner.owner, "with the result") { $0.hasPrefix("✅ Done") }
             let prompt = try #require(fake.requests.last?.userPrompts.last)
             #expect(prompt.hasPrefix("what failed?\n\nFiles sent from the phone"))
-            #expect(prompt.contains("- ci.log (\(log.count) bytes), saved at \(harness.workspace.stateDirectory)/attachments/"))
+            #expect(prompt.contains("- \"ci.log\" (\(log.count) bytes), saved at \(harness.workspace.stateDirectory)/attachments/"))
             let saved = try #require(prompt.firstMatch(of: /saved at (\S+)/)?.1)
             #expect(FileManager.default.contents(atPath: String(saved)) == log)
             #expect(fake.requests.last?.images.isEmpty == true)

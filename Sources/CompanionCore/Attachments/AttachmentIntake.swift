@@ -81,8 +81,9 @@ public struct AttachmentIntake: Sendable {
                     files.remove(folder)
                     return .refused(BotReplies.fileRefused(displayName(attachment), because: "it is not an image"))
                 }
-                prepared.notes.append(
-                    "- \(attachment.fileName ?? "a file") (\(Self.sizeText(size))), saved at \(path)")
+                // The sender picks the name: quoted and on one line, it cannot pass for instructions.
+                let name = attachment.fileName.map { AttachmentName.quoted($0) } ?? "a file"
+                prepared.notes.append("- \(name) (\(Self.sizeText(size))), saved at \(path)")
             }
         }
         return .ready(prepared)
@@ -111,13 +112,11 @@ public struct AttachmentIntake: Sendable {
     /// The name a file is saved under: its position, and the sender's name with only safe characters.
     static func fileName(_ attachment: IncomingAttachment, index: Int) -> String {
         let given = attachment.fileName ?? (attachment.kind == .photo ? "photo.jpg" : "file")
-        let safe = String(given.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(80))
-        let trimmed = safe.drop { $0 == "." }
-        return "\(index + 1)-\(trimmed.isEmpty ? "file" : String(trimmed))"
+        return "\(index + 1)-\(AttachmentName.onDisk(given))"
     }
 
     private func displayName(_ attachment: IncomingAttachment) -> String {
-        attachment.fileName.map { "\"\($0)\"" } ?? (attachment.kind == .photo ? "The photo" : "The file")
+        attachment.fileName.map { AttachmentName.quoted($0) } ?? (attachment.kind == .photo ? "The photo" : "The file")
     }
 
     static func sizeText(_ bytes: Int) -> String {
