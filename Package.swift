@@ -119,7 +119,7 @@ let package = Package(
         .target(name: "PortFakes", dependencies: ["CompanionCore"], path: "Tests/PortFakes"),
         .testTarget(name: "CompanionCoreTests", dependencies: ["CompanionCore", "PortFakes"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore"]),
-        .testTarget(name: "CompanionAppTests", dependencies: ["CompanionApp", "CompanionCore", "TestSupport"]),
+        .testTarget(name: "CompanionAppTests", dependencies: ["CompanionApp", "CompanionCore", "TelegramAdapter", "TestSupport"]),
         .testTarget(
             name: "DashboardTests",
             dependencies: [

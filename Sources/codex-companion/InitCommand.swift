@@ -111,10 +111,12 @@ struct InitCommand: AsyncParsableCommand {
             return userID
         }
         let pairing = TelegramPairing(client: client)
-        Terminal.out("Pairing code: \(pairing.code)")
         let link = botName.hasPrefix("@") ? " (https://t.me/\(botName.dropFirst()))" : ""
-        Terminal.out("Send it to \(botName) in Telegram\(link), in a private chat. Waiting up to \(pairTimeout) s…")
-        let paired = try await pairing.run(timeout: .seconds(pairTimeout)) { Terminal.warn($0) }
+        // The code appears once the messages sent before it are skipped, so none of them counts.
+        let paired = try await pairing.run(timeout: .seconds(pairTimeout), note: { Terminal.warn($0) }) {
+            Terminal.out("Pairing code: \(pairing.code)")
+            Terminal.out("Send it to \(botName) in Telegram\(link), in a private chat. Waiting up to \(pairTimeout) s…")
+        }
         let name = paired.username.map { " (@\($0))" } ?? ""
         Terminal.out("✓ Paired with Telegram user \(paired.userID)\(name): the only one allowed to use the bot")
         return paired.userID
