@@ -117,7 +117,8 @@ let package = Package(
         ),
         // A hand-written fake of every port, for the unit tests of the service, the router and the presenter.
         .target(name: "PortFakes", dependencies: ["CompanionCore"], path: "Tests/PortFakes"),
-        .testTarget(name: "CompanionCoreTests", dependencies: ["CompanionCore", "PortFakes"]),
+        .testTarget(
+            name: "CompanionCoreTests", dependencies: ["CompanionCore", "PortFakes", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore"]),
         .testTarget(name: "CompanionAppTests", dependencies: ["CompanionApp", "CompanionCore", "TelegramAdapter", "TestSupport"]),
         .testTarget(

@@ -69,7 +69,8 @@ public struct CompanionDaemon: Sendable {
         services.append(
             .init(
                 service: MaintenanceService(
-                    sessions: context.sessions, database: context.database, attachments: attachmentFiles, logger: logger),
+                    sessions: context.sessions, database: context.database, attachments: attachmentFiles, logger: logger,
+                    serveLog: ServeLogRotation(stateDirectory: context.config.stateDirectory)),
                 successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         if let client {
             services.append(

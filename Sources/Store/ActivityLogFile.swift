@@ -30,7 +30,7 @@ public final class ActivityLogFile: ActivityLogging, @unchecked Sendable {
             var handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             if try handle.seekToEnd() + UInt64(line.count) > maxBytes {
                 try? handle.close()
-                rotate()
+                LogFileRotation.shift(path, keptFiles: keptFiles)
                 FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
                 handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             }
@@ -39,15 +39,5 @@ public final class ActivityLogFile: ActivityLogging, @unchecked Sendable {
         } catch {
             logger.error("cannot append to the activity log", metadata: ["path": "\(path)", "error": "\(error)"])
         }
-    }
-
-    /// activity.log → .1 → .2 …; the oldest beyond `keptFiles` is removed.
-    private func rotate() {
-        let files = FileManager.default
-        try? files.removeItem(atPath: "\(path).\(keptFiles)")
-        for number in stride(from: keptFiles - 1, through: 1, by: -1) where files.fileExists(atPath: "\(path).\(number)") {
-            try? files.moveItem(atPath: "\(path).\(number)", toPath: "\(path).\(number + 1)")
-        }
-        try? files.moveItem(atPath: path, toPath: "\(path).1")
     }
 }

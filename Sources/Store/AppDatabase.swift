@@ -29,11 +29,12 @@ public final class AppDatabase: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    /// SQLite's plan for each query the bot runs at every message or start, for tests: each must use an index.
+    /// SQLite's plan for each query the bot runs at every message or start (and the audit's pruning), for
+    /// tests: each must use an index.
     public func queryPlans() async throws -> [String: String] {
         try await writer.read { db in
             var plans: [String: String] = [:]
-            let queries = TaskQueries.all + [UpdateQueries.unhandled, RolloutQueries.ofRepository]
+            let queries = TaskQueries.all + [UpdateQueries.unhandled, RolloutQueries.ofRepository] + AuditQueries.all
             for sql in queries {
                 let rows = try Row.fetchAll(
                     db, sql: "EXPLAIN QUERY PLAN " + sql,
@@ -207,6 +208,11 @@ public final class AppDatabase: Sendable {
                 table.add(column: "progress_message_id", .integer)
             }
             try db.execute(sql: "CREATE INDEX tasks_progress_unfinished ON tasks(id) WHERE progress_message_id IS NOT NULL")
+        }
+        migrator.registerMigration("v12: audit pruning") { db in
+            // The daemon's maintenance deletes audit rows past their age: an index on the time keeps that
+            // a range delete, however large the table has grown.
+            try db.create(index: "audit_by_time", on: "audit", columns: ["at"])
         }
         return migrator
     }

@@ -4,7 +4,8 @@ import Logging
 /// Turns chat messages into task-service calls and replies: authorises the sender, parses the command,
 /// resolves the chat's project, answers quick commands at once and submits Codex work. What happens to a
 /// task after that is the presenter's business: it subscribes to the service's events. Every message is
-/// written to the audit trail once. One instance per daemon; messages arrive one at a time.
+/// written to the audit trail once, but a stranger's repeats within an hour only as one summary
+/// (`StrangerTally`). One instance per daemon; messages arrive one at a time.
 public actor CommandRouter {
     public struct Settings: Sendable {
         public var projects: [Project]
@@ -38,6 +39,8 @@ public actor CommandRouter {
     let albums: MediaGroupCollector
     private(set) var botUsername: String?
     private var refusedUsers: Set<Int64> = []
+    /// Strangers' messages and taps: the first of each hour is logged and audited, the rest counted.
+    private var strangers = StrangerTally()
     /// Each chat's active project as stored (nil: none chosen), kept after the first read: this daemon is
     /// the only writer of the choice, so the message path reads it from memory.
     private var activeProjectNames: [Int64: String?] = [:]
@@ -75,6 +78,11 @@ public actor CommandRouter {
 
     public func handle(_ message: IncomingMessage) async {
         let started = clock.now()
+        await summarise(strangers.close(endedBy: started))
+        guard isAuthorised(message) else {
+            await refuse(message, at: started)
+            return
+        }
         let (command, project, outcome) = await route(message)
         await audit.record(
             AuditEntry(
@@ -84,10 +92,6 @@ public actor CommandRouter {
 
     /// Answers the message; returns what the audit trail records.
     private func route(_ message: IncomingMessage) async -> (command: String, project: String?, outcome: CommandOutcome) {
-        guard isAuthorised(message) else {
-            await refuse(message)
-            return (message.isEdit ? "edit" : "unauthorised", nil, .unauthorised)
-        }
         if message.isEdit {
             await reply(message, BotReplies.editsNotRun)
             return ("edit", nil, .ignored)
@@ -160,16 +164,45 @@ public actor CommandRouter {
         return settings.allowedUserIDs.contains(user) && message.isPrivate && !message.senderIsBot
     }
 
-    private func refuse(_ message: IncomingMessage) async {
+    /// Answers a stranger (once) and, for the first message of the hour, logs and audits it.
+    private func refuse(_ message: IncomingMessage, at started: Date) async {
+        let first = await noteStranger(message.userID ?? message.chatID, userID: message.userID, requester: message.requester, at: started)
+        // One generic refusal per sender, in private chats only, and nothing about projects or paths.
+        if !message.isEdit, message.isPrivate, let user = message.userID, refusedUsers.insert(user).inserted {
+            await reply(message, BotReplies.privateBot)
+        }
+        guard first else { return }
         logger.warning(
             "refused a message from an unauthorised sender",
             metadata: [
                 "user": "\(message.userID.map(String.init) ?? "-")", "chat": "\(message.chatID)",
                 "private": "\(message.isPrivate)",
             ])
-        // One generic refusal per sender, in private chats only, and nothing about projects or paths.
-        guard !message.isEdit, message.isPrivate, let user = message.userID, refusedUsers.insert(user).inserted else { return }
-        await reply(message, BotReplies.privateBot)
+        await audit.record(
+            AuditEntry(
+                time: started, requester: message.requester, userID: message.userID, command: message.isEdit ? "edit" : "unauthorised",
+                project: nil, outcome: .unauthorised, duration: clock.now().timeIntervalSince(started)))
+    }
+
+    /// Counts a stranger's message or tap; true when it is the first of its hour, to be logged and audited.
+    private func noteStranger(_ sender: Int64, userID: Int64?, requester: Requester, at time: Date) async -> Bool {
+        let (first, evicted) = strangers.note(sender, userID: userID, requester: requester, at: time)
+        await summarise(evicted.map { [$0] } ?? [])
+        return first
+    }
+
+    /// One log line and one audit row for each window's repeats.
+    private func summarise(_ summaries: [StrangerTally.Summary]) async {
+        for summary in summaries {
+            logger.warning(
+                "refused more messages from an unauthorised sender",
+                metadata: ["sender": "\(summary.sender)", "count": "\(summary.repeats)", "since": "\(summary.since)"])
+            await audit.record(
+                AuditEntry(
+                    time: clock.now(), requester: summary.requester, userID: summary.userID, command: "unauthorised-repeats",
+                    project: nil, outcome: .unauthorised, duration: 0,
+                    detail: "\(summary.repeats) more from this sender in the hour after its first, counted, not recorded one by one"))
+        }
     }
 
     // MARK: - Tasks
@@ -333,14 +366,16 @@ public actor CommandRouter {
     /// a request that is gone answers "expired" and changes nothing. The tap's spinner always stops.
     public func handle(_ tap: IncomingTap) async {
         let started = clock.now()
+        await summarise(strangers.close(endedBy: started))
         let requester = Requester.telegram(chatID: tap.chatID ?? tap.userID)
         var project: String?
         let outcome: CommandOutcome
         if !(settings.allowedUserIDs.contains(tap.userID) && tap.isPrivate) {
+            await messenger.answerTap(id: tap.id, text: ApprovalText.refusedTap)
+            guard await noteStranger(tap.userID, userID: tap.userID, requester: requester, at: started) else { return }
             logger.warning(
                 "refused a button tap from an unauthorised sender",
                 metadata: ["user": "\(tap.userID)", "chat": "\(tap.chatID.map(String.init) ?? "-")"])
-            await messenger.answerTap(id: tap.id, text: ApprovalText.refusedTap)
             outcome = .unauthorised
         } else if let taskID = ChangedFilesOffer.taskID(in: tap.data) {
             let sent = await sendChangedFiles(of: taskID, tap: tap)
