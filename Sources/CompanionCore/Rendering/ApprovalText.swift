@@ -55,6 +55,7 @@ public enum ApprovalText {
         html.append("<i>\(footer)</i>")
         return RenderedMessage(html: html.joined(separator: "\n"), plain: plain.joined(separator: "\n"))
     }
+
     /// The longest command a request message shows whole; a longer one is shown by its start and end.
     public static let commandLimit = 600
 
@@ -89,7 +90,6 @@ public enum ApprovalText {
         let line = "⚠️ The attachment could not be sent, so this request can only be denied here. Approve it on the dashboard."
         return RenderedMessage(html: message.html + "\n<b>\(TelegramHTML.escape(line))</b>", plain: message.plain + "\n" + line)
     }
-
 
     /// The button titles, in the order shown.
     public static func buttonTitle(_ decision: ApprovalDecision) -> String {
@@ -215,6 +215,7 @@ public enum ApprovalText {
         let parts = calendar.dateComponents([.hour, .minute], from: date)
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
+}
 
 /// A request's full content, sent beside its message: the whole command or the whole diff.
 public struct ApprovalAttachment: Sendable, Equatable {
@@ -222,5 +223,4 @@ public struct ApprovalAttachment: Sendable, Equatable {
     /// What the dashboard calls it ("The whole command").
     public var title: String
     public var contents: String
-}
 }
