@@ -9,13 +9,15 @@ public enum CodexBinaryLocator {
             + "or set \"codex\": {\"binary\": \"/path/to/codex\"} in the config."
     }
 
-    /// The absolute path of codex: the configured one, else the first `codex` on PATH.
+    /// The absolute path of codex: the configured one, else the first `codex` on PATH. Relative PATH
+    /// entries (`.`, `bin`, an empty one) are skipped: they name whatever folder the companion runs in,
+    /// which may be a repository Codex writes to.
     public static func locate(configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let configured {
             return FileManager.default.isExecutableFile(atPath: configured) ? resolveShim(configured, environment: environment) : nil
         }
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
+        for directory in path.split(separator: ":") where directory.hasPrefix("/") {
             let candidate = "\(directory)/codex"
             if FileManager.default.isExecutableFile(atPath: candidate) {
                 return resolveShim(candidate, environment: environment)

@@ -15,15 +15,9 @@ public enum BotToken {
         guard let path = config.botTokenFile else {
             throw UserFacingError("No bot token: set TELEGRAM_BOT_TOKEN, or \"telegram\": {\"bot_token_file\": \"…\"} in the config.")
         }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let attributes, let contents = FileManager.default.contents(atPath: path) else {
-            throw UserFacingError("The bot token file \(path) cannot be read.")
+        switch SecretFile.read(path) {
+        case .success(let token): return token
+        case .failure(let problem): throw UserFacingError(SecretFile.message(problem, what: "The bot token file", path: path))
         }
-        if let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
-            throw UserFacingError("The bot token file \(path) is readable by other users: run `chmod 600 \(path)`.")
-        }
-        let token = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw UserFacingError("The bot token file \(path) is empty.") }
-        return token
     }
 }

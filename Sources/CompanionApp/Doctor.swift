@@ -160,7 +160,8 @@ public struct Doctor: Sendable {
                 level: writable ? .ok : .problem,
                 text: "state directory \(directory)\(writable ? " is writable" : " is not writable")")
         ]
-        for (path, mode) in StatePermissions.problems(stateDirectory: directory, tokenFile: context.config.telegram?.botTokenFile) {
+        let secretFiles = [context.config.telegram?.botTokenFile, context.config.transcription?.apiKeyFile].compactMap { $0 }
+        for (path, mode) in StatePermissions.problems(stateDirectory: directory, secretFiles: secretFiles) {
             let wanted = path == directory ? "700" : "600"
             findings.append(
                 Finding(

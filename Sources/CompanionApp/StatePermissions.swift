@@ -12,11 +12,15 @@ public enum StatePermissions {
             .map { (stateDirectory as NSString).appendingPathComponent($0) }
     }
 
-    /// Creates the state directory (0700) if it is missing.
+    /// Creates the state directory (0700) if it is missing, and tightens an existing one that other
+    /// users could enter (made by hand, or by an older version) to 0700.
     public static func createDirectory(_ path: String) throws {
         try FileManager.default.createDirectory(
             atPath: path, withIntermediateDirectories: true,
             attributes: [.posixPermissions: directoryMode])
+        if let mode = mode(of: path), mode & 0o077 != 0 {
+            try FileManager.default.setAttributes([.posixPermissions: directoryMode], ofItemAtPath: path)
+        }
     }
 
     /// Creates the database file 0600 before SQLite opens it (SQLite gives its -wal and -shm files the
@@ -33,10 +37,10 @@ public enum StatePermissions {
         }
     }
 
-    /// Paths that other local users can read or enter, with their mode, for `doctor`.
-    public static func problems(stateDirectory: String, tokenFile: String?) -> [(path: String, mode: Int)] {
-        var checked = [stateDirectory] + privateFiles(in: stateDirectory)
-        if let tokenFile { checked.append(tokenFile) }
+    /// Paths that other local users can read or enter, with their mode, for `doctor`: the state
+    /// directory, the companion's files in it, and the files holding its secrets (`secretFiles`).
+    public static func problems(stateDirectory: String, secretFiles: [String]) -> [(path: String, mode: Int)] {
+        let checked = [stateDirectory] + privateFiles(in: stateDirectory) + secretFiles
         return checked.compactMap { path in
             guard let mode = mode(of: path), mode & 0o077 != 0 else { return nil }
             return (path, mode)

@@ -46,7 +46,9 @@ struct DoctorTests {
                 #expect(misplaced.exitCode == 1)
                 #expect(misplaced.stdout.contains("✓ Codex home \(empty) (from CODEX_HOME in the environment): 0 sessions"))
                 #expect(misplaced.stdout.contains("! alpha has Codex sessions in \(home)/.codex but none in \(empty)"))
-                #expect(misplaced.stdout.contains("is readable by other users (mode 755): run `chmod 700 \(home)/.codex-companion`"))
+                // Opening the state directory tightens it again.
+                #expect(!misplaced.stdout.contains("is readable by other users"))
+                #expect(try Self.mode(home + "/.codex-companion") == 0o700)
                 #expect(misplaced.stdout.contains("✗ Telegram rejected the bot token"))
                 #expect(!misplaced.stdout.contains("WRONG-secret"))
             }

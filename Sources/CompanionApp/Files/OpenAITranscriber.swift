@@ -65,11 +65,12 @@ public struct OpenAITranscriber: Transcribing {
             }
             return value
         }
-        if let path = settings.apiKeyFile, let data = FileManager.default.contents(atPath: path) {
-            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if !value.isEmpty { return value }
+        guard let path = settings.apiKeyFile else { throw TranscriptionError("no transcription key is configured") }
+        // Checked like the bot token's file: a key other users can read is not used.
+        switch SecretFile.read(path) {
+        case .success(let key): return key
+        case .failure(let problem): throw TranscriptionError(SecretFile.message(problem, what: "the transcription key file", path: path))
         }
-        throw TranscriptionError("the transcription key file \(settings.apiKeyFile ?? "-") cannot be read")
     }
 }
 
