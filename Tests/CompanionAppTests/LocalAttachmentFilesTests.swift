@@ -1,7 +1,8 @@
-import CompanionApp
 import CompanionCore
 import Foundation
 import Testing
+
+@testable import CompanionApp
 
 /// The real disk: attachment folders are private, and /file never reads outside the repository, however
 /// the path is written (`..`, absolute, a symlink that leaves, the `.git` folder).
@@ -63,5 +64,45 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder))
         files.remove(root + "/outside.txt")
         #expect(FileManager.default.fileExists(atPath: root + "/outside.txt"), "remove never touches what the companion did not make")
+    }
+
+    /// A hard link inside the repository may be a file outside it (the path cannot tell); a pipe or a
+    /// device is no file to send (and opening a pipe must not wait for a writer).
+    @Test func hardLinksPipesAndDevicesAreNotSent() throws {
+        let (files, repo) = try setUp()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.linkItem(atPath: root + "/outside.txt", toPath: repo + "/linked.txt")
+        #expect(error(files, "linked.txt", in: repo) == .notPlainFile)
+        #expect(mkfifo(repo + "/pipe", 0o600) == 0)
+        #expect(error(files, "pipe", in: repo) == .notPlainFile)
+        try FileManager.default.createSymbolicLink(atPath: repo + "/null", withDestinationPath: "/dev/null")
+        #expect(error(files, "null", in: repo) == .outsideRepository)
+    }
+
+    /// The path is checked, then opened: whatever changed in between is caught on the open file. A
+    /// symlink put in place of the file is not followed; a folder on the way replaced by a symlink leads
+    /// outside, which the open file's own location shows.
+    @Test func aPathSwappedAfterItsCheckIsRefused() throws {
+        let (_, repo) = try setUp()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let real = try #require(LocalAttachmentFiles.realPath(repo))
+        try FileManager.default.createDirectory(atPath: root + "/elsewhere", withIntermediateDirectories: true)
+        try "elsewhere\n".write(toFile: root + "/elsewhere/main.swift", atomically: true, encoding: .utf8)
+        // As checked: a plain file inside.
+        #expect(try LocalAttachmentFiles.read(checked: real + "/src/main.swift", root: real, maxBytes: 100) == Array("print(1)\n".utf8))
+
+        // Then the file becomes a symlink to a file outside.
+        try FileManager.default.removeItem(atPath: repo + "/src/main.swift")
+        try FileManager.default.createSymbolicLink(atPath: repo + "/src/main.swift", withDestinationPath: root + "/outside.txt")
+        #expect(throws: RepositoryFileError.outsideRepository) {
+            try LocalAttachmentFiles.read(checked: real + "/src/main.swift", root: real, maxBytes: 100)
+        }
+
+        // Then its folder becomes a symlink to a folder outside.
+        try FileManager.default.removeItem(atPath: repo + "/src")
+        try FileManager.default.createSymbolicLink(atPath: repo + "/src", withDestinationPath: root + "/elsewhere")
+        #expect(throws: RepositoryFileError.outsideRepository) {
+            try LocalAttachmentFiles.read(checked: real + "/src/main.swift", root: real, maxBytes: 100)
+        }
     }
 }

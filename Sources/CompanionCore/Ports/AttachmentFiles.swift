@@ -33,6 +33,9 @@ public enum RepositoryFileError: Error, Equatable, Sendable {
     case outsideRepository
     case notFound
     case isDirectory
+    /// Not a plain file of the repository: a pipe, a device, or a file with other hard links (one of them
+    /// may be outside the repository).
+    case notPlainFile
     case tooBig(bytes: Int)
     case unreadable
 }

@@ -116,6 +116,7 @@ public enum BotReplies {
         case .outsideRepository: "Not sent: \(path) is outside \(project.name). /file takes a path inside the project."
         case .notFound: "There is no file \(path) in \(project.name)."
         case .isDirectory: "\(path) is a folder. /file sends one file."
+        case .notPlainFile: "Not sent: \(path) is not a plain file of \(project.name) (a hard link, a pipe or a device)."
         case .tooBig(let bytes): "\(path) is too big to send (\(AttachmentIntake.sizeText(bytes)); the limit is 50 MB)."
         case .unreadable: "I could not read \(path)."
         }
