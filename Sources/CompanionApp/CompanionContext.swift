@@ -77,7 +77,8 @@ public struct CompanionContext: Sendable {
 
     /// The Codex side of a task: the configured engine on the configured binary, the session index, the store.
     public func bridge(logger: Logger = Logger(label: "companion.bridge")) -> CodexBridge {
-        CodexBridge(runner: codexRunner(), sessions: sessions, store: database, secrets: secrets, logger: logger)
+        CodexBridge(
+            runner: codexRunner(), sessions: sessions, store: database, secrets: secrets, processes: OrphanReaper(), logger: logger)
     }
 
     /// The engine `codex.engine` names, with the user's environment minus the companion's secrets.

@@ -67,9 +67,10 @@ extension AppDatabase: TaskStoring {
         }
     }
 
-    public func recordTaskProcess(id: Int64, pid: Int32) async throws {
+    public func recordTaskProcess(id: Int64, pid: Int32, started: ProcessStartTime?) async throws {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE tasks SET codex_pid = ? WHERE id = ?", arguments: [pid, id])
+            try db.execute(
+                sql: "UPDATE tasks SET codex_pid = ?, codex_started_at = ? WHERE id = ?", arguments: [pid, started?.rawValue, id])
         }
     }
 
@@ -211,6 +212,7 @@ extension AppDatabase: TaskStoring {
         task.requester = Requester(stored: row["requester"])
         task.ownerPID = row["owner_pid"]
         task.codexPID = row["codex_pid"]
+        task.codexStartedAt = (row["codex_started_at"] as String?).map(ProcessStartTime.init(rawValue:))
         task.progressMessageID = row["progress_message_id"]
         task.exitCode = (row["exit_code"] as Int?).map { Int32(truncatingIfNeeded: $0) }
         task.finalMessage = row["final_message"]

@@ -214,6 +214,13 @@ public final class AppDatabase: Sendable {
             // a range delete, however large the table has grown.
             try db.create(index: "audit_by_time", on: "audit", columns: ["at"])
         }
+        migrator.registerMigration("v13: codex process start time") { db in
+            // With the process id, when Codex's process started: after a reboot (or once ids wrap around)
+            // the id may belong to another process, perhaps the user's own codex, which must not be stopped.
+            try db.alter(table: "tasks") { table in
+                table.add(column: "codex_started_at", .text)
+            }
+        }
         return migrator
     }
 }

@@ -201,12 +201,16 @@ final class EventLog: Sendable {
             task.requester = chat
             return task
         }
-        rig.store.insert(stored(1, "alpha", .running, owner: 4242, codex: 55))  // its daemon died
+        var orphaned = stored(1, "alpha", .running, owner: 4242, codex: 55)  // its daemon died
+        orphaned.codexStartedAt = ProcessStartTime(rawValue: "boot-1/5500")
+        rig.store.insert(orphaned)
         rig.store.insert(stored(2, "beta", .running, owner: 999, codex: 66))  // a live `run` in a terminal
         rig.store.insert(stored(3, "alpha", .queued, owner: 4242))
         rig.store.insert(stored(4, "gone", .queued, owner: nil))
         let undelivered = await rig.service.recover(projects: [alpha, beta])
         #expect(rig.reaper.stopped.withLock { $0 } == [55])
+        // Only the process that started then: the id alone may name another process by now.
+        #expect(rig.reaper.stoppedStartTimes.withLock { $0 } == [ProcessStartTime(rawValue: "boot-1/5500")])
         #expect(rig.store.task(1)?.status == .interrupted)
         #expect(rig.store.task(1)?.stopReason == .companionRestarted)
         #expect(rig.store.task(2)?.status == .running)

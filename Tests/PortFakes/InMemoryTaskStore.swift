@@ -48,8 +48,11 @@ public final class InMemoryTaskStore: TaskStoring {
         }
     }
 
-    public func recordTaskProcess(id: Int64, pid: Int32) async throws {
-        tasks.withLock { $0[id]?.codexPID = pid }
+    public func recordTaskProcess(id: Int64, pid: Int32, started: ProcessStartTime?) async throws {
+        tasks.withLock {
+            $0[id]?.codexPID = pid
+            $0[id]?.codexStartedAt = started
+        }
     }
 
     public func finishTask(id: Int64, report: TaskReport) async throws {

@@ -19,18 +19,26 @@ public final class FakeSessions: SessionLocating {
     public func refresh(repository repoPath: String) async throws {}
 }
 
-/// Processes: which companion pids are alive, and which Codex pids were stopped.
+/// Processes: which companion pids are alive, and which Codex pids were stopped (with the start time
+/// they were asked to have).
 public final class FakeReaper: ProcessReaping {
     public let liveCompanions = Mutex<Set<Int32>>([])
     public let stopped = Mutex<[Int32]>([])
+    public let stoppedStartTimes = Mutex<[ProcessStartTime?]>([])
 
     public init(live: Set<Int32> = []) {
         liveCompanions.withLock { $0 = live }
     }
 
-    public func stopIfCodex(pid: Int32) async -> Bool {
+    public func stopIfCodex(pid: Int32, started: ProcessStartTime?) async -> Bool {
         stopped.withLock { $0.append(pid) }
+        stoppedStartTimes.withLock { $0.append(started) }
         return true
+    }
+
+    /// A start time made up from the id.
+    public func startTime(of pid: Int32) async -> ProcessStartTime? {
+        ProcessStartTime(rawValue: "started-\(pid)")
     }
 
     public func isCompanionRunning(pid: Int32) async -> Bool {

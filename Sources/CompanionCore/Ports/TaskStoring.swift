@@ -10,8 +10,9 @@ public protocol TaskStoring: Sendable {
     /// `ownerPID`. Throws `ProjectBusy` (with the task holding the slot) when another task of the project
     /// is running, in any process.
     func markTaskRunning(id: Int64, session: SessionNote, startedAt: Date, ownerPID: Int32) async throws
-    /// The Codex process of a running task, to stop it if the companion dies before it does.
-    func recordTaskProcess(id: Int64, pid: Int32) async throws
+    /// The Codex process of a running task (its id, and when it started), to stop it if the companion dies
+    /// before it does.
+    func recordTaskProcess(id: Int64, pid: Int32, started: ProcessStartTime?) async throws
     /// Records the end of a run with everything known about it, and frees the project's slot.
     func finishTask(id: Int64, report: TaskReport) async throws
     /// Ends a task that never ran (dropped from the queue, refused, no longer runnable). The requester
@@ -91,6 +92,8 @@ public struct StoredTask: Sendable, Equatable {
     public var ownerPID: Int32? = nil
     /// Codex's process id while the task runs.
     public var codexPID: Int32? = nil
+    /// When that process started (nil for a task recorded before this was kept).
+    public var codexStartedAt: ProcessStartTime? = nil
     public var project: String
     public var prompt: String
     /// Images that went with the prompt.

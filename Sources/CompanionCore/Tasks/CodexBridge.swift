@@ -13,16 +13,20 @@ public struct CodexBridge: Sendable {
     private let logger: Logger
     /// Taken out of everything Codex reports, before the report is stored, logged or shown.
     private let secrets: CompanionSecrets
+    /// Tells when Codex's process started, recorded with its id so that a later process given the same id
+    /// is never taken for it.
+    private let processes: (any ProcessReaping)?
     /// Who first ran each thread in the companion: it never changes once known, so it is asked once.
     private let firstRequesters = FirstRequesters()
 
     public init(
         runner: any CodexRunning, sessions: any SessionLocating, store: any TaskStoring,
-        clock: any TaskClock = SystemClock(), secrets: CompanionSecrets = .none,
+        clock: any TaskClock = SystemClock(), secrets: CompanionSecrets = .none, processes: (any ProcessReaping)? = nil,
         logger: Logger = Logger(label: "companion.bridge")
     ) {
         self.runner = runner
         self.secrets = secrets
+        self.processes = processes
         self.sessions = sessions
         self.store = store
         self.clock = clock
@@ -81,9 +85,10 @@ public struct CodexBridge: Sendable {
                     repoPath: request.project.repoPath, prompt: prompt, resumeThreadID: session.resumedThreadID,
                     images: request.images),
                 control: control,
-                onProcessStarted: { [store, logger] pid in
+                onProcessStarted: { [store, logger, processes] pid in
                     do {
-                        try await store.recordTaskProcess(id: taskID, pid: pid)
+                        let started = await processes?.startTime(of: pid)
+                        try await store.recordTaskProcess(id: taskID, pid: pid, started: started)
                     } catch {
                         logger.error("recording the codex process id failed", metadata: ["task": "\(taskID)", "error": "\(error)"])
                     }

@@ -490,7 +490,7 @@ public actor TaskService {
 
     /// A running task whose owner died: its Codex is stopped and the task is recorded as interrupted.
     private func reclaim(_ task: StoredTask) async {
-        if let pid = task.codexPID { await reaper.stopIfCodex(pid: pid) }
+        if let pid = task.codexPID { await reaper.stopIfCodex(pid: pid, started: task.codexStartedAt) }
         do {
             try await store.interruptTask(id: task.id, reason: .companionRestarted, at: clock.now())
             logger.warning("a task was interrupted by a restart", metadata: ["task": "\(task.id)", "project": "\(task.project)"])
