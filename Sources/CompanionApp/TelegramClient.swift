@@ -61,8 +61,10 @@ struct TelegramClient {
         let dispatcher = UpdateDispatcher(
             updates: updates, store: context.database,
             handle: { update in
-                if let message = update.incomingMessage { await router.handle(message) }
+                // A tap is answered at once; a message may leave its slow part (a download) running.
                 if let tap = update.incomingTap { await router.handle(tap) }
+                if let message = update.incomingMessage { return await router.accept(message) }
+                return nil
             })
         self.presenter = PresenterLifecycle(presenter: presenter, events: events)
         bot = TelegramBotService(

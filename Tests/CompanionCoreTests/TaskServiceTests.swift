@@ -248,6 +248,40 @@ final class EventLog: Sendable {
         await rig.stop()
     }
 
+    /// Text steered into a running turn gets its own answer; the answer to the first request stays in the
+    /// result, before the added text and its answer.
+    @Test func aSteeredTurnKeepsEveryAnswerInOrder() async throws {
+        let rig = Rig()
+        rig.runner.acceptSteering()
+        rig.runner.script(
+            "explain the build",
+            [.itemCompleted(CodexItem(id: "a1", kind: .agentMessage(text: "The build uses SwiftPM.")))])
+        guard case .started(let id) = await rig.service.submit(request("explain the build", in: alpha)) else {
+            Issue.record("not started")
+            return
+        }
+        await Eventually.until { rig.runner.takingInput.contains("explain the build") }
+        guard case .added = await rig.service.steer(project: "alpha", text: "and the tests?", requester: chat) else {
+            Issue.record("not steered")
+            return
+        }
+        rig.runner.open("explain the build")
+        let report = try #require(await rig.report(id))
+        #expect(report.turn.answers.map(\.text) == ["The build uses SwiftPM.", "done: explain the build"])
+        #expect(report.turn.answers.first?.followedBy == "and the tests?")
+        let answer = try #require(report.turn.finalMessage)
+        #expect(answer.hasPrefix("The build uses SwiftPM."))
+        #expect(answer.hasSuffix("done: explain the build"))
+        #expect(answer.contains("> and the tests?"))
+        // The card shows both answers, the first one first.
+        let card = ResultCard().render(report).map(\.plain).joined(separator: "\n")
+        let first = try #require(card.range(of: "The build uses SwiftPM."))
+        let second = try #require(card.range(of: "done: explain the build"))
+        #expect(first.upperBound <= second.lowerBound)
+        #expect(rig.store.task(id)?.finalMessage == answer)
+        await rig.stop()
+    }
+
     @Test func shutdownInterruptsRunsPublishesTheirEndAndEndsRun() async throws {
         let rig = Rig()
         guard case .started(let id) = await rig.service.submit(request("endless", in: alpha)) else { return }

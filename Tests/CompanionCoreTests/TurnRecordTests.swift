@@ -40,6 +40,29 @@ import Testing
         #expect(turn.eventCount == events.count)
     }
 
+    /// Codex's commentary before its answer is not an answer; what it says after each text added to the
+    /// turn is, and so is the added text, between them.
+    @Test func eachInputOfASteeredTurnKeepsItsAnswer() {
+        var turn = TurnRecord()
+        let message = { (id: String, text: String) in CodexEvent.itemCompleted(CodexItem(id: id, kind: .agentMessage(text: text))) }
+        let added = { (text: String) in CodexEvent.itemCompleted(CodexItem(id: "u", kind: .userMessage(text: text))) }
+        turn.apply(added("explain the build"))  // the prompt itself, as app-server shows it
+        turn.apply(message("m1", "Looking at Package.swift…"))
+        turn.apply(message("m2", "It uses SwiftPM."))
+        #expect(turn.finalMessage == "It uses SwiftPM.")
+        turn.apply(added("and the tests?\nall of them"))
+        turn.apply(message("m3", "They run with swift test."))
+        #expect(turn.answers.map(\.text) == ["It uses SwiftPM.", "They run with swift test."])
+        #expect(turn.answers.map(\.followedBy) == ["and the tests?\nall of them", nil])
+        #expect(
+            turn.finalMessage
+                == "It uses SwiftPM.\n\n---\n\n✉ You added:\n> and the tests?\n> all of them\n\nThey run with swift test.")
+        // Rendered for Telegram: a rule, and the added text as a quote.
+        let html = TelegramMarkdown.html(from: turn.finalMessage ?? "")
+        #expect(html.contains("<blockquote>"), "\(html)")
+        #expect(html.contains("It uses SwiftPM.") && html.contains("They run with swift test."))
+    }
+
     @Test func aFailedTurnKeepsCodexsMessage() {
         var turn = TurnRecord()
         turn.apply(.threadStarted(threadID: "t"))

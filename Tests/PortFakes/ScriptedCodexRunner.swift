@@ -96,9 +96,12 @@ public final class ScriptedCodexRunner: CodexRunning {
             await onEvent(event)
         }
         let (approval, steerable) = state.withLock { ($0.approvals[request.prompt], $0.steerable) }
+        // Text steered into this turn, folded into its record before the answer that follows it.
+        let steeredHere = Mutex<[String]>([])
         if steerable, let control {
             control.channel.acceptSteering { text in
                 self.state.withLock { $0.steered.append(text) }
+                steeredHere.withLock { $0.append(text) }
                 await onEvent(.itemCompleted(CodexItem(id: "steer", kind: .userMessage(text: text))))
                 return .added
             }
@@ -129,6 +132,9 @@ public final class ScriptedCodexRunner: CodexRunning {
             let first = await group.next() ?? false
             group.cancelAll()
             return first
+        }
+        for text in steeredHere.withLock({ $0 }) {
+            turn.apply(.itemCompleted(CodexItem(id: "steer", kind: .userMessage(text: text))))
         }
         if completed {
             let end: [CodexEvent] = [

@@ -20,7 +20,7 @@ import Testing
         let (updates, sink) = AsyncStream<RecordedUpdate>.makeStream()
         let poller = UpdatePoller(
             client: BotAPIClient(baseURL: fake.baseURL, token: fake.token), store: InMemoryUpdateStore(), sink: sink,
-            pollTimeout: 5, backoff: backoff,
+            pollTimeout: 1, backoff: backoff,
             pause: { pause in recorder.pauses.withLock { $0.append(pause) } },
             onConflict: { description in recorder.conflicts.withLock { $0.append(description) } })
         let polling = Task { try await poller.run() }
@@ -63,7 +63,8 @@ import Testing
             #expect(pauses.count == 40)
             #expect(Array(pauses.prefix(4)) == [.milliseconds(1), .milliseconds(2), .milliseconds(4), .milliseconds(8)])
             #expect(pauses.dropFirst(3).allSatisfy { $0 == .milliseconds(8) })
-            #expect(fake.calls.filter { $0 == "getUpdates" }.count == 41)
+            // The 40 conflicts and the poll that got the message (and perhaps the next one, before the stop).
+            #expect(fake.calls.filter { $0 == "getUpdates" }.count >= 41)
         }
     }
 

@@ -268,6 +268,11 @@ struct BotApprovalTests {
             #expect(added[0].text.hasPrefix("➕ Added to the running task #1 in alpha"), "\(added[0].text)")
             let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") { $0.hasPrefix("✅ Done") }
             #expect(card.text.contains("Tabs are mentioned now."))
+            // The answer to the first request is not lost: it comes first, then what was added and its answer.
+            let first = try #require(card.text.range(of: "This answer arrives slowly, piece by piece."), "\(card.text)")
+            let steered = try #require(card.text.range(of: "also mention tabs"), "\(card.text)")
+            let second = try #require(card.text.range(of: "Tabs are mentioned now."))
+            #expect(first.upperBound <= steered.lowerBound && steered.upperBound <= second.lowerBound)
             #expect(fake.requests.last?.userPrompts == ["write slowly please", "also mention tabs"])
             // One task, one turn: no second card, nothing queued.
             #expect(harness.telegram.messages(to: BotHarness.owner).filter { $0.text.hasPrefix("✅ Done") }.count == 1)

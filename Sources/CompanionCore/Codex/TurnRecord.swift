@@ -1,8 +1,16 @@
 /// What one Codex turn did, folded from its events as they arrive.
 public struct TurnRecord: Sendable, Equatable, Codable {
     public var threadID: String?
-    /// The last agent message of the turn: Codex's answer.
+    /// Codex's answer: the last agent message of the turn. When text was steered into the running turn,
+    /// the answers to the earlier inputs come first, each followed by what was added, so no answer of the
+    /// turn is lost (see `answers`).
     public var finalMessage: String?
+    /// The answer to each input of the turn, in order: the last agent message before each text added
+    /// while the turn ran, and the last one of all. One entry for a turn nobody steered.
+    public private(set) var answers: [Answer] = []
+    /// Whether the latest agent message already answers the latest input: a later agent message of the
+    /// same stretch replaces it (Codex's commentary before the answer is not kept).
+    private var answeringLatest = false
     /// One entry per path, with the latest kind.
     public var filesChanged: [FileChange] = []
     /// Finished commands in the order they finished.
@@ -43,7 +51,20 @@ public struct TurnRecord: Sendable, Equatable, Codable {
     private mutating func applyCompleted(_ item: CodexItem) {
         switch item.kind {
         case .agentMessage(let text):
-            finalMessage = text
+            if answeringLatest, !answers.isEmpty {
+                answers[answers.count - 1].text = text
+            } else {
+                answers.append(Answer(text: text))
+                answeringLatest = true
+            }
+            finalMessage = Answer.joined(answers)
+        case .userMessage(let text):
+            // A text added while the turn ran (the prompt itself comes before any answer): the answer so
+            // far is kept, and the next agent message answers the new input.
+            guard answeringLatest, !answers.isEmpty else { return }
+            answers[answers.count - 1].followedBy = text
+            answeringLatest = false
+            finalMessage = Answer.joined(answers)
         case .commandExecution(let command):
             commands.append(command)
         case .fileChange(let changes, let status):
@@ -59,7 +80,7 @@ public struct TurnRecord: Sendable, Equatable, Codable {
             plan = items
         case .error(let message):
             if !message.isEmpty { warnings.append(message) }
-        case .reasoning, .userMessage, .mcpToolCall, .webSearch, .collabToolCall, .unknown:
+        case .reasoning, .mcpToolCall, .webSearch, .collabToolCall, .unknown:
             break
         }
     }

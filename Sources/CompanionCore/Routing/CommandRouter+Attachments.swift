@@ -11,7 +11,8 @@ extension CommandRouter {
         if let group = message.mediaGroupID {
             guard await albums.offer(message, group: group) else { return ("photo-part", nil, .joined) }
             let albums = self.albums
-            launcher.launch { [weak self] in
+            // In the chat's lane from its first photo, so what the chat sends next waits for the album.
+            _ = lanes.enqueue(message.chatID) { [weak self] in
                 let parts = await albums.complete(chatID: message.chatID, group: group)
                 guard let self, var first = parts.first else { return }
                 // One prompt: every part's files, and the caption wherever the sender put it.

@@ -37,6 +37,8 @@ public actor CommandRouter {
     /// Voice notes: nil when no transcription service is configured.
     let transcriber: (any Transcribing)?
     let albums: MediaGroupCollector
+    /// Each chat's slow intake (downloads, transcriptions, albums) and the prompts behind it.
+    let lanes = ChatLanes()
     private(set) var botUsername: String?
     private var refusedUsers: Set<Int64> = []
     /// Strangers' messages and taps: the first of each hour is logged and audited, the rest counted.
@@ -159,7 +161,7 @@ public actor CommandRouter {
 
     // MARK: - Authorisation
 
-    private func isAuthorised(_ message: IncomingMessage) -> Bool {
+    func isAuthorised(_ message: IncomingMessage) -> Bool {
         guard let user = message.userID else { return false }
         return settings.allowedUserIDs.contains(user) && message.isPrivate && !message.senderIsBot
     }
