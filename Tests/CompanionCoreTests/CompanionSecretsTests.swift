@@ -92,6 +92,20 @@ import Testing
         #expect(secrets.redact(expected) == expected)
     }
 
+    @Test func anApprovalRequestShowsNoSecret() {
+        let secrets = CompanionSecrets(variableNames: [], values: [Self.token])
+        let command = ApprovalRequest(
+            turnID: "t", itemID: "i", action: .command(command: "curl -H 'token: \(Self.token)' x", cwd: "/r"),
+            reason: "uses \(Self.token)")
+        let shown = secrets.redact(command)
+        #expect(shown.action == .command(command: "curl -H 'token: [redacted]' x", cwd: "/r"))
+        #expect(shown.reason == "uses [redacted]")
+        #expect(shown.itemID == "i")
+        let change = ApprovalRequest(
+            turnID: "t", itemID: "j", action: .fileChange(changes: [FileChange(path: "/r/a", kind: .add)], diff: "+\(Self.token)\n"))
+        #expect(secrets.redact(change).action == .fileChange(changes: [FileChange(path: "/r/a", kind: .add)], diff: "+[redacted]\n"))
+    }
+
     @Test func theBridgeStoresAndPublishesNoSecretCodexPrinted() async throws {
         let secrets = CompanionSecrets(variableNames: [], values: [Self.token])
         let command = CommandExecution(

@@ -38,6 +38,23 @@ extension CompanionSecrets {
         return CodexItem(id: item.id, kind: kind)
     }
 
+    /// The request as it is shown and stored: a secret in the command, its directory, Codex's reason or
+    /// the diff reads `[redacted]` (the person sees that one is there; Codex's answer is by the request's
+    /// id, so what runs is unchanged).
+    public func redact(_ request: ApprovalRequest) -> ApprovalRequest {
+        guard !values.isEmpty else { return request }
+        var request = request
+        switch request.action {
+        case .command(let command, let cwd):
+            request.action = .command(command: redact(command), cwd: cwd.map(redact))
+        case .fileChange(let changes, let diff):
+            let paths = changes.map { FileChange(path: redact($0.path), kind: $0.kind) }
+            request.action = .fileChange(changes: paths, diff: diff.map(redact))
+        }
+        request.reason = request.reason.map(redact)
+        return request
+    }
+
     public func redact(_ command: CommandExecution) -> CommandExecution {
         var command = command
         command.command = redact(command.command)

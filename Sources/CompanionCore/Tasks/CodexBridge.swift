@@ -33,6 +33,11 @@ public struct CodexBridge: Sendable {
         self.logger = logger
     }
 
+    /// An approval request as clients may show and store it: no known secret in it.
+    public func shown(_ request: ApprovalRequest) -> ApprovalRequest {
+        secrets.redact(request)
+    }
+
     /// Reads what a finished run wrote to its session, so the next message's lookup finds nothing to read.
     public func refreshSessions(of project: Project) async {
         do {

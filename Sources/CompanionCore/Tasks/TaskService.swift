@@ -337,11 +337,12 @@ public actor TaskService {
         let control = RunControl(startedAt: clock.now(), channel: channel)
         let approvals = self.approvals
         let clock = self.clock
+        let bridge = self.bridge
         channel.setApprover { [weak control] request in
             guard let control else { return .cancel }
             control.waitingForUser(at: clock.now())
             defer { control.userAnswered(at: clock.now()) }
-            return await approvals.ask(request, for: task, control: control)
+            return await approvals.ask(bridge.shown(request), for: task, control: control)
         }
         return control
     }
