@@ -122,6 +122,25 @@ struct BotDeliveryTests {
         }
     }
 
+    /// Another program polling with the token: the owner is told once, and the bot polls on with backoff.
+    @Test func aSecondPollerIsReportedToTheOwnerOnce() async throws {
+        try await withBotHarness { harness in
+            harness.telegram.fail(
+                "getUpdates", times: 8,
+                with: .status(
+                    409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"))
+            let daemon = try harness.startDaemon()
+            let notice = try await harness.telegram.waitForMessage(to: BotHarness.owner, "about the other poller") {
+                $0.contains("409 Conflict")
+            }
+            #expect(notice.text == BotReplies.pollingConflict)
+            // Once the other poller is gone, messages are answered again; the notice is not repeated.
+            _ = try await harness.ownerSays("/status")
+            #expect(harness.telegram.messages(to: BotHarness.owner).filter { $0.text.contains("409 Conflict") }.count == 1)
+            await daemon.stop()
+        }
+    }
+
     @Test func restartsNeitherLoseNorRepeatUpdates() async throws {
         try await withBotHarness { harness in
             let first = try harness.startDaemon()
