@@ -5,7 +5,8 @@ import Logging
 /// resolves the chat's project, answers quick commands at once and submits Codex work. What happens to a
 /// task after that is the presenter's business: it subscribes to the service's events. Every message is
 /// written to the audit trail once, but a stranger's repeats within an hour only as one summary
-/// (`StrangerTally`). One instance per daemon; messages arrive one at a time.
+/// (`StrangerTally`). One instance per daemon; messages arrive one at a time (`accept`), but the slow part
+/// of one (a download, a transcription) goes on in its chat's lane while the next are handled.
 public actor CommandRouter {
     public struct Settings: Sendable {
         public var projects: [Project]
