@@ -138,9 +138,19 @@ public struct TelegramPresenter: Sendable {
     private func showApproval(_ prompt: ApprovalPrompt) async {
         let pending = prompt.pending
         guard let chatID = pending.task.request.requester.chatID else { return }
+        // What the message cannot show whole goes first, so it is there before any button can be tapped.
+        // If it cannot be sent, the request is offered to deny only: nobody approves what they were not shown.
+        var message = ApprovalText.request(pending)
+        var shownWhole = true
+        if let attachment = ApprovalText.attachment(pending) {
+            shownWhole = await messenger.sendDocument(
+                chatID: chatID, fileName: attachment.fileName, contents: Data(attachment.contents.utf8),
+                caption: "\(attachment.title) of the request below (task #\(pending.task.id))")
+            if !shownWhole { message = ApprovalText.withoutAttachment(message) }
+        }
         let messageID = await messenger.post(
-            chatID: chatID, message: ApprovalText.request(pending), silent: false,
-            buttons: ApprovalButton.rows(for: pending), replyTo: nil)
+            chatID: chatID, message: message, silent: false,
+            buttons: ApprovalButton.rows(for: pending, approving: shownWhole), replyTo: nil)
         if let messageID { approvalMessages.note(pending.id, chatID: chatID, messageID: messageID) }
         defer { approvalMessages.forget(pending.id) }
         guard let outcome = await prompt.waitForOutcome(), let messageID else { return }
@@ -152,16 +162,6 @@ public struct TelegramPresenter: Sendable {
                 buttons: [], replyTo: messageID)
         }
     }
-        // What the message cannot show whole goes first, so it is there before any button can be tapped.
-        // If it cannot be sent, the request is offered to deny only: nobody approves what they were not shown.
-        var message = ApprovalText.request(pending)
-        var shownWhole = true
-        if let attachment = ApprovalText.attachment(pending) {
-            shownWhole = await messenger.sendDocument(
-                chatID: chatID, fileName: attachment.fileName, contents: Data(attachment.contents.utf8),
-                caption: "\(attachment.title) of the request below (task #\(pending.task.id))")
-            if !shownWhole { message = ApprovalText.withoutAttachment(message) }
-        }
 
     // MARK: - One task
 
