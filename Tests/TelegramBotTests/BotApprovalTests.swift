@@ -197,7 +197,7 @@ struct BotApprovalTests {
 
     /// The idle limit still stops a turn whose approved step is followed by a silent model.
     @Test func theIdleLimitStillStopsATaskAfterAnApproval() async throws {
-        try await withBotHarness(engine: .appServer, limits: ["idle_timeout_minutes": 0.05]) { harness in
+        try await withBotHarness(engine: .appServer, limits: ["idle_timeout_minutes": 0.5]) { harness in
             let daemon = try harness.startDaemon()
             harness.workspace.fake.script(
                 "approve then hang",
