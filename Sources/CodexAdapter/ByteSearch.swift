@@ -35,16 +35,21 @@ enum ByteSearch {
     }
 
     static func contains(_ bytes: some ContiguousBytes, _ needle: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { buffer -> Bool in
-            guard let base = buffer.baseAddress, let first = needle.first, needle.count <= buffer.count else { return false }
+        firstOffset(of: needle, in: bytes) != nil
+    }
+
+    /// Where `needle` first starts in `bytes`, counted from their start.
+    static func firstOffset(of needle: [UInt8], in bytes: some ContiguousBytes) -> Int? {
+        bytes.withUnsafeBytes { buffer -> Int? in
+            guard let base = buffer.baseAddress, let first = needle.first, needle.count <= buffer.count else { return nil }
             var cursor = base
             let end = base + (buffer.count - needle.count + 1)
             while cursor < end {
-                guard let hit = memchr(cursor, Int32(first), end - cursor) else { return false }
-                if memcmp(hit, needle, needle.count) == 0 { return true }
+                guard let hit = memchr(cursor, Int32(first), end - cursor) else { return nil }
+                if memcmp(hit, needle, needle.count) == 0 { return UnsafeRawPointer(hit) - base }
                 cursor = UnsafeRawPointer(hit) + 1
             }
-            return false
+            return nil
         }
     }
 }

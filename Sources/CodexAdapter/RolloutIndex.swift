@@ -90,7 +90,8 @@ public actor RolloutIndex: SessionLocating {
     public func ensureIndexed() async throws {
         if firstRefresh == nil {
             firstRefresh = Task {
-                if let last = try await index.lastFullRefresh(codexHome: codexHome), Date().timeIntervalSince(last) < fullRefreshAge,
+                if try await index.indexFormat(codexHome: codexHome) == RolloutReader.format,
+                    let last = try await index.lastFullRefresh(codexHome: codexHome), Date().timeIntervalSince(last) < fullRefreshAge,
                     Date() >= last
                 {
                     return
@@ -101,21 +102,26 @@ public actor RolloutIndex: SessionLocating {
         try await firstRefresh?.value
     }
 
-    /// Lists every rollout file and reads the new or changed ones; forgets files that are gone.
+    /// Lists every rollout file and reads the new or changed ones; forgets files that are gone. Rows an
+    /// older reader wrote (another `RolloutReader.format`) miss what this one finds, such as the first
+    /// prompt of 0.151+'s files: then every file is read again from its start, once.
     public func refreshAll() async throws {
         let started = Date()
+        let rereading = try await index.indexFormat(codexHome: codexHome) != RolloutReader.format
         let stamps = try await index.indexedStamps(codexHome: codexHome)
         var seen: Set<String> = []
         var stale: [RolloutFileStat] = []
         for file in Self.rolloutFiles(under: sessionsRoot) {
             seen.insert(file.path)
-            if stamps[file.path] != RolloutStamp(size: file.size, modifiedNanoseconds: file.modifiedNanoseconds) { stale.append(file) }
+            if rereading || stamps[file.path] != RolloutStamp(size: file.size, modifiedNanoseconds: file.modifiedNanoseconds) {
+                stale.append(file)
+            }
         }
         // Only the files that changed are looked up in full and read, in batches, on every core.
         let codexHome = self.codexHome
         for start in stride(from: 0, to: stale.count, by: 1000) {
             let batch = Array(stale[start..<min(stale.count, start + 1000)])
-            let known = try await index.indexedRollouts(paths: batch.map(\.path))
+            let known = rereading ? [:] : try await index.indexedRollouts(paths: batch.map(\.path))
             let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
             let rows = await withTaskGroup(of: [IndexedRollout].self) { group in
                 for worker in 0..<workers {
@@ -131,6 +137,7 @@ public actor RolloutIndex: SessionLocating {
         }
         let removed = stamps.keys.filter { !seen.contains($0) }
         if !removed.isEmpty { try await index.updateRollouts([], removedPaths: removed) }
+        if rereading { try await index.setIndexFormat(codexHome: codexHome, RolloutReader.format) }
         try await index.setLastFullRefresh(codexHome: codexHome, at: started)
         if !stale.isEmpty || !removed.isEmpty {
             cachedRows = [:]

@@ -2,18 +2,22 @@ import CompanionCore
 import Foundation
 
 /// Reads only what the session index needs from a rollout file
-/// (`{"timestamp", "type", "payload"}` per line), never the whole file:
-/// - a new file: its head (line 1 is `session_meta` with id, cwd, source, start; the first `user_message`
-///   follows within the first lines) and its last `tailWindow` bytes, for the latest `turn_context` (a
-///   turn can move the session to another cwd) and `token_count` (the thread's usage so far). A turn
-///   context further back than that is not looked for: the head's cwd stands, which is right unless an
-///   old, long last turn moved the session; every line appended later is read in full;
+/// (`{"timestamp", "type", "payload"}` per line), never the whole file, in both of Codex's formats
+/// (0.147's, where `event_msg/user_message` carries the prompt, and 0.151+'s paginated threads, where an
+/// `event_msg/item_completed` `UserMessage` item does):
+/// - a new file: its head (line 1 is `session_meta` with id, cwd, originator, source, start; the first
+///   prompt follows the instructions), up to the first prompt and never past `headLimit`, and its last
+///   `tailWindow` bytes, for the latest `turn_context` (a turn can move the session to another cwd) and
+///   `token_count` (the thread's usage so far). A turn context further back than that is not looked for:
+///   the head's cwd stands, which is right unless an old, long last turn moved the session; every line
+///   appended later is read in full;
 /// - a file that grew: only the lines appended since the offset read last time.
 /// A last line still being written is left for the next read.
 enum RolloutReader {
     struct Facts: Equatable {
         var threadID: String?
         var cwd: String?
+        /// Where the session was started, in `CodexSession.source`'s words (see `origin`).
         var source = ""
         var startedAt: Date?
         var firstPrompt: String?
@@ -22,21 +26,46 @@ enum RolloutReader {
         var readOffset: Int64 = 0
     }
 
+    /// What the index's rows hold, by the reader that wrote them. Raised when a reader finds something
+    /// its predecessor missed, so rows written before are read again from the start (once).
+    /// 2: the first prompt of 0.151+'s paginated threads, and the origin from `session_meta.originator`.
+    static let format = 2
+
     static let chunkSize = 32 << 10
     /// How much of a new file's end is read for its latest turn context and token count (the token
     /// count is the last line of a finished turn).
     static let tailWindow: Int64 = 16 << 10
-    /// How far into a file the first prompt is looked for (instructions and context come before it).
-    static let headLimit = 2 << 20
+    /// How far into a file the first prompt is looked for. Codex 0.163 writes about 48 KB before it
+    /// (`session_meta` with 22 KB of base instructions, a 10 KB developer message of skills and
+    /// permissions, the environment context, a 6 KB world state, a 4 KB turn context); the project's
+    /// AGENTS.md, the part that varies most, is capped by Codex at 32 KiB by default. 256 KB leaves five
+    /// times today's head and still bounds what a first index of thousands of files reads (the files
+    /// of long sessions are megabytes, and a file without a prompt would otherwise be read to its end).
+    /// A prompt further in is not shown (the session is still found and continued).
+    static let headLimit: Int64 = 256 << 10
+    /// `session_meta` alone may run past `headLimit` (custom base instructions): without it the file is
+    /// no session at all, so that one line may be read up to here.
+    static let metaLineLimit: Int64 = 1 << 20
+    /// The originator the companion's app-server engine gives Codex (`clientInfo.name` in `initialize`).
+    static let companionOriginator = "codex_companion"
 
     static func readNew(path: String, size: Int64) -> Facts? {
         guard let file = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? file.close() }
         var facts = Facts()
-        let headEnd = readHead(file, size: size, into: &facts)
+        let headEnd = readHead(file, size: size, into: &facts).end
         guard facts.threadID != nil else { return nil }
         readTail(file, size: size, headEnd: headEnd, into: &facts)
         return facts
+    }
+
+    /// Only the head of a new file: its facts and how many bytes reading them took (tests check the cap).
+    static func readHead(path: String, size: Int64) -> (facts: Facts, bytesRead: Int64)? {
+        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? file.close() }
+        var facts = Facts()
+        let bytesRead = readHead(file, size: size, into: &facts).bytesRead
+        return facts.threadID == nil ? nil : (facts, bytesRead)
     }
 
     /// The lines appended since `previous.readOffset`, applied on top of what was known.
@@ -46,23 +75,29 @@ enum RolloutReader {
         var facts = previous
         try? file.seek(toOffset: UInt64(previous.readOffset))
         var reader = LineReader(file: file, offset: previous.readOffset, limit: size)
+        var prompt = PromptSearch()
         while let (line, end) = reader.next() {
-            apply(line, to: &facts)
+            apply(line, to: &facts, prompt: &prompt)
             facts.readOffset = end
         }
+        if facts.firstPrompt == nil { facts.firstPrompt = prompt.found }
         return facts
     }
 
-    /// Reads lines from the start until the first prompt is found; returns where reading stopped.
-    private static func readHead(_ file: FileHandle, size: Int64, into facts: inout Facts) -> Int64 {
-        var reader = LineReader(file: file, offset: 0, limit: size)
-        guard let (meta, metaEnd) = reader.next(), parseMeta(meta, into: &facts) else { return 0 }
+    /// Reads lines from the start until the first prompt is found, or `headLimit`; returns where reading
+    /// stopped (the end of the last line used) and how much was read from the file.
+    private static func readHead(_ file: FileHandle, size: Int64, into facts: inout Facts) -> (end: Int64, bytesRead: Int64) {
+        var reader = LineReader(file: file, offset: 0, limit: min(size, metaLineLimit))
+        guard let (meta, metaEnd) = reader.next(), parseMeta(meta, into: &facts) else { return (0, reader.offset) }
         facts.readOffset = metaEnd
-        while facts.firstPrompt == nil, facts.readOffset < Int64(headLimit), let (line, end) = reader.next() {
-            apply(line, to: &facts)
+        reader.limit = min(size, max(headLimit, metaEnd))
+        var prompt = PromptSearch()
+        while !prompt.isSettled, let (line, end) = reader.next() {
+            apply(line, to: &facts, prompt: &prompt)
             facts.readOffset = end
         }
-        return facts.readOffset
+        facts.firstPrompt = prompt.found
+        return (facts.readOffset, reader.offset)
     }
 
     /// Reads the file's last `tailWindow` bytes (not below `headEnd`) for the latest turn_context and
@@ -83,99 +118,81 @@ enum RolloutReader {
         for index in stride(from: newlines.count - 1, through: 0, by: -1) where !(foundCwd && foundUsage) {
             if index == 0 && floor > headEnd { break }
             let line = window[(index == 0 ? 0 : newlines[index - 1] + 1)..<newlines[index]]
-            if !foundCwd, ByteSearch.contains(line, Keys.turnContext),
-                let cwd = payload(Data(line), type: "turn_context")?["cwd"] as? String
-            {
+            if !foundCwd, let cwd = RolloutLine.turnContextCwd(line) {
                 facts.cwd = cwd
                 foundCwd = true
             }
-            if !foundUsage, ByteSearch.contains(line, Keys.tokenCount), let usage = tokenUsage(Data(line)) {
+            if !foundUsage, let usage = RolloutLine.tokenUsage(line) {
                 facts.usage = usage
                 foundUsage = true
             }
         }
     }
 
+    // MARK: - Where a session came from
+
+    /// The origin in `CodexSession.source`'s words (`cli` is the terminal, `exec`, `vscode`, `companion`,
+    /// or Codex's own `source` for anything else). The originator, the client that made the thread,
+    /// decides when it is one of Codex's own: since 0.151 every thread made through Codex's daemon says
+    /// `"source": "vscode"`, the terminal's too (`"originator": "codex-tui"`). Files without an
+    /// originator, and sub-agents (whose `source` is an object), keep their `source`.
+    static func origin(originator: String?, source: RolloutLine.Source?) -> String {
+        if let source, source.isObject { return source.name }
+        switch originator {
+        case "codex-tui": return "cli"
+        case "codex_exec": return "exec"
+        case "codex_vscode": return "vscode"
+        case companionOriginator: return "companion"
+        default: return source?.name ?? ""
+        }
+    }
+
     // MARK: - Lines
 
-    private enum Keys {
-        static let turnContext = Array("\"turn_context\"".utf8)
-        static let tokenCount = Array("\"token_count\"".utf8)
-        static let userMessage = Array("\"user_message\"".utf8)
-    }
-
-    /// Line 1, decoded for the four fields needed: it carries Codex's instructions too (20 KB and more),
-    /// which a typed decode skips over instead of building them as objects.
-    private struct SessionMetaLine: Decodable {
-        struct Payload: Decodable {
-            var id: String
-            var cwd: String
-            var timestamp: String?
-            var source: Source?
-        }
-
-        /// `source` is a plain string for most origins and an object for sub-agents.
-        struct Source: Decodable {
-            var name: String
-
-            init(from decoder: any Decoder) throws {
-                if let text = try? decoder.singleValueContainer().decode(String.self) {
-                    name = text
-                } else {
-                    let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).sorted()
-                    name = keys.first ?? ""
-                }
-            }
-        }
-
-        struct AnyKey: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        var type: String
-        var payload: Payload
-    }
-
     private static func parseMeta(_ line: Data, into facts: inout Facts) -> Bool {
-        guard let meta = try? JSONDecoder().decode(SessionMetaLine.self, from: line), meta.type == "session_meta" else { return false }
-        facts.threadID = meta.payload.id
-        facts.cwd = meta.payload.cwd
-        facts.source = meta.payload.source?.name ?? ""
-        facts.startedAt = meta.payload.timestamp.flatMap(parseTimestamp)
+        guard let meta = RolloutLine.sessionMeta(line) else { return false }
+        facts.threadID = meta.id
+        facts.cwd = meta.cwd
+        facts.source = origin(originator: meta.originator, source: meta.source)
+        facts.startedAt = meta.timestamp.flatMap(parseTimestamp)
         return true
     }
 
-    /// Folds one line read forwards: a later turn_context or token_count replaces the earlier one.
-    private static func apply(_ line: Data, to facts: inout Facts) {
-        if ByteSearch.contains(line, Keys.turnContext), let cwd = payload(line, type: "turn_context")?["cwd"] as? String {
+    /// Folds one line read forwards: a later turn_context or token_count replaces the earlier one; the
+    /// first prompt is looked for until one is known.
+    private static func apply(_ line: Data, to facts: inout Facts, prompt: inout PromptSearch) {
+        if let cwd = RolloutLine.turnContextCwd(line) {
             facts.cwd = cwd
-        } else if ByteSearch.contains(line, Keys.tokenCount), let usage = tokenUsage(line) {
+        } else if let usage = RolloutLine.tokenUsage(line) {
             facts.usage = usage
-        } else if facts.firstPrompt == nil, ByteSearch.contains(line, Keys.userMessage),
-            let event = payload(line, type: "event_msg"), event["type"] as? String == "user_message"
-        {
-            facts.firstPrompt = (event["message"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else if facts.firstPrompt == nil, !prompt.isSettled {
+            prompt.take(line)
         }
     }
 
-    private static func payload(_ line: Data, type: String) -> [String: Any]? {
-        guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any],
-            object["type"] as? String == type
-        else { return nil }
-        return object["payload"] as? [String: Any]
-    }
+    /// The first prompt, from the lines as they go by. The prompt's event wins (`user_message` before
+    /// 0.151, an `item_completed` `UserMessage` since): it holds what the user typed. The model's copy,
+    /// the `response_item` user message that is not Codex's own context, comes just before it and
+    /// stands in when no event follows within a few lines.
+    struct PromptSearch {
+        private(set) var event: String?
+        private(set) var userItem: String?
+        private var linesAfterUserItem = 0
+        /// Lines after the model's copy within which the event is still waited for (it is the next one).
+        static let eventWindow = 4
 
-    private static func tokenUsage(_ line: Data) -> TokenUsage? {
-        guard let event = payload(line, type: "event_msg"), event["type"] as? String == "token_count",
-            let info = event["info"] as? [String: Any], let total = info["total_token_usage"] as? [String: Any]
-        else { return nil }
-        return TokenUsage(
-            inputTokens: total["input_tokens"] as? Int ?? 0, cachedInputTokens: total["cached_input_tokens"] as? Int ?? 0,
-            outputTokens: total["output_tokens"] as? Int ?? 0,
-            reasoningOutputTokens: total["reasoning_output_tokens"] as? Int ?? 0)
+        var isSettled: Bool { event != nil || linesAfterUserItem >= Self.eventWindow }
+        var found: String? { event ?? userItem }
+
+        mutating func take(_ line: Data) {
+            if let text = RolloutLine.promptEvent(line) {
+                event = text
+            } else if userItem == nil {
+                userItem = RolloutLine.userItem(line)
+            } else {
+                linesAfterUserItem += 1
+            }
+        }
     }
 
     private static func parseTimestamp(_ text: String) -> Date? {
@@ -184,11 +201,13 @@ enum RolloutReader {
 }
 
 /// Complete lines of a file read forwards in chunks, each with the file offset just past its newline.
-/// A last line without a newline is not returned: it is still being written.
+/// A last line without a newline is not returned: it is still being written. No chunk is read once
+/// `limit` is reached, so a line running past it is not returned either (and costs at most one chunk more).
 private struct LineReader {
     let file: FileHandle
-    var offset: Int64
-    let limit: Int64
+    /// The file offset of the next chunk read.
+    private(set) var offset: Int64
+    var limit: Int64
     private var buffer: [UInt8] = []
     private var cursor = 0
     private var bufferStart: Int64

@@ -36,6 +36,21 @@ extension AppDatabase: SessionIndexStoring {
         }
     }
 
+    public func indexFormat(codexHome: String) async throws -> Int {
+        try await writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: ["rollout_index_format:" + codexHome]) ?? 0
+        }
+    }
+
+    public func setIndexFormat(codexHome: String, _ format: Int) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+                    """, arguments: ["rollout_index_format:" + codexHome, format])
+        }
+    }
+
     public func indexedRollouts(paths: [String]) async throws -> [String: IndexedRollout] {
         guard !paths.isEmpty else { return [:] }
         return try await writer.read { db in try Self.rollouts(atPaths: paths, db) }

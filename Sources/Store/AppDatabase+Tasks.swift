@@ -6,7 +6,12 @@ import GRDB
 /// that each is an index lookup (they must stay fast with 100,000 tasks).
 enum TaskQueries {
     static let lastOfProject = "SELECT * FROM tasks WHERE project_name = ? ORDER BY id DESC LIMIT 1"
-    static let firstRequesterOfThread = "SELECT requester FROM tasks WHERE thread_id = ? ORDER BY id LIMIT 1"
+    /// The requester of the task that started a thread: a task that continued it (a terminal session
+    /// the phone picked up) does not count. Tasks from before session kinds were kept (NULL) still do.
+    static let firstRequesterOfThread = """
+        SELECT requester FROM tasks WHERE thread_id = ? AND (session_kind IS NULL OR session_kind != 'continued')
+        ORDER BY id LIMIT 1
+        """
     static let running = "SELECT * FROM tasks WHERE status = 'running' ORDER BY id"
     static let runningOfProject = "SELECT * FROM tasks WHERE status = 'running' AND project_name = ?"
     static let queued = "SELECT * FROM tasks WHERE status = 'queued' ORDER BY id"

@@ -51,19 +51,70 @@ import Testing
         #expect(try await home.index().sessionCount() == 3)
     }
 
-    @Test func aResumedOldSessionWinsAndOnlyItsNewLinesAreRead() async throws {
+    /// Today's terminal sessions (Codex 0.163's TUI, through its daemon: `"source": "vscode"`, no
+    /// `user_message` line) are terminal sessions with their first prompt, beside older files.
+    @Test func todaysSessionsAreListedWithTheirFirstPromptAndOrigin() async throws {
+        let home = try Home()
+        try RolloutFixture.write(
+            .init(id: "tui", cwd: alpha, prompt: "from the terminal", format: .paginated), codexHome: home.codexHome,
+            modifiedAt: now)
+        try RolloutFixture.write(
+            .init(id: "ide", cwd: alpha, prompt: "from the editor", format: .paginated, originator: "codex_vscode"),
+            codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-60))
+        try RolloutFixture.write(
+            .init(id: "exec", cwd: alpha, prompt: "from exec", format: .paginated, source: "exec", originator: "codex_exec"),
+            codexHome: home.codexHome, modifiedAt: now.addingTimeInterval(-120))
+        try RolloutFixture.write(
+            .init(id: "old-tui", cwd: alpha, prompt: "from 0.147", source: "cli"), codexHome: home.codexHome,
+            modifiedAt: now.addingTimeInterval(-180))
+        let sessions = try await home.index().sessions(inRepository: alpha, limit: 10)
+        #expect(sessions.map(\.id) == ["tui", "ide", "exec", "old-tui"])
+        #expect(sessions.map(\.firstPrompt) == ["from the terminal", "from the editor", "from exec", "from 0.147"])
+        #expect(sessions.map(\.source) == ["cli", "vscode", "exec", "cli"])
+        #expect(
+            sessions.map { SessionText.label(SessionOrigin.of($0, firstRequester: nil)) } == ["terminal", "vscode", "exec", "terminal"])
+        #expect(sessions.first?.cumulativeUsage?.inputTokens == 1000)
+    }
+
+    /// Rows an older reader wrote (a TUI session as "vscode" with no prompt) are read again once, even
+    /// right after a full refresh; after that, only changed files are.
+    @Test func rowsOfAnOlderReaderAreReadAgainOnce() async throws {
+        let home = try Home()
+        let path = try RolloutFixture.write(
+            .init(id: "tui", cwd: alpha, prompt: "from the terminal", format: .paginated), codexHome: home.codexHome,
+            modifiedAt: now)
+        _ = try await home.index().sessions(inRepository: alpha, limit: 1)
+        var row = try #require(try await home.database.indexedRollouts(paths: [path])[path])
+        row.source = "vscode"
+        row.firstPrompt = nil
+        try await home.database.updateRollouts([row], removedPaths: [])
+        try await home.database.setIndexFormat(codexHome: home.codexHome, 1)
+        let index = home.index(fullRefreshAge: 300)
+        let session = try #require(try await index.sessions(inRepository: alpha, limit: 1).first)
+        #expect(session.source == "cli")
+        #expect(session.firstPrompt == "from the terminal")
+        #expect(try await home.database.indexFormat(codexHome: home.codexHome) == 2)
+        // Current rows are trusted: a row changed behind the index's back is not read again.
+        row.firstPrompt = "kept"
+        try await home.database.updateRollouts([row], removedPaths: [])
+        try await index.refreshAll()
+        #expect(try await home.index().session(id: "tui")?.firstPrompt == "kept")
+    }
+
+    @Test(arguments: RolloutFixture.Format.allCases)
+    func aResumedOldSessionWinsAndOnlyItsNewLinesAreRead(format: RolloutFixture.Format) async throws {
         let home = try Home()
         let old = try RolloutFixture.write(
-            .init(id: "old", cwd: alpha, prompt: "first prompt", day: (2024, 12, 31)), codexHome: home.codexHome,
+            .init(id: "old", cwd: alpha, prompt: "first prompt", day: (2024, 12, 31), format: format), codexHome: home.codexHome,
             modifiedAt: now.addingTimeInterval(-86400 * 400))
         try RolloutFixture.write(
-            .init(id: "recent", cwd: alpha, prompt: "recent", day: (2026, 1, 15)), codexHome: home.codexHome,
+            .init(id: "recent", cwd: alpha, prompt: "recent", day: (2026, 1, 15), format: format), codexHome: home.codexHome,
             modifiedAt: now.addingTimeInterval(-3600))
         let index = home.index()
         #expect(try await index.sessions(inRepository: alpha, limit: 1).first?.id == "recent")
         let before = try #require(try await home.database.indexedRollouts(paths: [old])[old])
         // The terminal resumes the old session: its file (in an old day folder) grows.
-        try RolloutFixture.appendTurn(to: old, cwd: alpha, prompt: "second prompt", modifiedAt: now)
+        try RolloutFixture.appendTurn(to: old, cwd: alpha, prompt: "second prompt", format: format, modifiedAt: now)
         let latest = try #require(try await index.sessions(inRepository: alpha, limit: 1).first)
         #expect(latest.id == "old")
         #expect(latest.firstPrompt == "first prompt")

@@ -120,6 +120,10 @@ public final class InMemoryTaskStore: TaskStoring {
     public func recentTasks(limit: Int) async throws -> [StoredTask] { Array(all.reversed().prefix(limit)) }
 
     public func requesterOfFirstTask(threadID: String) async throws -> Requester? {
-        all.first { $0.threadID == threadID }?.requester
+        all.first { task in
+            guard task.threadID == threadID else { return false }
+            if case .continued? = task.session { return false }
+            return true
+        }?.requester
     }
 }

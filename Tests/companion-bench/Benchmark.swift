@@ -8,6 +8,8 @@ import TestSupport
 ///
 ///     swift build -c release && .build/release/companion-bench --tasks 20 [--sessions 10000 --history-gb 3]
 ///     .build/release/companion-bench --engines-only --tasks 20   (only the exec / app-server comparison)
+///     .build/release/companion-bench --history-only --sessions 3000 --history-gb 0.9   (only `sessions`, both formats)
+///     --formats legacy,paginated picks the rollout formats of the generated histories (both by default).
 @main
 struct Benchmark {
     static func main() async throws {
@@ -34,14 +36,26 @@ struct Benchmark {
         let workspace = try await CodexWorkspace.make()
         let telegram = try await FakeTelegramServer.start()
         do {
-            try await EngineBenchmark.run(tasks: options.tasks, workspace: workspace, telegram: telegram, executable: executable)
+            if !options.historyOnly {
+                try await EngineBenchmark.run(tasks: options.tasks, workspace: workspace, telegram: telegram, executable: executable)
+            }
             if options.enginesOnly {
                 await telegram.stop()
                 await workspace.cleanUp()
                 return
             }
-            let history = try HistoryBenchmark.prepare(sessions: options.sessions, gigabytes: options.historyGB, workspace: workspace)
-            try await HistoryBenchmark.lookup(history, executable: executable, workspace: workspace)
+            var histories: [HistoryBenchmark.History] = []
+            for format in options.formats {
+                let history = try HistoryBenchmark.prepare(
+                    sessions: options.sessions, gigabytes: options.historyGB, format: format, workspace: workspace)
+                try await HistoryBenchmark.lookup(history, executable: executable, workspace: workspace)
+                histories.append(history)
+            }
+            guard !options.historyOnly, let history = histories.first else {
+                await telegram.stop()
+                await workspace.cleanUp()
+                return
+            }
             try await MessagePathBenchmark.run(
                 tasks: options.tasks, codex: codex, executable: executable, history: history,
                 workspace: workspace, telegram: telegram)
@@ -57,6 +71,9 @@ struct Benchmark {
         var sessions = 10_000
         var historyGB = 3.0
         var enginesOnly = false
+        var historyOnly = false
+        /// The rollout formats of the generated histories; the message path runs with the first.
+        var formats = RolloutFixture.Format.allCases
 
         init(_ arguments: [String]) {
             func value(_ flag: String) -> String? {
@@ -66,6 +83,10 @@ struct Benchmark {
             sessions = value("--sessions").flatMap(Int.init) ?? sessions
             historyGB = value("--history-gb").flatMap(Double.init) ?? historyGB
             enginesOnly = arguments.contains("--engines-only")
+            historyOnly = arguments.contains("--history-only")
+            if let names = value("--formats") {
+                formats = names.split(separator: ",").compactMap { RolloutFixture.Format(rawValue: String($0)) }
+            }
         }
     }
 

@@ -16,6 +16,10 @@ public protocol SessionIndexStoring: Sendable {
     /// When a full refresh of this Codex home last completed, in any process.
     func lastFullRefresh(codexHome: String) async throws -> Date?
     func setLastFullRefresh(codexHome: String, at: Date) async throws
+    /// The format of this Codex home's rows: the version of the reader that wrote them (0 when unknown),
+    /// so rows of an older reader are read again.
+    func indexFormat(codexHome: String) async throws -> Int
+    func setIndexFormat(codexHome: String, _ format: Int) async throws
 }
 
 /// What a full refresh compares a file with: it is read again only if one of these changed.

@@ -18,7 +18,9 @@ public struct CodexSession: Sendable, Equatable {
     public var startedAt: Date?
     public var lastUsedAt: Date
     public var firstPrompt: String?
-    /// Who started it, in Codex's words: `exec`, `cli`, `vscode`…
+    /// Where it was started, in the words of Codex's `source`: `cli` (the terminal), `exec`, `vscode`…, or
+    /// `companion`. Taken from the file's originator when it is one of Codex's own clients (since 0.151
+    /// every thread made through Codex's daemon, the terminal's too, says `"source": "vscode"`).
     public var source: String
     /// The thread's cumulative token usage so far, when the file records it.
     public var cumulativeUsage: TokenUsage?

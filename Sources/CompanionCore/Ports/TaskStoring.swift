@@ -44,7 +44,8 @@ public protocol TaskStoring: Sendable {
     func task(id: Int64) async throws -> StoredTask?
     /// The newest tasks across projects, newest first (an index walk, whatever the store holds).
     func recentTasks(limit: Int) async throws -> [StoredTask]
-    /// How the companion came to know this thread: the requester of the first task on it, if any.
+    /// Who started this thread in the companion: the requester of the task that made it (a new session),
+    /// if any. A thread the companion only continued has none: it keeps the origin its file gives.
     func requesterOfFirstTask(threadID: String) async throws -> Requester?
 }
 

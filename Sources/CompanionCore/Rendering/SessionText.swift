@@ -50,13 +50,15 @@ public enum SessionText {
             case "cli": return "in the terminal"
             case "exec": return "with codex exec"
             case "vscode": return "in VS Code"
+            case "companion": return "by the companion"
             case "": return "elsewhere"
             default: return "in \(source)"
             }
         }
     }
 
-    /// One word for session listings: `telegram`, `companion-cli`, `dashboard`, `terminal`, or Codex's source.
+    /// One word for session listings: `telegram`, `companion-cli`, `dashboard`, `terminal`, or Codex's source
+    /// (`exec`, `vscode`, `companion` when the companion's own task is not known any more…).
     public static func label(_ origin: SessionOrigin) -> String {
         switch origin {
         case .companion(.telegram): "telegram"
