@@ -168,22 +168,28 @@ struct BotApprovalTests {
         }
     }
 
+    /// Starts a turn whose first step asks for approval and whose model then stays silent for 90 s, and
+    /// approves the step.
+    func approveAStepBeforeASilentModel(_ harness: BotHarness, _ phrase: String) async throws {
+        harness.workspace.fake.script(
+            phrase,
+            [
+                .escalatedShell("echo yes > \(Self.marker)", justification: "Write the marker file"),
+                .slowMessage("never seen", delay: .seconds(90)),
+            ])
+        _ = try await harness.ownerSays("/project alpha")
+        harness.telegram.sendMessage(from: BotHarness.owner, text: "/new \(phrase)")
+        let request = try await harness.approvalRequest()
+        #expect(try await harness.tapAnswer(try harness.tap("✅ Approve", on: request)) == "Approved")
+    }
+
     /// The model takes long after an approved step: /cancel must still stop Codex (it once stopped
     /// working after the first approval of a turn).
     @Test func cancelAfterAnApprovalStopsCodex() async throws {
         try await withBotHarness(engine: .appServer) { harness in
             let daemon = try harness.startDaemon()
-            harness.workspace.fake.script(
-                "approve then wait",
-                [
-                    .escalatedShell("echo yes > \(Self.marker)", justification: "Write the marker file"),
-                    .slowMessage("never seen", delay: .seconds(90)),
-                ])
-            _ = try await harness.ownerSays("/project alpha")
-            harness.telegram.sendMessage(from: BotHarness.owner, text: "/new approve then wait")
-            let request = try await harness.approvalRequest()
+            try await approveAStepBeforeASilentModel(harness, "approve then wait")
             let pid = try #require(try await daemon.database.lastTask(project: "alpha")?.codexPID)
-            #expect(try await harness.tapAnswer(try harness.tap("✅ Approve", on: request)) == "Approved")
             await harness.workspace.fake.waitForRequests(2)  // the model now takes its time
             harness.telegram.sendMessage(from: BotHarness.owner, text: "/cancel")
             let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") {
@@ -199,16 +205,7 @@ struct BotApprovalTests {
     @Test func theIdleLimitStillStopsATaskAfterAnApproval() async throws {
         try await withBotHarness(engine: .appServer, limits: ["idle_timeout_minutes": 0.5]) { harness in
             let daemon = try harness.startDaemon()
-            harness.workspace.fake.script(
-                "approve then hang",
-                [
-                    .escalatedShell("echo yes > \(Self.marker)", justification: "Write the marker file"),
-                    .slowMessage("never seen", delay: .seconds(90)),
-                ])
-            _ = try await harness.ownerSays("/project alpha")
-            harness.telegram.sendMessage(from: BotHarness.owner, text: "/new approve then hang")
-            let request = try await harness.approvalRequest()
-            #expect(try await harness.tapAnswer(try harness.tap("✅ Approve", on: request)) == "Approved")
+            try await approveAStepBeforeASilentModel(harness, "approve then hang")
             let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") {
                 $0.hasPrefix("❌ Failed") || $0.hasPrefix("✅ Done")
             }

@@ -7,9 +7,11 @@ import Foundation
 public actor ApprovalBroker {
     private struct Entry {
         var pending: PendingApproval
-        /// The decision and who made it; the first `resolve` sets it.
+        /// The decision and who made it, once made: the first `resolve` sets it, at once.
+        var decision: Decision?
+        /// Set with the decision once it is published and audited: the asking run waits on it.
         let decided = OneShot<Decision>()
-        var isOpen: Bool { !decided.isFulfilled }
+        var isOpen: Bool { decision == nil }
     }
 
     private struct Decision: Sendable {
@@ -72,7 +74,8 @@ public actor ApprovalBroker {
             return decision
         }
         guard let decision else {
-            await expire(id)
+            // In a task of its own: this one is cancelled, which would cut the audit of the expiry short.
+            await Task { await self.expire(id) }.value
             return .cancel
         }
         entries[id] = nil
@@ -109,7 +112,13 @@ public actor ApprovalBroker {
     // MARK: - Resolution
 
     private func resolve(_ id: ApprovalID, _ decision: ApprovalDecision, by decider: ApprovalDecider) async {
-        guard let entry = entries[id], entry.decided.fulfil(Decision(decision: decision, decider: decider)) else { return }
+        guard var entry = entries[id], entry.isOpen else { return }
+        let made = Decision(decision: decision, decider: decider)
+        entry.decision = made
+        entries[id] = entry
+        // Codex hears of it only once it is published and audited: the run that waits cancels this
+        // resolution's task as soon as it is woken, which would cut the audit short.
+        defer { entry.decided.fulfil(made) }
         let now = clock.now()
         publish(.approvalResolved(entry.pending, .decided(decision, by: decider, at: now)))
         var requester = entry.pending.task.request.requester
