@@ -126,8 +126,11 @@ public actor RolloutIndex: SessionLocating {
             let rows = await withTaskGroup(of: [IndexedRollout].self) { group in
                 for worker in 0..<workers {
                     group.addTask {
-                        stride(from: worker, to: batch.count, by: workers).compactMap { index in
-                            Self.read(batch[index], known: known[batch[index].path], codexHome: codexHome)
+                        // Sessions share a few working directories: each is made canonical once (a
+                        // symlink walk with a `stat` per path component).
+                        var canonicalPaths: [String: String] = [:]
+                        return stride(from: worker, to: batch.count, by: workers).compactMap { index in
+                            Self.read(batch[index], known: known[batch[index].path], codexHome: codexHome, canonicalPaths: &canonicalPaths)
                         }
                     }
                 }
@@ -167,7 +170,10 @@ public actor RolloutIndex: SessionLocating {
         for row in newestOfRepository {
             if let file = Self.stat(row.path) { files.append(file) } else { removed.append(row.path) }
         }
-        let changed = files.compactMap { Self.read($0, known: rows[$0.path], codexHome: codexHome) }
+        var canonicalPaths: [String: String] = [:]
+        let changed = files.compactMap {
+            Self.read($0, known: rows[$0.path], codexHome: codexHome, canonicalPaths: &canonicalPaths)
+        }
         if !changed.isEmpty || !removed.isEmpty { try await index.updateRollouts(changed, removedPaths: removed) }
         for row in changed {
             rows[row.path] = row
@@ -181,7 +187,9 @@ public actor RolloutIndex: SessionLocating {
     }
 
     /// The file's row after reading what changed, or nil when the index is up to date for it.
-    private static func read(_ file: RolloutFileStat, known: IndexedRollout?, codexHome: String) -> IndexedRollout? {
+    private static func read(
+        _ file: RolloutFileStat, known: IndexedRollout?, codexHome: String, canonicalPaths: inout [String: String]
+    ) -> IndexedRollout? {
         if let known, known.size == file.size, known.modifiedNanoseconds == file.modifiedNanoseconds { return nil }
         var facts: RolloutReader.Facts?
         if let known, known.threadID != nil, file.size >= known.size, known.readOffset <= file.size {
@@ -196,7 +204,7 @@ public actor RolloutIndex: SessionLocating {
         return IndexedRollout(
             path: file.path, codexHome: codexHome, size: file.size, modifiedNanoseconds: file.modifiedNanoseconds,
             readOffset: facts?.readOffset ?? 0,
-            threadID: facts?.threadID, cwd: facts?.cwd.map(Self.canonical), source: facts?.source ?? "",
+            threadID: facts?.threadID, cwd: facts?.cwd.map { Self.canonical($0, cache: &canonicalPaths) }, source: facts?.source ?? "",
             startedAt: facts?.startedAt, firstPrompt: facts?.firstPrompt, cumulativeUsage: facts?.usage)
     }
 
@@ -260,5 +268,12 @@ public actor RolloutIndex: SessionLocating {
 
     static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    static func canonical(_ path: String, cache: inout [String: String]) -> String {
+        if let known = cache[path] { return known }
+        let canonical = canonical(path)
+        cache[path] = canonical
+        return canonical
     }
 }

@@ -80,7 +80,7 @@ enum RolloutReader {
             apply(line, to: &facts, prompt: &prompt)
             facts.readOffset = end
         }
-        if facts.firstPrompt == nil { facts.firstPrompt = prompt.found }
+        if facts.firstPrompt == nil { facts.firstPrompt = prompt.result() }
         return facts
     }
 
@@ -96,7 +96,7 @@ enum RolloutReader {
             apply(line, to: &facts, prompt: &prompt)
             facts.readOffset = end
         }
-        facts.firstPrompt = prompt.found
+        facts.firstPrompt = prompt.result()
         return (facts.readOffset, reader.offset)
     }
 
@@ -173,25 +173,37 @@ enum RolloutReader {
     /// The first prompt, from the lines as they go by. The prompt's event wins (`user_message` before
     /// 0.151, an `item_completed` `UserMessage` since): it holds what the user typed. The model's copy,
     /// the `response_item` user message that is not Codex's own context, comes just before it and
-    /// stands in when no event follows within a few lines.
+    /// stands in when no event follows within a few lines. Such messages are kept undecoded until then:
+    /// in both formats the event follows, so they never are.
     struct PromptSearch {
-        private(set) var event: String?
-        private(set) var userItem: String?
-        private var linesAfterUserItem = 0
+        private var event: String?
+        private var userItem: String?
+        private var pending: [Data] = []
+        private var linesAfterPending = 0
         /// Lines after the model's copy within which the event is still waited for (it is the next one).
         static let eventWindow = 4
 
-        var isSettled: Bool { event != nil || linesAfterUserItem >= Self.eventWindow }
-        var found: String? { event ?? userItem }
+        var isSettled: Bool { event != nil || userItem != nil }
+
+        /// The prompt found in the lines taken so far.
+        mutating func result() -> String? { event ?? userItem ?? decodePending() }
 
         mutating func take(_ line: Data) {
             if let text = RolloutLine.promptEvent(line) {
                 event = text
-            } else if userItem == nil {
-                userItem = RolloutLine.userItem(line)
-            } else {
-                linesAfterUserItem += 1
+            } else if RolloutLine.mayBeUserItem(line) {
+                pending.append(line)
+                linesAfterPending = 0
+            } else if !pending.isEmpty {
+                linesAfterPending += 1
+                if linesAfterPending >= Self.eventWindow { userItem = decodePending() }
             }
+        }
+
+        /// The first of the pending messages that the user wrote; the others are dropped.
+        private mutating func decodePending() -> String? {
+            defer { pending = [] }
+            return pending.lazy.compactMap { RolloutLine.userItem($0) }.first
         }
     }
 
