@@ -38,10 +38,11 @@ enum RolloutReader {
     /// How far into a file the first prompt is looked for. Codex 0.163 writes about 48 KB before it
     /// (`session_meta` with 22 KB of base instructions, a 10 KB developer message of skills and
     /// permissions, the environment context, a 6 KB world state, a 4 KB turn context); the project's
-    /// AGENTS.md, the part that varies most, is capped by Codex at 32 KiB by default. 256 KB leaves five
-    /// times today's head and still bounds what a first index of thousands of files reads (the files
-    /// of long sessions are megabytes, and a file without a prompt would otherwise be read to its end).
-    /// A prompt further in is not shown (the session is still found and continued).
+    /// AGENTS.md, the part that varies most, is capped by Codex at 32 KiB by default
+    /// (`project_doc_max_bytes`). 256 KB leaves five times today's head and still bounds what a first
+    /// index of thousands of files reads (the files of long sessions are megabytes, and a file without a
+    /// prompt would otherwise be read to its end): at most this plus one chunk per file. A prompt further
+    /// in is not shown (the session is still found and continued; a later turn's prompt may stand in).
     static let headLimit: Int64 = 256 << 10
     /// `session_meta` alone may run past `headLimit` (custom base instructions): without it the file is
     /// no session at all, so that one line may be read up to here.
