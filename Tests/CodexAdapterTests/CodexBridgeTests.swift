@@ -93,6 +93,14 @@ struct CodexBridgeTests {
             #expect(session.source == "exec")
             #expect(origin == .codex(source: "exec"))
             #expect(workspace.fake.requests.last?.userPrompts == ["terminal work on alpha", "carry on"])
+            // Continued again: still the terminal's session, not one the companion started.
+            let (_, _, again) = try await harness.run(Project(name: "alpha", repoPath: repo), "and more", mode: .continue)
+            guard case .continued(let same, let sameOrigin) = again else {
+                Issue.record("expected a continued session, got \(String(describing: again))")
+                return
+            }
+            #expect(same.id == session.id)
+            #expect(sameOrigin == .codex(source: "exec"))
         }
     }
 
