@@ -5,6 +5,12 @@ import Subprocess
 /// What both engines share about their codex child: the checks before it starts, its environment, and
 /// how its end becomes a `CodexRunResult`.
 enum CodexChild {
+    /// Configuration the companion sets on every codex child (`-c key=value`, before any subcommand
+    /// argument). Codex 0.163 no longer offers the model its `update_plan` tool unless
+    /// `tools.update_plan.enabled` is set, so without this no plan reaches the progress message
+    /// ("Plan: 1/3 done"); 0.147 always offers the tool and accepts the key.
+    static let configOverrides = ["-c", "tools.update_plan={enabled=true}"]
+
     /// Clear messages for the failures that can be seen before Codex starts.
     static func preflight(binaryPath: String, repoPath: String) throws {
         guard FileManager.default.isExecutableFile(atPath: binaryPath) else {

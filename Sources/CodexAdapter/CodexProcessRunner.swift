@@ -39,7 +39,7 @@ public struct CodexProcessRunner: CodexRunning {
     /// The arguments for a turn. `-s` must come before `resume`; `-` reads the prompt from stdin, which is
     /// safe for any text, including text that starts with a dash.
     public func arguments(for request: CodexRunRequest) -> [String] {
-        var arguments = ["exec", "--json", "-s", sandbox]
+        var arguments = ["exec", "--json", "-s", sandbox] + CodexChild.configOverrides
         if let thread = request.resumeThreadID {
             arguments += ["resume", thread]
         }

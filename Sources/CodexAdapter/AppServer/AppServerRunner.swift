@@ -66,7 +66,7 @@ public struct AppServerRunner: CodexRunning {
         let startedAt = Date()
         let result = try await Subprocess.run(
             .path(FilePath(binaryPath)),
-            arguments: ["app-server"],
+            arguments: Arguments(["app-server"] + CodexChild.configOverrides),
             environment: environment,
             workingDirectory: FilePath(request.repoPath),
             platformOptions: options,
