@@ -63,6 +63,24 @@ import Testing
         #expect(html.contains("It uses SwiftPM.") && html.contains("They run with swift test."))
     }
 
+    /// Codex 0.163 cuts the answer being streamed when text is steered in: that message never completes,
+    /// and the added text arrives right after its first deltas (wire order seen on 0.163.0).
+    @Test func anAnswerCutShortBySteeringKeepsWhatWasStreamed() {
+        var turn = TurnRecord()
+        let user = { (id: String, text: String) in CodexEvent.itemCompleted(CodexItem(id: id, kind: .userMessage(text: text))) }
+        turn.apply(user("u1", "tell a story"))
+        turn.apply(.itemStarted(CodexItem(id: "msg_1", kind: .agentMessage(text: ""))))
+        turn.apply(.agentMessageDelta(itemID: "msg_1", delta: "Once "))
+        turn.apply(.agentMessageDelta(itemID: "msg_1", delta: "upon"))
+        turn.apply(user("u2", "also mention bananas"))
+        // 0.163 starts the next message with its text and sends the same text as a delta.
+        turn.apply(.itemStarted(CodexItem(id: "msg_2", kind: .agentMessage(text: "Bananas, too."))))
+        turn.apply(.agentMessageDelta(itemID: "msg_2", delta: "Bananas, too."))
+        turn.apply(.itemCompleted(CodexItem(id: "msg_2", kind: .agentMessage(text: "Bananas, too."))))
+        #expect(turn.answers.map(\.text) == ["Once upon", "Bananas, too."])
+        #expect(turn.answers.map(\.followedBy) == ["also mention bananas", nil])
+    }
+
     @Test func aFailedTurnKeepsCodexsMessage() {
         var turn = TurnRecord()
         turn.apply(.threadStarted(threadID: "t"))

@@ -266,10 +266,16 @@ struct BotApprovalTests {
             let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") { $0.hasPrefix("✅ Done") }
             #expect(card.text.contains("Tabs are mentioned now."))
             // The answer to the first request is not lost: it comes first, then what was added and its answer.
-            let first = try #require(card.text.range(of: "This answer arrives slowly, piece by piece."), "\(card.text)")
+            // Codex 0.147 finishes it before it reads the added text; 0.163 cuts it short and never completes
+            // it: the card keeps it as far as it was written.
             let steered = try #require(card.text.range(of: "also mention tabs"), "\(card.text)")
             let second = try #require(card.text.range(of: "Tabs are mentioned now."))
-            #expect(first.upperBound <= steered.lowerBound && steered.upperBound <= second.lowerBound)
+            #expect(steered.upperBound <= second.lowerBound)
+            let full = "This answer arrives slowly, piece by piece."
+            let beforeSteered = card.text[..<steered.lowerBound]
+            let kept = stride(from: full.count, through: "This answer".count, by: -1).map { String(full.prefix($0)) }
+                .first { beforeSteered.contains($0) }
+            #expect(kept != nil, "\(card.text)")
             #expect(fake.requests.last?.userPrompts == ["write slowly please", "also mention tabs"])
             // One task, one turn: no second card, nothing queued.
             #expect(harness.telegram.messages(to: BotHarness.owner).filter { $0.text.hasPrefix("✅ Done") }.count == 1)

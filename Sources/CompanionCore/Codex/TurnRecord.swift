@@ -11,6 +11,10 @@ public struct TurnRecord: Sendable, Equatable, Codable {
     /// Whether the latest agent message already answers the latest input: a later agent message of the
     /// same stretch replaces it (Codex's commentary before the answer is not kept).
     private var answeringLatest = false
+    /// The agent message being streamed and not completed yet. Codex 0.163 cuts the response when text is
+    /// steered in and samples again with it: that message never completes, so what was streamed of it is
+    /// the answer to the earlier input. Optional so records stored without it still decode.
+    private var streaming: StreamedMessage?
     /// One entry per path, with the latest kind.
     public var filesChanged: [FileChange] = []
     /// Finished commands in the order they finished.
@@ -34,6 +38,11 @@ public struct TurnRecord: Sendable, Equatable, Codable {
             threadID = id
         case .itemStarted(let item), .itemUpdated(let item):
             if case .todoList(let items) = item.kind { plan = items }
+            // The text comes from the deltas (0.163 starts an item with its text and then sends it again).
+            if case .agentMessage = item.kind, streaming?.itemID != item.id { streaming = StreamedMessage(itemID: item.id) }
+        case .agentMessageDelta(let itemID, let delta):
+            if streaming?.itemID != itemID { streaming = StreamedMessage(itemID: itemID) }
+            streaming?.text += delta
         case .itemCompleted(let item):
             applyCompleted(item)
         case .turnCompleted(let usage):
@@ -43,7 +52,7 @@ public struct TurnRecord: Sendable, Equatable, Codable {
             failureMessage = message
         case .error(let message):
             if !message.isEmpty { warnings.append(message) }
-        case .turnStarted, .agentMessageDelta, .unknown:
+        case .turnStarted, .unknown:
             break
         }
     }
@@ -51,14 +60,12 @@ public struct TurnRecord: Sendable, Equatable, Codable {
     private mutating func applyCompleted(_ item: CodexItem) {
         switch item.kind {
         case .agentMessage(let text):
-            if answeringLatest, !answers.isEmpty {
-                answers[answers.count - 1].text = text
-            } else {
-                answers.append(Answer(text: text))
-                answeringLatest = true
-            }
-            finalMessage = Answer.joined(answers)
+            streaming = nil
+            recordAnswer(text)
         case .userMessage(let text):
+            // A message cut short by this added text (0.163) is the answer so far, as far as it came.
+            if let cut = streaming, !cut.text.isEmpty { recordAnswer(cut.text) }
+            streaming = nil
             // A text added while the turn ran (the prompt itself comes before any answer): the answer so
             // far is kept, and the next agent message answers the new input.
             guard answeringLatest, !answers.isEmpty else { return }
@@ -85,9 +92,26 @@ public struct TurnRecord: Sendable, Equatable, Codable {
         }
     }
 
+    /// A later agent message of the same stretch replaces the earlier one; after added input it is a new answer.
+    private mutating func recordAnswer(_ text: String) {
+        if answeringLatest, !answers.isEmpty {
+            answers[answers.count - 1].text = text
+        } else {
+            answers.append(Answer(text: text))
+            answeringLatest = true
+        }
+        finalMessage = Answer.joined(answers)
+    }
+
     /// A file added and then updated in one turn is still new; one deleted at the end is deleted.
     private func mergedKind(_ earlier: FileChangeKind, _ later: FileChangeKind) -> FileChangeKind {
         if earlier == .add && later == .update { return .add }
         return later
     }
+}
+
+/// An agent message as far as its deltas have come.
+private struct StreamedMessage: Sendable, Equatable, Codable {
+    var itemID: String
+    var text = ""
 }
