@@ -127,6 +127,21 @@ struct BotExecutionTests {
         }
     }
 
+    /// A shutdown that runs out of time (on a loaded machine) cancels what is left: the task's end is still
+    /// recorded, never left `running`.
+    @Test(arguments: CodexEngine.allCases) func aShutdownOutOfTimeStillRecordsTheTasksEnd(engine: CodexEngine) async throws {
+        try await withBotHarness(engine: engine) { harness in
+            let daemon = try harness.startDaemon(gracefulShutdownLimit: .milliseconds(50))
+            harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(60))])
+            _ = try await harness.ownerSays("/project alpha")
+            _ = try await harness.ownerSays("endless work")
+            await harness.workspace.fake.waitForRequests(1)
+            _ = await daemon.stop()
+            let task = try #require(try await daemon.database.lastTask(project: "alpha"))
+            #expect(task.status != .running, "\(task.status)")
+        }
+    }
+
     /// On both engines.
     @Test(arguments: CodexEngine.allCases) func shutdownInterruptsRunningCodexAndTellsTheUserOnce(engine: CodexEngine) async throws {
         try await withBotHarness(engine: engine) { harness in

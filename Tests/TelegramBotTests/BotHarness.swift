@@ -51,7 +51,9 @@ final class BotHarness: Sendable {
     }
 
     /// Starts the daemon; `stop` shuts it down gracefully (as SIGTERM would) and waits for it.
-    func startDaemon(token: String? = nil, environment more: [String: String] = [:]) throws -> RunningDaemon {
+    func startDaemon(
+        token: String? = nil, environment more: [String: String] = [:], gracefulShutdownLimit: Duration? = nil
+    ) throws -> RunningDaemon {
         // The user's shell: CODEX_HOME and PATH from the environment, nothing about Codex in the config.
         let environment = UserEnvironment(
             ProcessInfo.processInfo.environment.merging(workspace.userEnvironment) { $1 }.merging(more) { $1 })
@@ -59,6 +61,7 @@ final class BotHarness: Sendable {
         var timing = CompanionDaemon.Timing()
         timing.pollTimeout = 5
         timing.backoffInitial = .milliseconds(50)
+        if let gracefulShutdownLimit { timing.gracefulShutdownLimit = gracefulShutdownLimit }
         let dashboard = DashboardLink()
         let daemon = try CompanionDaemon(
             context: context, token: token ?? telegram.token, timing: timing, signals: [],

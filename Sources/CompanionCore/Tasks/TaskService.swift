@@ -437,7 +437,11 @@ public actor TaskService {
         // Codex waits for none of the turn's requests any more: their messages say so before the result.
         await approvals.expireAll(taskID: report.taskID)
         do {
-            try await store.finishTask(id: report.taskID, report: report)
+            // In a task of its own, so cancellation does not reach it: a shutdown that runs out of time
+            // cancels what is left (on a loaded machine, Codex may not have exited by then), and a cancelled
+            // write would leave the task `running`.
+            let store = self.store
+            try await Task { try await store.finishTask(id: report.taskID, report: report) }.value
         } catch {
             logger.error("recording the task's end failed", metadata: ["task": "\(report.taskID)", "error": "\(error)"])
         }
