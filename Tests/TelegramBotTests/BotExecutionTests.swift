@@ -128,7 +128,7 @@ struct BotExecutionTests {
     }
 
     /// A shutdown that runs out of time (on a loaded machine) cancels what is left: the task's end is still
-    /// recorded, never left `running`.
+    /// recorded, never left `running`, and the user is told once.
     @Test(arguments: CodexEngine.allCases) func aShutdownOutOfTimeStillRecordsTheTasksEnd(engine: CodexEngine) async throws {
         try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon(gracefulShutdownLimit: .milliseconds(50))
@@ -139,6 +139,17 @@ struct BotExecutionTests {
             _ = await daemon.stop()
             let task = try #require(try await daemon.database.lastTask(project: "alpha"))
             #expect(task.status != .running, "\(task.status)")
+            // The user is told once: before the stop, or by the next start when the stop cut the delivery.
+            let told: @Sendable (String) -> Bool = { text in
+                text.hasPrefix("⚠️ Interrupted") || text.contains("which ended while the companion was stopped")
+            }
+            let second = try harness.startDaemon()
+            try await harness.telegram.waitUntil("the interruption told") { fake in
+                fake.messages(to: Owner.owner).contains { told($0.text) }
+            }
+            _ = try await harness.ownerSays("/status")
+            #expect(harness.telegram.messages(to: Owner.owner).filter { told($0.text) }.count == 1)
+            await second.stop()
         }
     }
 
