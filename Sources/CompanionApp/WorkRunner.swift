@@ -48,19 +48,8 @@ public final class WorkRunner: Service, WorkLaunching {
             let grace = shutdownGrace
             group.addTask { [self] in
                 // Whichever comes first: all work ended, or the grace period ran out (then cancel the rest).
-                let timedOut = await withTaskGroup(of: Bool.self) { race in
-                    race.addTask {
-                        await self.drained.wait()
-                        return false
-                    }
-                    race.addTask {
-                        try? await Task.sleep(for: grace)
-                        return true
-                    }
-                    let first = await race.next() ?? false
-                    race.cancelAll()
-                    return first
-                }
+                // Cancelled from outside, the group is ending anyway: that is no expired grace.
+                let timedOut = await self.drained.wait(upTo: grace) == nil && !Task.isCancelled
                 if timedOut { throw ShutdownGraceExpired() }
             }
         }

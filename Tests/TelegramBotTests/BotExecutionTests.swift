@@ -127,58 +127,54 @@ struct BotExecutionTests {
         }
     }
 
+    /// Starts an endless task on a fresh daemon and waits until Codex has asked the model.
+    func startEndlessTask(_ harness: BotHarness, gracefulShutdownLimit: Duration? = nil) async throws -> RunningDaemon {
+        let daemon = try harness.startDaemon(gracefulShutdownLimit: gracefulShutdownLimit)
+        harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(60))])
+        _ = try await harness.ownerSays("/project alpha")
+        _ = try await harness.ownerSays("endless work")
+        await harness.workspace.fake.waitForRequests(1)
+        return daemon
+    }
+
+    /// After a stop: the user is told once of the interrupted task, at the stop, or, when the shutdown
+    /// limit cut the delivery short (a loaded machine: the whole suite runs at once), by the next start;
+    /// after that restart nothing is sent again, and the bot answers as usual.
+    func expectToldOnceOfTheInterruption(_ harness: BotHarness) async throws {
+        let told: @Sendable (String) -> Bool = { text in
+            text.hasPrefix("⚠️ Interrupted") || text.contains("which ended while the companion was stopped")
+        }
+        let second = try harness.startDaemon()
+        try await harness.telegram.waitUntil("the interruption told") { fake in
+            fake.messages(to: Owner.owner).contains { told($0.text) }
+        }
+        _ = try await harness.ownerSays("/status")
+        #expect(harness.telegram.messages(to: Owner.owner).filter { told($0.text) }.count == 1)
+        await second.stop()
+    }
+
     /// A shutdown that runs out of time (on a loaded machine) cancels what is left: the task's end is still
     /// recorded, never left `running`, and the user is told once.
     @Test(arguments: CodexEngine.allCases) func aShutdownOutOfTimeStillRecordsTheTasksEnd(engine: CodexEngine) async throws {
         try await withBotHarness(engine: engine) { harness in
-            let daemon = try harness.startDaemon(gracefulShutdownLimit: .milliseconds(50))
-            harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(60))])
-            _ = try await harness.ownerSays("/project alpha")
-            _ = try await harness.ownerSays("endless work")
-            await harness.workspace.fake.waitForRequests(1)
+            let daemon = try await startEndlessTask(harness, gracefulShutdownLimit: .milliseconds(50))
             _ = await daemon.stop()
             let task = try #require(try await daemon.database.lastTask(project: "alpha"))
             #expect(task.status != .running, "\(task.status)")
-            // The user is told once: before the stop, or by the next start when the stop cut the delivery.
-            let told: @Sendable (String) -> Bool = { text in
-                text.hasPrefix("⚠️ Interrupted") || text.contains("which ended while the companion was stopped")
-            }
-            let second = try harness.startDaemon()
-            try await harness.telegram.waitUntil("the interruption told") { fake in
-                fake.messages(to: Owner.owner).contains { told($0.text) }
-            }
-            _ = try await harness.ownerSays("/status")
-            #expect(harness.telegram.messages(to: Owner.owner).filter { told($0.text) }.count == 1)
-            await second.stop()
+            try await expectToldOnceOfTheInterruption(harness)
         }
     }
 
     /// On both engines.
     @Test(arguments: CodexEngine.allCases) func shutdownInterruptsRunningCodexAndTellsTheUserOnce(engine: CodexEngine) async throws {
         try await withBotHarness(engine: engine) { harness in
-            let first = try harness.startDaemon()
-            harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(60))])
-            _ = try await harness.ownerSays("/project alpha")
-            _ = try await harness.ownerSays("endless work")
-            await harness.workspace.fake.waitForRequests(1)
+            let first = try await startEndlessTask(harness)
             let stopping = ContinuousClock.now
             _ = await first.stop()
             #expect(ContinuousClock.now - stopping < .seconds(25), "about 10 s at most, more on a loaded machine")
             let task = try #require(try await first.database.lastTask(project: "alpha"))
             #expect(task.status == .interrupted)
-            // The user is told once: at the stop, or, when the 10 s limit cut the delivery short (a loaded
-            // machine: the whole suite runs at once), by the next start. Never twice.
-            let told: @Sendable (String) -> Bool = { text in
-                text.hasPrefix("⚠️ Interrupted") || text.contains("which ended while the companion was stopped")
-            }
-            let second = try harness.startDaemon()
-            try await harness.telegram.waitUntil("the interruption told") { fake in
-                fake.messages(to: Owner.owner).contains { told($0.text) }
-            }
-            // After a restart nothing is sent again, and the bot answers as usual.
-            _ = try await harness.ownerSays("/status")
-            #expect(harness.telegram.messages(to: Owner.owner).filter { told($0.text) }.count == 1)
-            await second.stop()
+            try await expectToldOnceOfTheInterruption(harness)
         }
     }
 }

@@ -21,9 +21,6 @@ public final class OneShot<Value: Sendable>: Sendable {
     /// The value, once set.
     public var value: Value? { state.withLock { $0.value } }
 
-    /// Whether the value is set.
-    public var isFulfilled: Bool { value != nil }
-
     /// Sets the value and wakes every waiter; true when this call set it, false when it was set before.
     @discardableResult
     public func fulfil(_ value: Value) -> Bool {
