@@ -24,15 +24,17 @@ import Testing
             try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: configPath))
         }
         let environment = ["HOME": home]
+        let program = try Self.installableProgram(in: root)
 
         try writeConfig(tokenFile: nil)
-        let refused = try await CompanionProcess.run(["service", "install", "--no-load", "--config", configPath], environment: environment)
+        let refused = try await CompanionProcess.run(
+            ["service", "install", "--no-load", "--config", configPath], environment: environment, program: program)
         #expect(refused.exitCode == 1)
         #expect(refused.stderr.contains("bot_token_file"))
 
         try writeConfig(tokenFile: tokenFile)
         let installed = try await CompanionProcess.run(
-            ["service", "install", "--no-load", "--config", configPath], environment: environment)
+            ["service", "install", "--no-load", "--config", configPath], environment: environment, program: program)
         #expect(installed.exitCode == 0, "\(installed.stderr)")
         #if os(macOS)
         let file = home + "/Library/LaunchAgents/com.codex-companion.serve.plist"
@@ -40,7 +42,7 @@ import Testing
         let file = home + "/.config/systemd/user/codex-companion.service"
         #endif
         let contents = try String(contentsOfFile: file, encoding: .utf8)
-        #expect(contents.contains(CompanionProcess.executablePath))
+        #expect(contents.contains(program))
         #expect(contents.contains(configPath))
         #expect(contents.contains(root + "/state/serve.log"))
         #if os(macOS)
@@ -48,7 +50,7 @@ import Testing
         #else
         #expect(contents.contains("Restart=on-failure"))
         #expect(contents.contains("StartLimitIntervalSec=300\nStartLimitBurst=5\n"))
-        #expect(contents.contains("ExecStart=\"\(CompanionProcess.executablePath)\" serve --config \"\(configPath)\""))
+        #expect(contents.contains("ExecStart=\"\(program)\" serve --config \"\(configPath)\""))
         #endif
         #expect(installed.stdout.contains("Load it with: "))
 
@@ -73,8 +75,7 @@ import Testing
         for folder in [root + "/repo/.git", home, root + "/bin", root + "/elsewhere"] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        try FileManager.default.createSymbolicLink(
-            atPath: root + "/bin/codex-companion", withDestinationPath: CompanionProcess.executablePath)
+        let program = try Self.installableProgram(in: root)
         let configPath = root + "/config.json"
         let object: [String: Any] = ["projects": [["name": "alpha", "repo_path": root + "/repo"]], "state_dir": root + "/state"]
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: configPath))
@@ -87,13 +88,26 @@ import Testing
         #expect(installed.stdout.contains("Telegram is off: the service runs the dashboard only."))
         #if os(macOS)
         let contents = try String(contentsOfFile: home + "/Library/LaunchAgents/com.codex-companion.serve.plist", encoding: .utf8)
-        #expect(contents.contains("<string>\(Self.realPath(CompanionProcess.executablePath))</string>"))
+        #expect(contents.contains("<string>\(Self.realPath(program))</string>"))
         #expect(contents.contains("<key>ThrottleInterval</key><integer>30</integer>"))
         #else
         let contents = try String(contentsOfFile: home + "/.config/systemd/user/codex-companion.service", encoding: .utf8)
-        #expect(contents.contains("ExecStart=\"\(Self.realPath(CompanionProcess.executablePath))\" serve --config \"\(configPath)\""))
+        #expect(contents.contains("ExecStart=\"\(Self.realPath(program))\" serve --config \"\(configPath)\""))
         #endif
         #expect(!contents.contains(root + "/elsewhere"))
+    }
+
+    /// The built program in `<root>/bin` (a hard link, or a copy where links cannot be made): a service
+    /// refuses a program in a temporary folder, and a clean clone may be built under /tmp.
+    static func installableProgram(in root: String) throws -> String {
+        let program = root + "/bin/codex-companion"
+        try FileManager.default.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
+        do {
+            try FileManager.default.linkItem(atPath: CompanionProcess.executablePath, toPath: program)
+        } catch {
+            try FileManager.default.copyItem(atPath: CompanionProcess.executablePath, toPath: program)
+        }
+        return program
     }
 
     /// A service runs its program at every login, unsandboxed: never one inside a project (Codex writes
