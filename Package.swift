@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CodexAdapterTests",
-            dependencies: ["CodexAdapter", "CompanionCore", "Store", "TestSupport"]
+            dependencies: ["CodexAdapter", "CompanionCore", "PortFakes", "Store", "TestSupport"]
         ),
         // Drives the built executable as a subprocess; the dependency makes `swift test` build it.
         .testTarget(name: "TelegramAdapterTests", dependencies: ["TelegramAdapter", "CompanionCore", "PortFakes", "TestSupport"]),

@@ -81,18 +81,21 @@ public struct CompanionContext: Sendable {
             runner: codexRunner(), sessions: sessions, store: database, secrets: secrets, processes: OrphanReaper(), logger: logger)
     }
 
-    /// The engine `codex.engine` names, with the user's environment minus the companion's secrets.
+    /// The engine `codex.engine` names, with the user's environment minus the companion's secrets; its
+    /// children start one at a time (see `OneStartAtATime`).
     public func codexRunner() -> any CodexRunning {
         let binary = codexBinary ?? config.codex.binary ?? "codex"
         let childEnvironment = secrets.childEnvironment(environment.variables)
         switch config.codex.engine {
         case .exec:
-            return CodexProcessRunner(
-                binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox)
+            return OneStartAtATime(
+                CodexProcessRunner(
+                    binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox))
         case .appServer:
-            return AppServerRunner(
-                binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox,
-                approvalPolicy: config.codex.approvalPolicy)
+            return OneStartAtATime(
+                AppServerRunner(
+                    binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment,
+                    sandbox: config.codex.sandbox, approvalPolicy: config.codex.approvalPolicy))
         }
     }
 

@@ -145,6 +145,24 @@ struct AppServerRunnerTests {
         }
     }
 
+    /// The fake model, like a real one, waits on a command Codex returned while it still ran: the turn
+    /// ends after the command has, so what it wrote is there when the result is.
+    @Test func aCommandStillRunningWhenCodexAnswersIsWaitedFor() async throws {
+        try await withCodexWorkspace { workspace, binary in
+            let repo = try await workspace.makeRepository("alpha")
+            workspace.fake.script(
+                "slow command",
+                [.shellYielding("sleep 2; echo late > late.txt", after: .milliseconds(250)), .message("Waited for it.")])
+            let result = try await runner(workspace, binary).run(
+                CodexRunRequest(repoPath: repo, prompt: "slow command"), onEvent: { _ in })
+            #expect(result.succeeded, "\(result.stderrTail)")
+            #expect(result.turn.finalMessage == "Waited for it.")
+            #expect(FileManager.default.fileExists(atPath: repo + "/late.txt"))
+            // The command, at least one wait on it, then the answer.
+            #expect(workspace.fake.requests.count >= 3, "\(workspace.fake.requests.map(\.toolOutputs))")
+        }
+    }
+
     @Test func stoppingWhileAnApprovalWaitsEndsTheChild() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
@@ -162,11 +180,10 @@ struct AppServerRunnerTests {
                 CodexRunRequest(repoPath: repo, prompt: "touch the marker"), control: control,
                 onProcessStarted: { id in pid.withLock { $0 = id } }, onEvent: { _ in })
             await asked.wait()
-            let stoppedAt = ContinuousClock.now
+            // The approver waits for the stop, so the run ends only because of it (no time bound: a loaded
+            // machine may take its time, and the grace periods are the runner's own).
             control.stop(.user)
             let result = try await run
-            // Within seconds: two grace periods of 2 s at most, with room for a loaded machine.
-            #expect(ContinuousClock.now - stoppedAt < .seconds(15))
             #expect(!result.succeeded)
             #expect(!FileManager.default.fileExists(atPath: repo + "/stopped-marker"))
             let child = pid.withLock { $0 }
@@ -222,11 +239,9 @@ struct AppServerRunnerTests {
             let repo = try await workspace.makeRepository("alpha")
             let control = RunControl()
             control.stop(.shutdown)
-            let startedAt = ContinuousClock.now
             let result = try await runner(workspace, binary).run(
                 CodexRunRequest(repoPath: repo, prompt: "never mind"), control: control, onEvent: { _ in })
             // Codex is never asked: no model request, and no waiting for one.
-            #expect(ContinuousClock.now - startedAt < .seconds(15))
             #expect(!result.succeeded)
             #expect(workspace.fake.requests.isEmpty)
         }
@@ -259,7 +274,7 @@ struct AppServerRunnerTests {
     @Test func aChildThatDiesEndsTheRunAtOnce() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
-            workspace.fake.script("take your time", [.slowMessage("never seen", delay: .seconds(30))])
+            workspace.fake.script("take your time", [.slowMessage("never seen", delay: .seconds(3600))])
             let started = OneShot<Void>()
             let pid = Mutex<Int32>(0)
             let control = RunControl()
@@ -271,12 +286,10 @@ struct AppServerRunnerTests {
                 }, onEvent: { _ in })
             await started.wait()
             await workspace.fake.waitForRequests(1)
-            let killedAt = ContinuousClock.now
             kill(pid.withLock { $0 }, SIGKILL)
+            // The model's answer is an hour away: the run ends because the child died, or the suite's time
+            // limit fails the test.
             let result = try await run
-            // It did not wait for the turn: the model's answer was 30 s away. (No tighter bound: on a loaded
-            // 2-core machine the pipes of a killed child can take seconds to close.)
-            #expect(ContinuousClock.now - killedAt < .seconds(20))
             #expect(!result.succeeded)
             #expect(result.signal == SIGKILL)
             #expect(result.failureReason == "Codex was stopped by signal \(SIGKILL).")

@@ -56,10 +56,9 @@ struct BotApprovalTests {
             #expect(try await harness.tapAnswer(tap) == "Approved")
             let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") { $0.hasPrefix("✅ Done") }
             #expect(card.text.contains("Finished the risky step."))
-            // Codex may answer before a slow command has finished writing (its unified exec returns after a
-            // short wait): the approved command runs, perhaps a moment after the card.
-            let marker = harness.alpha + "/" + Self.marker
-            try await harness.telegram.waitUntil("the approved command's file") { _ in FileManager.default.fileExists(atPath: marker) }
+            // The fake model waits for a command that is still running, as a model does: the approved command
+            // has written its file before the turn could end.
+            #expect(FileManager.default.fileExists(atPath: harness.alpha + "/" + Self.marker))
             #expect(harness.telegram.buttons(of: request.messageID).isEmpty)
             #expect(harness.telegram.currentText(of: request.messageID)?.contains("✅ Approved from Telegram at") == true)
 
@@ -114,11 +113,8 @@ struct BotApprovalTests {
             let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") { $0.hasPrefix("✅ Done") }
             #expect(card.text.contains("Wrote it twice."))
             #expect(harness.telegram.messages(to: BotHarness.owner).filter { $0.text.hasPrefix("🔐") }.count == 1)
-            // Both runs of the approved command, perhaps a moment after the card (see the approval test).
-            let marker = harness.alpha + "/" + Self.marker
-            try await harness.telegram.waitUntil("both writes") { _ in
-                (try? String(contentsOfFile: marker, encoding: .utf8)) == "again\nagain\n"
-            }
+            // Both runs of the approved command, before the turn ended (see the approval test).
+            #expect((try? String(contentsOfFile: harness.alpha + "/" + Self.marker, encoding: .utf8)) == "again\nagain\n")
             await daemon.stop()
         }
     }
@@ -153,12 +149,11 @@ struct BotApprovalTests {
             let request = try await harness.approvalRequest()
             let pid = try #require(try await daemon.database.lastTask(project: "alpha")?.codexPID)
             #expect(kill(pid, 0) == 0)
-            let asked = ContinuousClock.now
+            // The request would wait 600 s for an answer: only the cancel ends the task before the harness gives up.
             harness.telegram.sendMessage(from: BotHarness.owner, text: "/cancel")
             let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") {
                 $0.hasPrefix("⏹ Cancelled")
             }
-            #expect(ContinuousClock.now - asked < .seconds(25), "within seconds (more on a loaded machine), not the 60 s Codex would wait")
             #expect(card.text.contains("alpha"))
             try await harness.telegram.waitUntil("codex to be gone") { _ in kill(pid, 0) != 0 }
             #expect(harness.telegram.buttons(of: request.messageID).isEmpty)

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Queueing, cancelling, timeouts, long prompts and shutdown, with the REAL codex.
-@Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)))
+@Suite(.enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)), .timeLimit(.minutes(5)))
 struct BotExecutionTests {
     typealias Owner = BotHarness
 
@@ -52,19 +52,18 @@ struct BotExecutionTests {
         try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
             let telegram = harness.telegram
-            harness.workspace.fake.script("long job", [.slowMessage("never seen", delay: .seconds(60))])
+            // An answer an hour away: only the cancel can end the task before the harness gives up waiting.
+            harness.workspace.fake.script("long job", [.slowMessage("never seen", delay: .seconds(3600))])
             harness.workspace.fake.script("follow up", [.message("Picked up again.")])
             _ = try await harness.ownerSays("/project alpha")
             #expect(try await harness.ownerSays("/cancel")[0].text == "Nothing is running.")
             _ = try await harness.ownerSays("long job")
             await harness.workspace.fake.waitForRequests(1)
             #expect(harness.workspace.fake.requests.last?.userPrompts.last == "long job")
-            let started = ContinuousClock.now
             telegram.sendMessage(from: Owner.owner, text: "/cancel")
             let stopping = try await telegram.waitForMessage(to: Owner.owner, "saying it stops") { $0.hasPrefix("Stopping the task") }
             #expect(stopping.text == "Stopping the task in alpha: \"long job\"…")
             let result = try await telegram.waitForMessage(to: Owner.owner, "with the cancelled result") { $0.hasPrefix("⏹ Cancelled") }
-            #expect(ContinuousClock.now - started < .seconds(25), "within seconds (more on a loaded machine), not the 60 s answer")
             #expect(result.text.contains("The session is kept"))
             let stored = try #require(try await daemon.database.lastTask(project: "alpha"))
             #expect(stored.status == .cancelled)
@@ -130,7 +129,7 @@ struct BotExecutionTests {
     /// Starts an endless task on a fresh daemon and waits until Codex has asked the model.
     func startEndlessTask(_ harness: BotHarness, gracefulShutdownLimit: Duration? = nil) async throws -> RunningDaemon {
         let daemon = try harness.startDaemon(gracefulShutdownLimit: gracefulShutdownLimit)
-        harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(60))])
+        harness.workspace.fake.script("endless", [.slowMessage("never seen", delay: .seconds(3600))])
         _ = try await harness.ownerSays("/project alpha")
         _ = try await harness.ownerSays("endless work")
         await harness.workspace.fake.waitForRequests(1)
@@ -169,9 +168,8 @@ struct BotExecutionTests {
     @Test(arguments: CodexEngine.allCases) func shutdownInterruptsRunningCodexAndTellsTheUserOnce(engine: CodexEngine) async throws {
         try await withBotHarness(engine: engine) { harness in
             let first = try await startEndlessTask(harness)
-            let stopping = ContinuousClock.now
+            // The answer is an hour away: the stop ends the task, or the suite's time limit fails the test.
             _ = await first.stop()
-            #expect(ContinuousClock.now - stopping < .seconds(25), "about 10 s at most, more on a loaded machine")
             let task = try #require(try await first.database.lastTask(project: "alpha"))
             #expect(task.status == .interrupted)
             try await expectToldOnceOfTheInterruption(harness)

@@ -13,6 +13,9 @@ public final class FakeResponsesServer: Sendable {
         case message(String)
         /// A shell command through Codex's `exec_command` tool.
         case shell(String)
+        /// A shell command whose first output Codex returns after `yieldAfter` (`yield_time_ms`), while it
+        /// may still run: the fake then waits on it (`waitForCommand`) until it has exited.
+        case shellYielding(String, after: Duration)
         /// A file edit through Codex's freeform `apply_patch` tool (the raw patch text).
         case patch(String)
         /// A plan through `update_plan`: (step, status) pairs.
@@ -30,6 +33,9 @@ public final class FakeResponsesServer: Sendable {
         /// The final message streamed in pieces (one `response.output_text.delta` each) with `pause` between
         /// them, so Codex reports the answer as it is written. Stopping the fake ends the pauses at once.
         case streamedMessage([String], pause: Duration)
+        /// Waits on a command that is still running (`write_stdin` with no input, for the session id
+        /// `exec_command` answered with), as a model does. The fake sends it by itself; scripts never need it.
+        case waitForCommand(sessionID: Int)
     }
 
     public struct PlanStep: Sendable, Equatable {
@@ -144,9 +150,14 @@ public final class FakeResponsesServer: Sendable {
         let input = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["input"] as? [[String: Any]] ?? []
         let prompts = Self.userPrompts(in: input)
         let lastUserIndex = input.lastIndex { Self.isUserPrompt($0) } ?? -1
-        let toolOutputs = input.suffix(from: lastUserIndex + 1).filter {
+        let outputs = input.suffix(from: lastUserIndex + 1).filter {
             ["function_call_output", "custom_tool_call_output"].contains($0["type"] as? String ?? "")
-        }.count
+        }
+        let toolOutputs = outputs.count
+        // A command still running when Codex answered is waited on, like a model does; only finished tool
+        // calls move the script on, so the turn never ends while an approved command still runs.
+        let running = outputs.last.flatMap(Self.runningSession(in:))
+        let finishedOutputs = outputs.filter { Self.runningSession(in: $0) == nil }.count
         let (step, number, waiters): (Step, Int, [CheckedContinuation<Void, Never>]) = state.withLock { state in
             state.requests.append(
                 RecordedRequest(userPrompts: prompts, threadID: threadID, toolOutputs: toolOutputs, images: Self.images(in: input)))
@@ -155,7 +166,8 @@ public final class FakeResponsesServer: Sendable {
             state.responseCounter += 1
             let latest = prompts.last ?? ""
             let steps = state.scripts.first { latest.contains($0.phrase) }?.steps ?? [.message("Done.")]
-            return (toolOutputs < steps.count ? steps[toolOutputs] : .message("Done."), state.responseCounter, waiters)
+            if let running { return (.waitForCommand(sessionID: running), state.responseCounter, waiters) }
+            return (finishedOutputs < steps.count ? steps[finishedOutputs] : .message("Done."), state.responseCounter, waiters)
         }
         waiters.forEach { $0.resume() }
         var pause: Duration?
@@ -168,6 +180,21 @@ public final class FakeResponsesServer: Sendable {
         let (response, pause) = respond(to: body, threadID: threadID)
         if let pause { await pauseUnlessStopping(pause) }
         return response
+    }
+
+    /// The session id in a tool result that says its command still runs ("Process running with session
+    /// ID 42" in Codex's unified exec output), or nil.
+    static func runningSession(in item: [String: Any]) -> Int? {
+        let text: String
+        if let output = item["output"] as? String {
+            text = output
+        } else if let parts = item["output"] as? [[String: Any]] {
+            text = parts.compactMap { $0["text"] as? String }.joined()
+        } else {
+            return nil
+        }
+        guard let match = text.firstMatch(of: /Process running with session ID (\d+)/) else { return nil }
+        return Int(match.1)
     }
 
     static func isUserPrompt(_ item: [String: Any]) -> Bool {

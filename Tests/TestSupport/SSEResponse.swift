@@ -33,12 +33,23 @@ enum SSEResponse {
                 "type": "function_call", "id": "fc_\(responseNumber)", "call_id": "call_\(responseNumber)",
                 "name": "exec_command", "arguments": json(["cmd": command]),
             ]
+        case .shellYielding(let command, let yield):
+            let milliseconds = Int(yield.components.seconds * 1000 + yield.components.attoseconds / 1_000_000_000_000_000)
+            item = [
+                "type": "function_call", "id": "fc_\(responseNumber)", "call_id": "call_\(responseNumber)",
+                "name": "exec_command", "arguments": json(["cmd": command, "yield_time_ms": milliseconds] as [String: Any]),
+            ]
         case .escalatedShell(let command, let justification):
             // The arguments Codex's own prompt tells the model to use to ask for a command outside the sandbox.
             let arguments = ["cmd": command, "sandbox_permissions": "require_escalated", "justification": justification]
             item = [
                 "type": "function_call", "id": "fc_\(responseNumber)", "call_id": "call_\(responseNumber)",
                 "name": "exec_command", "arguments": json(arguments),
+            ]
+        case .waitForCommand(let sessionID):
+            item = [
+                "type": "function_call", "id": "fc_\(responseNumber)", "call_id": "call_\(responseNumber)",
+                "name": "write_stdin", "arguments": json(["session_id": sessionID, "chars": "", "yield_time_ms": 30_000] as [String: Any]),
             ]
         case .patch(let patch):
             item = [
