@@ -81,22 +81,26 @@ public struct CompanionContext: Sendable {
             runner: codexRunner(), sessions: sessions, store: database, secrets: secrets, processes: OrphanReaper(), logger: logger)
     }
 
-    /// The engine `codex.engine` names, with the user's environment minus the companion's secrets; its
-    /// children start one at a time (see `OneStartAtATime`).
+    /// The engine `codex.engine` names, with the user's environment minus the companion's secrets; a
+    /// turn goes through Codex's daemon instead whenever one answers (see `PreferDaemon`), and children
+    /// start one at a time (see `OneStartAtATime`).
     public func codexRunner() -> any CodexRunning {
         let binary = codexBinary ?? config.codex.binary ?? "codex"
         let childEnvironment = secrets.childEnvironment(environment.variables)
+        let engine: any CodexRunning
         switch config.codex.engine {
         case .exec:
-            return OneStartAtATime(
-                CodexProcessRunner(
-                    binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox))
+            engine = CodexProcessRunner(
+                binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox)
         case .appServer:
-            return OneStartAtATime(
-                AppServerRunner(
-                    binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment,
-                    sandbox: config.codex.sandbox, approvalPolicy: config.codex.approvalPolicy))
+            engine = AppServerRunner(
+                binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox,
+                approvalPolicy: config.codex.approvalPolicy)
         }
+        let daemon = DaemonRunner(
+            socketPath: CodexDaemon.socketPath(codexHome: config.codex.home.path), sandbox: config.codex.sandbox,
+            approvalPolicy: config.codex.approvalPolicy)
+        return OneStartAtATime(PreferDaemon(daemon, otherwise: engine))
     }
 
     /// The task service of this process, with the configured limits. Every client of this process (the

@@ -77,7 +77,7 @@ public struct Doctor: Sendable {
         guard let version = await probe.version() else {
             return [Finding(level: .problem, text: "codex \(binary) does not answer --version")]
         }
-        var findings = [Finding(level: .ok, text: "codex \(binary): \(version)"), engineFinding]
+        var findings = [Finding(level: .ok, text: "codex \(binary): \(version)"), engineFinding, await daemonFinding]
         guard checkLogin else { return findings }
         switch await probe.loginStatus() {
         case .loggedIn(let status):
@@ -118,6 +118,25 @@ public struct Doctor: Sendable {
                 level: .ok,
                 text: "engine: app-server (sandbox \(codex.sandbox), approval policy \(codex.approvalPolicy.rawValue), "
                     + "unanswered requests declined after \(Int(context.config.approvals.timeoutSeconds)) s)")
+        }
+    }
+
+    /// Whether Codex's daemon runs (Codex 0.151+ leaves one behind its terminal UI), and so which way turns go.
+    private var daemonFinding: Finding {
+        get async {
+            let socket = CodexDaemon.socketPath(codexHome: context.config.codex.home.path)
+            switch await DaemonProbe.status(socketPath: socket) {
+            case .running(let userAgent):
+                let version = DaemonProbe.version(inUserAgent: userAgent).map { "Codex \($0)" } ?? userAgent
+                return Finding(
+                    level: .ok,
+                    text: "Codex's daemon runs (\(version)): turns go through it, in the same live session as your terminal")
+            case .notRunning:
+                return Finding(
+                    level: .ok,
+                    text: "Codex's daemon is not running: turns start their own Codex with the engine above "
+                        + "(a terminal `codex` 0.151 or later starts the daemon, and turns then go through it)")
+            }
         }
     }
 

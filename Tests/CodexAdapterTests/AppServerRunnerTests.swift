@@ -333,33 +333,33 @@ struct AppServerRunnerTests {
         for case .itemStarted(let item) in events where item.kind == .userMessage(text: text) { return item.id }
         return ""
     }
+}
 
-    /// `codex exec resume <thread> -` in the repository, as the user types it at the desk; its exit code.
-    private func resumeInTerminal(binary: String, codexHome: String, thread: String, repo: String, prompt: String) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["exec", "--json", "-s", "workspace-write", "resume", thread, "-"]
-        process.currentDirectoryURL = URL(fileURLWithPath: repo)
-        process.environment = ProcessInfo.processInfo.environment.merging(["CODEX_HOME": codexHome]) { $1 }
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                return continuation.resume(throwing: error)
-            }
-            input.fileHandleForWriting.write(Data(prompt.utf8))
-            try? input.fileHandleForWriting.close()
+/// `codex exec resume <thread> -` in the repository, as the user types it at the desk; its exit code.
+func resumeInTerminal(binary: String, codexHome: String, thread: String, repo: String, prompt: String) async throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = ["exec", "--json", "-s", "workspace-write", "resume", thread, "-"]
+    process.currentDirectoryURL = URL(fileURLWithPath: repo)
+    process.environment = ProcessInfo.processInfo.environment.merging(["CODEX_HOME": codexHome]) { $1 }
+    let input = Pipe()
+    process.standardInput = input
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    return try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            return continuation.resume(throwing: error)
         }
+        input.fileHandleForWriting.write(Data(prompt.utf8))
+        try? input.fileHandleForWriting.close()
     }
 }
 
 /// Every event of a run as it arrives; tests wait on them instead of sleeping.
-private final class EventLog: Sendable {
+final class EventLog: Sendable {
     private let events_ = Mutex<[CodexEvent]>([])
     private let changed = Waiters()
 
@@ -379,7 +379,7 @@ private final class EventLog: Sendable {
 }
 
 /// A channel approver that answers every request with one decision and keeps what it was asked.
-private final class Approver: Sendable {
+final class Approver: Sendable {
     let control = RunControl()
     private let asked = Mutex<[ApprovalRequest]>([])
 
@@ -394,7 +394,7 @@ private final class Approver: Sendable {
 }
 
 /// Suspended tasks that a change wakes; a cancelled task wakes at once.
-private final class Waiters: Sendable {
+final class Waiters: Sendable {
     private let state = Mutex<(next: Int, waiting: [Int: CheckedContinuation<Void, Never>])>((0, [:]))
 
     /// Suspends unless `ready()` already holds; returns on the next `wakeAll` or on cancellation.

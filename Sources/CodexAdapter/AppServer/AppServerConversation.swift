@@ -38,6 +38,48 @@ final class AppServerConversation: Sendable {
         approvals = AppServerApprovals(connection: connection, channel: control?.channel, exited: state.exited, logger: logger)
     }
 
+    // MARK: - The run's tasks
+
+    /// The tasks every transport runs beside its reader and writer: answering approvals, driving the
+    /// turn, and stopping when asked.
+    func addConversationTasks(to group: inout ThrowingTaskGroup<ConversationOutcome, any Error>) {
+        group.addTask {
+            await self.approvals.answerAll()
+            return .other
+        }
+        group.addTask {
+            await self.drive()
+            return .other
+        }
+        group.addTask {
+            await self.stopWhenAsked()
+            return .other
+        }
+    }
+
+    /// Hands every queued line to `write`, in order, until the connection closes or a write fails.
+    func sendLines(_ write: (String) async throws -> Void) async {
+        for await line in connection.lines {
+            do {
+                try await write(line)
+            } catch {
+                logger.debug("could not write to Codex", metadata: ["error": "\(error)"])
+                break
+            }
+        }
+    }
+
+    /// Handles Codex's lines until it is gone (then the run's waits end); returns the last lines read.
+    func readLines<Lines: AsyncSequence>(_ lines: Lines) async throws -> String where Lines.Element == String {
+        defer { childExited() }
+        var tail = TailBuffer()
+        for try await line in lines {
+            tail.append(line)
+            await receive(line)
+        }
+        return tail.text
+    }
+
     // MARK: - Driving the run
 
     /// Runs the conversation until every turn has completed (or Codex refused, exited or was stopped),
@@ -54,6 +96,9 @@ final class AppServerConversation: Sendable {
         ]
         if let resume = request.resumeThreadID, case .object(var members) = threadParams {
             members["threadId"] = .string(resume)
+            // The history stays out of the answer: a long thread's turns can be megabytes, and the run
+            // does not need them.
+            members["excludeTurns"] = true
             threadParams = .object(members)
         }
         let method = request.resumeThreadID == nil ? "thread/start" : "thread/resume"
@@ -211,4 +256,11 @@ final class AppServerConversation: Sendable {
         connection.close()
         approvals.finish()
     }
+}
+
+/// What one of a run's tasks ended with: the transport's last output, or nothing worth keeping.
+enum ConversationOutcome: Sendable {
+    case other
+    case stdout(String)
+    case stderr(String)
 }

@@ -77,28 +77,15 @@ public struct AppServerRunner: CodexRunning {
             await onProcessStarted(Int32(execution.processIdentifier.value))
             let conversation = AppServerConversation(
                 settings: settings, control: control, logger: logger, kill: { try? execution.send(signal: .kill) }, onEvent: onEvent)
-            return try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
+            return try await withThrowingTaskGroup(of: ConversationOutcome.self) { group in
                 group.addTask {
                     // The only writer of Codex's stdin: one line at a time, then end-of-file on close.
-                    for await line in conversation.connection.lines {
-                        do {
-                            _ = try await execution.standardInputWriter.write(line + "\n")
-                        } catch {
-                            logger.debug("could not write to codex app-server", metadata: ["error": "\(error)"])
-                            break
-                        }
-                    }
+                    await conversation.sendLines { line in _ = try await execution.standardInputWriter.write(line + "\n") }
                     try? await execution.standardInputWriter.finish()
                     return .other
                 }
                 group.addTask {
-                    defer { conversation.childExited() }
-                    var tail = TailBuffer()
-                    for try await line in execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20)) {
-                        tail.append(line)
-                        await conversation.receive(line)
-                    }
-                    return .stdout(tail.text)
+                    .stdout(try await conversation.readLines(execution.standardOutput.strings(bufferingPolicy: .maxLineLength(64 << 20))))
                 }
                 group.addTask {
                     var tail = TailBuffer()
@@ -107,18 +94,7 @@ public struct AppServerRunner: CodexRunning {
                     }
                     return .stderr(tail.text)
                 }
-                group.addTask {
-                    await conversation.approvals.answerAll()
-                    return .other
-                }
-                group.addTask {
-                    await conversation.drive()
-                    return .other
-                }
-                group.addTask {
-                    await conversation.stopWhenAsked()
-                    return .other
-                }
+                conversation.addConversationTasks(to: &group)
                 var stdoutTail = ""
                 var stderrTail = ""
                 var streamsDone = 0
@@ -148,10 +124,4 @@ public struct AppServerRunner: CodexRunning {
     private static let ignoreBrokenPipes: Void = {
         _ = signal(SIGPIPE, SIG_IGN)
     }()
-}
-
-private enum StreamOutcome: Sendable {
-    case other
-    case stdout(String)
-    case stderr(String)
 }

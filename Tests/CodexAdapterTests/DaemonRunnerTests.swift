@@ -1,0 +1,154 @@
+import CodexAdapter
+import CompanionCore
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns through Codex's own daemon (Codex 0.151+): the REAL daemon, started in the test's CODEX_HOME with
+/// `codex app-server daemon start` as the terminal leaves it behind, and the fake model.
+@Suite(
+    .enabled(if: TestCodex.shouldRun, Comment(rawValue: TestCodex.missingMessage)),
+    .enabled(if: CodexDaemonControl.isSupported, Comment(rawValue: CodexDaemonControl.missingMessage)),
+    .timeLimit(.minutes(3)))
+struct DaemonRunnerTests {
+    @Test func aTurnRunsThroughTheDaemonAndTheNextContinuesItsThread() async throws {
+        try await withDaemon { workspace, binary in
+            let repo = try await workspace.makeRepository("alpha")
+            workspace.fake.script("remember", [.shell("echo from-the-daemon > daemon.txt"), .message("Remembered.")])
+            let log = EventLog()
+            let first = try await daemon(workspace).run(CodexRunRequest(repoPath: repo, prompt: "remember apple"), onEvent: log.append)
+            #expect(first.succeeded, "\(first.turn)")
+            #expect(first.turn.finalMessage == "Remembered.")
+            #expect(FileManager.default.fileExists(atPath: repo + "/daemon.txt"))
+            #expect(log.events.contains { if case .agentMessageDelta = $0 { true } else { false } }, "the answer streams")
+            let thread = try #require(first.turn.threadID)
+            let second = try await daemon(workspace).run(
+                CodexRunRequest(repoPath: repo, prompt: "which fruit?", resumeThreadID: thread), onEvent: { _ in })
+            #expect(second.succeeded, "\(second.turn)")
+            #expect(second.turn.threadID == thread)
+            #expect(workspace.fake.requests.last?.userPrompts == ["remember apple", "which fruit?"])
+        }
+    }
+
+    /// The bug of Codex 0.151+: the daemon keeps the thread and its writer lock after the terminal is done,
+    /// so `codex exec resume` is refused; the companion goes through the daemon and continues the thread.
+    @Test func aThreadTheDaemonHoldsIsContinuedThroughIt() async throws {
+        try await withDaemon { workspace, binary in
+            let repo = try await workspace.makeRepository("alpha")
+            let desk = try await daemon(workspace).run(CodexRunRequest(repoPath: repo, prompt: "at the desk"), onEvent: { _ in })
+            let thread = try #require(desk.turn.threadID)
+            // Held: a second writer is refused.
+            let refused = try await resumeInTerminal(
+                binary: binary, codexHome: workspace.codexHome, thread: thread, repo: repo, prompt: "second writer")
+            #expect(refused != 0)
+            let runner = PreferDaemon(daemon(workspace), otherwise: CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome))
+            let phone = try await runner.run(
+                CodexRunRequest(repoPath: repo, prompt: "from the phone", resumeThreadID: thread), onEvent: { _ in })
+            #expect(phone.succeeded, "\(phone.turn)")
+            #expect(workspace.fake.requests.last?.userPrompts == ["at the desk", "from the phone"])
+            #expect(workspace.fake.requests.last?.threadID == thread)
+        }
+    }
+
+    @Test func anApprovalIsAskedAndTheApprovedCommandRuns() async throws {
+        try await withDaemon { workspace, _ in
+            let repo = try await workspace.makeRepository("alpha")
+            workspace.fake.script(
+                "risky", [.escalatedShell("echo yes > approved.txt", justification: "Write it?"), .message("Wrote it.")])
+            let approver = Approver(.accept)
+            let result = try await daemon(workspace).run(
+                CodexRunRequest(repoPath: repo, prompt: "risky"), control: approver.control, onEvent: { _ in })
+            #expect(result.succeeded, "\(result.turn)")
+            #expect(approver.requests.count == 1)
+            #expect(FileManager.default.fileExists(atPath: repo + "/approved.txt"))
+        }
+    }
+
+    @Test func aStopInterruptsTheTurnAndTheThreadStaysUsable() async throws {
+        try await withDaemon { workspace, _ in
+            let repo = try await workspace.makeRepository("alpha")
+            // An answer an hour away: only the stop ends the turn before the suite's time limit.
+            workspace.fake.script("long job", [.slowMessage("never seen", delay: .seconds(3600))])
+            let control = RunControl()
+            let log = EventLog()
+            async let run = daemon(workspace).run(
+                CodexRunRequest(repoPath: repo, prompt: "long job"), control: control, onEvent: log.append)
+            await workspace.fake.waitForRequests(1)
+            control.stop(.user)
+            let result = try await run
+            #expect(!result.succeeded)
+            let thread = try #require(result.turn.threadID)
+            let next = try await daemon(workspace).run(
+                CodexRunRequest(repoPath: repo, prompt: "next one", resumeThreadID: thread), onEvent: { _ in })
+            #expect(next.succeeded, "\(next.turn)")
+        }
+    }
+
+    @Test func withoutADaemonTheConfiguredEngineRunsTheTurn() async throws {
+        try await withCodexWorkspace { workspace, binary in
+            let repo = try await workspace.makeRepository("alpha")
+            // A socket file left behind by a daemon that is gone: nothing listens on it.
+            let socketPath = CodexDaemon.socketPath(codexHome: workspace.codexHome)
+            try FileManager.default.createDirectory(
+                atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try leaveStaleSocket(at: socketPath)
+            let runner = PreferDaemon(
+                DaemonRunner(socketPath: socketPath), otherwise: AppServerRunner(binaryPath: binary, codexHome: workspace.codexHome))
+            let pid = Mutex<Int32>(0)
+            let result = try await runner.run(
+                CodexRunRequest(repoPath: repo, prompt: "hello"), control: nil, onProcessStarted: { id in pid.withLock { $0 = id } },
+                onEvent: { _ in })
+            #expect(result.succeeded, "\(result.stderrTail)")
+            #expect(pid.withLock { $0 } > 0, "a child of its own ran the turn")
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func daemon(_ workspace: CodexWorkspace) -> DaemonRunner {
+        DaemonRunner(socketPath: CodexDaemon.socketPath(codexHome: workspace.codexHome), interruptGrace: .seconds(2))
+    }
+
+    /// A workspace with Codex's daemon running in it, stopped afterwards whatever happens.
+    private func withDaemon(_ body: (CodexWorkspace, String) async throws -> Void) async throws {
+        try await withCodexWorkspace { workspace, binary in
+            try await CodexDaemonControl.start(codexHome: workspace.codexHome)
+            do {
+                try await body(workspace, binary)
+            } catch {
+                await CodexDaemonControl.stop(codexHome: workspace.codexHome)
+                throw error
+            }
+            await CodexDaemonControl.stop(codexHome: workspace.codexHome)
+        }
+    }
+
+    /// Binds a unix socket at `path` and closes it: the file stays, and connecting to it is refused.
+    private func leaveStaleSocket(at path: String) throws {
+        #if canImport(Glibc)
+        let stream = Int32(SOCK_STREAM.rawValue)
+        #else
+        let stream = SOCK_STREAM
+        #endif
+        let descriptor = socket(AF_UNIX, stream, 0)
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            let bytes = Array(path.utf8.prefix(buffer.count - 1))
+            buffer.copyBytes(from: bytes)
+            buffer[bytes.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw TestSupportError("could not bind \(path): errno \(errno)") }
+    }
+}
