@@ -123,7 +123,7 @@ let package = Package(
         .target(name: "PortFakes", dependencies: ["CompanionCore"], path: "Tests/PortFakes"),
         .testTarget(
             name: "CompanionCoreTests", dependencies: ["CompanionCore", "PortFakes", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "CompanionCore", "PortFakes"]),
         .testTarget(name: "CompanionAppTests", dependencies: ["CompanionApp", "CompanionCore", "TelegramAdapter", "TestSupport"]),
         .testTarget(
             name: "DashboardTests",

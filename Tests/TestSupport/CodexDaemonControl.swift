@@ -16,17 +16,23 @@ import Darwin
 /// Codex's own daemon (Codex 0.151+) in a workspace's CODEX_HOME, started and stopped with Codex's own
 /// commands (`codex app-server daemon start|stop`), as a user's terminal leaves it behind.
 public enum CodexDaemonControl {
-    /// Whether the test binary has a daemon at all (0.147 has none): `app-server daemon version` runs.
+    /// Whether the test binary can run a daemon: Codex 0.151 and later start one from any install (0.147
+    /// has the command but needs a "managed standalone install", which a pip install is not).
     public static let isSupported: Bool = {
         guard let binary = TestCodex.binary else { return false }
         let process = Process()
+        let output = Pipe()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["app-server", "daemon", "--help"]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["--version"]
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return false }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return process.terminationStatus == 0
+        guard let match = text.firstMatch(of: /(\d+)\.(\d+)\.\d+/), let major = Int(match.1), let minor = Int(match.2) else {
+            return false
+        }
+        return major > 0 || minor >= 151
     }()
 
     public static let missingMessage = "this codex has no daemon (Codex 0.151+): set CODEX_BINARY to a current codex to run this test"

@@ -14,6 +14,10 @@ final class AppServerConversation: Sendable {
         var sandbox: String
         var approvalPolicy: ApprovalPolicy
         var grace: Duration
+        /// Ask `thread/resume` for no history (`excludeTurns`): a long thread's turns can be megabytes, and
+        /// the run does not need them. Codex's daemon (0.151+) takes it; 0.147's app-server refuses it
+        /// without the experimental API.
+        var leaveOutHistory = false
     }
 
     let connection = AppServerConnection()
@@ -96,9 +100,7 @@ final class AppServerConversation: Sendable {
         ]
         if let resume = request.resumeThreadID, case .object(var members) = threadParams {
             members["threadId"] = .string(resume)
-            // The history stays out of the answer: a long thread's turns can be megabytes, and the run
-            // does not need them.
-            members["excludeTurns"] = true
+            if settings.leaveOutHistory { members["excludeTurns"] = true }
             threadParams = .object(members)
         }
         let method = request.resumeThreadID == nil ? "thread/start" : "thread/resume"

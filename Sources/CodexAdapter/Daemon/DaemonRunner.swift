@@ -48,7 +48,7 @@ public struct DaemonRunner: CodexRunning {
             throw DaemonUnavailable()
         }
         let settings = AppServerConversation.Settings(
-            request: request, sandbox: sandbox, approvalPolicy: approvalPolicy, grace: interruptGrace)
+            request: request, sandbox: sandbox, approvalPolicy: approvalPolicy, grace: interruptGrace, leaveOutHistory: true)
         let conversation = AppServerConversation(
             settings: settings, control: control, logger: logger, kill: { socket.abort() }, onEvent: onEvent)
         try await socket.run { messages, sender in

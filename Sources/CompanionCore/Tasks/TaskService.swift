@@ -252,8 +252,11 @@ public actor TaskService {
 
     /// A client delivered the task's result to its requester.
     public func markDelivered(_ taskID: Int64) async {
+        let (store, now) = (store, clock.now())
         do {
-            try await store.markTaskDelivered(id: taskID, at: clock.now())
+            // In a task of its own: a shutdown cancels the presenter right after a card went out, and a
+            // cancelled write would leave the card undelivered, so the next start would send it again.
+            try await Task { try await store.markTaskDelivered(id: taskID, at: now) }.value
         } catch {
             logger.error("recording a delivery failed", metadata: ["task": "\(taskID)", "error": "\(error)"])
         }
