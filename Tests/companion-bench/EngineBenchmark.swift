@@ -8,10 +8,11 @@ import System
 import SystemPackage
 #endif
 
-/// The two engines side by side, with the real `codex-companion serve`, the real codex and an instant
-/// model (the fake Responses server answers at once): update → the model's request, the model's answer →
-/// the result card, and the whole task end to end. The difference is what each engine costs on top of
-/// the model: starting `codex exec` against starting `codex app-server` and talking JSON-RPC to it.
+/// The ways a turn runs, side by side, with the real `codex-companion serve`, the real codex and an
+/// instant model (the fake Responses server answers at once): update → the model's request, the model's
+/// answer → the result card, and the whole task end to end. The difference is what each way costs on top
+/// of the model: starting `codex exec`, starting `codex app-server` and talking JSON-RPC to it, or (on a
+/// Codex with a daemon, 0.151+) joining Codex's running daemon over its socket, with no process started.
 enum EngineBenchmark {
     static let owner: Int64 = 2
 
@@ -22,6 +23,16 @@ enum EngineBenchmark {
         for engine in ["exec", "app-server"] {
             rows.append(
                 (engine, try await measure(engine: engine, tasks: tasks, workspace: workspace, telegram: telegram, executable: executable)))
+        }
+        if CodexDaemonControl.isSupported {
+            // The daemon a terminal `codex` leaves behind: every turn goes through it, whatever the engine.
+            try await CodexDaemonControl.start(codexHome: workspace.codexHome)
+            let measures = try? await measure(
+                engine: "app-server", tasks: tasks, workspace: workspace, telegram: telegram, executable: executable, label: "daemon")
+            await CodexDaemonControl.stop(codexHome: workspace.codexHome)
+            if let measures { rows.append(("daemon", measures)) }
+        } else {
+            print("  daemon: this codex has none (Codex 0.151+; CODEX_BINARY picks another codex)")
         }
         print("  engine       update → model request   model answered → card   end to end")
         for (engine, measures) in rows {
@@ -42,10 +53,12 @@ enum EngineBenchmark {
     }
 
     static func measure(
-        engine: String, tasks: Int, workspace: CodexWorkspace, telegram: FakeTelegramServer, executable: String
+        engine: String, tasks: Int, workspace: CodexWorkspace, telegram: FakeTelegramServer, executable: String,
+        label: String? = nil
     ) async throws -> Measures {
-        let repo = try await workspace.makeRepository("engine-\(engine)")
-        let state = workspace.root + "/state-\(engine)"
+        let name = label ?? engine
+        let repo = try await workspace.makeRepository("engine-\(name)")
+        let state = workspace.root + "/state-\(name)"
         var extra = telegram.configSection(allowing: owner)
         extra["codex"] = ["engine": engine]
         extra["state_dir"] = state
@@ -53,8 +66,10 @@ enum EngineBenchmark {
         let fake = workspace.fake
         let result = try await Subprocess.run(
             .path(FilePath(executable)), arguments: ["serve", "--config", config],
+            // The user's shell: the codex under test first on PATH, its CODEX_HOME.
             environment: .inherit.updating([
                 "TELEGRAM_BOT_TOKEN": telegram.token, "CODEX_COMPANION_LOG_LEVEL": "error", "CODEX_HOME": workspace.codexHome,
+                "PATH": workspace.userEnvironment["PATH"],
             ]),
             input: .none, output: .discarded, error: .discarded
         ) { execution -> Measures in
