@@ -49,6 +49,8 @@ public struct CodexProcessRunner: CodexRunning {
         return arguments
     }
 
+    public func currentWay() async -> String? { "each turn starts its own `codex exec`" }
+
     public func run(
         _ request: CodexRunRequest, control: RunControl?,
         onProcessStarted: @escaping @Sendable (Int32) async -> Void,

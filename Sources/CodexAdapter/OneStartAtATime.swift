@@ -19,6 +19,8 @@ public struct OneStartAtATime: CodexRunning {
         self.onWait = onWait
     }
 
+    public func currentWay() async -> String? { await runner.currentWay() }
+
     public func run(
         _ request: CodexRunRequest, control: RunControl?,
         onProcessStarted: @escaping @Sendable (Int32) async -> Void,

@@ -29,6 +29,9 @@ struct DaemonRunnerTests {
             #expect(FileManager.default.fileExists(atPath: repo + "/daemon.txt"))
             #expect(log.events.contains { if case .agentMessageDelta = $0 { true } else { false } }, "the answer streams")
             let thread = try #require(first.turn.threadID)
+            let way = await PreferDaemon(daemon(workspace), otherwise: AppServerRunner(binaryPath: binary, codexHome: workspace.codexHome))
+                .currentWay()
+            #expect(way?.hasPrefix("through Codex's daemon (Codex 0.") == true, "\(way ?? "nil")")
             let second = try await daemon(workspace).run(
                 CodexRunRequest(repoPath: repo, prompt: "which fruit?", resumeThreadID: thread), onEvent: { _ in })
             #expect(second.succeeded, "\(second.turn)")
@@ -107,6 +110,27 @@ struct DaemonRunnerTests {
                 onEvent: { _ in })
             #expect(result.succeeded, "\(result.stderrTail)")
             #expect(pid.withLock { $0 } > 0, "a child of its own ran the turn")
+            #expect(await runner.currentWay() == "each turn starts its own `codex app-server` (Codex's daemon is not running)")
+        }
+    }
+
+    /// A daemon that takes the connection but never answers (hung) is passed by within seconds: the
+    /// configured engine runs the turn, and `/status` calls the daemon not running.
+    @Test func aDaemonThatDoesNotAnswerIsPassedBy() async throws {
+        try await withCodexWorkspace { workspace, binary in
+            let repo = try await workspace.makeRepository("alpha")
+            let socketPath = CodexDaemon.socketPath(codexHome: workspace.codexHome)
+            try FileManager.default.createDirectory(
+                atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let listener = try bindSocket(at: socketPath)
+            defer { close(listener) }
+            // Listening, so the connection is taken into the backlog, but never accepted nor answered.
+            #expect(listen(listener, 8) == 0)
+            let runner = PreferDaemon(
+                DaemonRunner(socketPath: socketPath), otherwise: AppServerRunner(binaryPath: binary, codexHome: workspace.codexHome))
+            #expect(await runner.currentWay()?.hasSuffix("(Codex's daemon is not running)") == true)
+            let result = try await runner.run(CodexRunRequest(repoPath: repo, prompt: "hello"), onEvent: { _ in })
+            #expect(result.succeeded, "\(result.stderrTail)")
         }
     }
 
@@ -132,13 +156,17 @@ struct DaemonRunnerTests {
 
     /// Binds a unix socket at `path` and closes it: the file stays, and connecting to it is refused.
     private func leaveStaleSocket(at path: String) throws {
+        close(try bindSocket(at: path))
+    }
+
+    /// A unix socket bound at `path`; the caller closes it.
+    private func bindSocket(at path: String) throws -> Int32 {
         #if canImport(Glibc)
         let stream = Int32(SOCK_STREAM.rawValue)
         #else
         let stream = SOCK_STREAM
         #endif
         let descriptor = socket(AF_UNIX, stream, 0)
-        defer { close(descriptor) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
@@ -149,6 +177,10 @@ struct DaemonRunnerTests {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard bound == 0 else { throw TestSupportError("could not bind \(path): errno \(errno)") }
+        guard bound == 0 else {
+            close(descriptor)
+            throw TestSupportError("could not bind \(path): errno \(errno)")
+        }
+        return descriptor
     }
 }

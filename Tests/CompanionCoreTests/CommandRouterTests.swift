@@ -146,6 +146,18 @@ final class RouterRig: Sendable {
         await rig.stop()
     }
 
+    @Test func statusSaysWhichWayCodexRunsNow() async {
+        let rig = RouterRig()
+        rig.runner.setWay("through Codex's daemon (Codex 0.163.0), in the same live session as the terminal")
+        #expect(
+            await rig.say("/status") == [
+                "Project: none (pick one with /project <name>)\n"
+                    + "Codex: through Codex's daemon (Codex 0.163.0), in the same live session as the terminal\n"
+                    + "Idle: no Codex task is running."
+            ])
+        await rig.stop()
+    }
+
     @Test func aSplitLongPromptIsJoinedAndSubmittedOnceTheChatIsQuiet() async {
         let rig = RouterRig()
         await rig.say("/project alpha")

@@ -19,6 +19,7 @@ public final class ScriptedCodexRunner: CodexRunning {
         var steerable = false
         var steered: [String] = []
         var takingInput: Set<String> = []
+        var way: String?
     }
 
     private let state = Mutex(State())
@@ -52,6 +53,13 @@ public final class ScriptedCodexRunner: CodexRunning {
     public func acceptSteering(_ accept: Bool = true) {
         state.withLock { $0.steerable = accept }
     }
+
+    /// What `currentWay()` says from now on (nil, like a runner with nothing to say, by default).
+    public func setWay(_ way: String?) {
+        state.withLock { $0.way = way }
+    }
+
+    public func currentWay() async -> String? { state.withLock { $0.way } }
 
     /// The decisions the approvals got, in order.
     public var decisions: [ApprovalDecision] { state.withLock { $0.decisions } }

@@ -119,6 +119,8 @@ public struct AppServerRunner: CodexRunning {
             result.terminationStatus, startedAt: startedAt, turn: turn, stdoutTail: stdoutTail, stderrTail: stderrTail)
     }
 
+    public func currentWay() async -> String? { "each turn starts its own `codex app-server`" }
+
     /// Writing to the stdin of an app-server that has just exited must fail with EPIPE, not end this
     /// process with SIGPIPE (the default action): an answer to Codex can race with its exit.
     private static let ignoreBrokenPipes: Void = {

@@ -1,3 +1,4 @@
+import CompanionCore
 import Foundation
 
 /// Whether Codex's daemon answers on its socket, and which Codex it is: for `doctor` and `/status`.
@@ -11,7 +12,18 @@ public enum DaemonProbe {
         case running(userAgent: String)
     }
 
+    /// Asks the daemon; a daemon that does not answer within a few seconds counts as not running.
     public static func status(socketPath: String) async -> Status {
+        let answer = OneShot<Status>()
+        let asking = Task { answer.fulfil(await ask(socketPath: socketPath)) }
+        guard let status = await answer.wait(upTo: DaemonSocket.connectLimit) else {
+            asking.cancel()
+            return .notRunning
+        }
+        return status
+    }
+
+    private static func ask(socketPath: String) async -> Status {
         guard FileManager.default.fileExists(atPath: socketPath),
             let socket = try? await DaemonSocket.connect(path: socketPath)
         else { return .notRunning }

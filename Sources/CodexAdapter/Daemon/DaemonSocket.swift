@@ -1,3 +1,4 @@
+import CompanionCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -19,8 +20,34 @@ struct DaemonSocket: Sendable {
         self.raw = raw
     }
 
-    /// Connects and upgrades to WebSocket; throws when nothing listens at `path` or it does not upgrade.
+    /// How long a daemon gets to accept the connection and the upgrade: a hung daemon must not hang a turn
+    /// or `/status`.
+    static let connectLimit: Duration = .seconds(3)
+
+    /// Connects and upgrades to WebSocket; throws when nothing listens at `path`, it does not upgrade, or
+    /// it takes longer than `connectLimit`.
     static func connect(path: String) async throws -> DaemonSocket {
+        let connected = OneShot<Result<DaemonSocket, any Error>>()
+        let attempt = Task {
+            do {
+                connected.fulfil(.success(try await upgrade(path: path)))
+            } catch {
+                connected.fulfil(.failure(error))
+            }
+        }
+        guard let result = await connected.wait(upTo: connectLimit) else {
+            attempt.cancel()
+            // An upgrade that completes after the limit is closed, not leaked.
+            Task {
+                await attempt.value
+                if case .success(let late)? = connected.value { late.abort() }
+            }
+            throw DaemonSocketError.timedOut
+        }
+        return try result.get()
+    }
+
+    private static func upgrade(path: String) async throws -> DaemonSocket {
         let upgrade: EventLoopFuture<Upgrade> = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(unixDomainSocketPath: path) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -76,8 +103,14 @@ struct DaemonSocket: Sendable {
 
 enum DaemonSocketError: Error, CustomStringConvertible {
     case notUpgraded
+    case timedOut
 
-    var description: String { "Codex's daemon socket did not accept a WebSocket connection" }
+    var description: String {
+        switch self {
+        case .notUpgraded: "Codex's daemon socket did not accept a WebSocket connection"
+        case .timedOut: "Codex's daemon did not accept the connection in time"
+        }
+    }
 }
 
 /// Sends text messages and the close; every frame from a client is masked (RFC 6455 §5.3).

@@ -13,6 +13,18 @@ public struct PreferDaemon: CodexRunning {
         self.fallback = fallback
     }
 
+    /// Asks the daemon (a few milliseconds): it comes and goes with the user's terminal.
+    public func currentWay() async -> String? {
+        switch await DaemonProbe.status(socketPath: daemon.socketPath) {
+        case .running(let userAgent):
+            let version = DaemonProbe.version(inUserAgent: userAgent).map { " (Codex \($0))" } ?? ""
+            return "through Codex's daemon\(version), in the same live session as the terminal"
+        case .notRunning:
+            let fallback = await fallback.currentWay() ?? "the configured engine"
+            return "\(fallback) (Codex's daemon is not running)"
+        }
+    }
+
     public func run(
         _ request: CodexRunRequest, control: RunControl?,
         onProcessStarted: @escaping @Sendable (Int32) async -> Void,

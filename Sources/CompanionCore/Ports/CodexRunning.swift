@@ -10,9 +10,15 @@ public protocol CodexRunning: Sendable {
         onProcessStarted: @escaping @Sendable (Int32) async -> Void,
         onEvent: @escaping @Sendable (CodexEvent) async -> Void
     ) async throws -> CodexRunResult
+
+    /// Which way turns run now, in a few words for `/status` ("through Codex's daemon (Codex 0.163.0)…");
+    /// nil when there is nothing worth saying.
+    func currentWay() async -> String?
 }
 
 extension CodexRunning {
+    public func currentWay() async -> String? { nil }
+
     public func run(
         _ request: CodexRunRequest, control: RunControl? = nil,
         onEvent: @escaping @Sendable (CodexEvent) async -> Void

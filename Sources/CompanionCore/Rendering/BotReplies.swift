@@ -185,8 +185,10 @@ public enum BotReplies {
         return lines.joined(separator: "\n")
     }
 
-    public static func status(_ snapshot: TaskSnapshot, active: Project?, now: Date) -> String {
+    /// `codexWay`: which way turns run now (through Codex's daemon, or a Codex per turn).
+    public static func status(_ snapshot: TaskSnapshot, active: Project?, now: Date, codexWay: String? = nil) -> String {
         var lines = ["Project: \(active?.name ?? "none (pick one with /project <name>)")"]
+        if let codexWay { lines.append("Codex: \(codexWay)") }
         if snapshot.isIdle { lines.append("Idle: no Codex task is running.") }
         for entry in snapshot.running {
             let elapsed = Durations.short(now.timeIntervalSince(entry.startedAt))

@@ -270,7 +270,7 @@ public actor CommandRouter {
     /// the quote leads to it.
     private func showStatus(_ message: IncomingMessage, active: Project?) async {
         let snapshot = await service.snapshot()
-        let text = BotReplies.status(snapshot, active: active, now: clock.now())
+        let text = BotReplies.status(snapshot, active: active, now: clock.now(), codexWay: await service.codexWay())
         let waiting = snapshot.running.flatMap(\.waitingFor)
         let quoted = waiting.lazy.compactMap { self.approvalMessages.messageID(of: $0.id, in: message.chatID) }.first
         guard let quoted else { return await reply(message, text) }

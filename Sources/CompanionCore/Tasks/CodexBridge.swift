@@ -34,6 +34,11 @@ public struct CodexBridge: Sendable {
     }
 
     /// An approval request as clients may show and store it: no known secret in it.
+    /// Which way turns run now (see `CodexRunning.currentWay`).
+    public func currentWay() async -> String? {
+        await runner.currentWay()
+    }
+
     public func shown(_ request: ApprovalRequest) -> ApprovalRequest {
         secrets.redact(request)
     }

@@ -219,6 +219,11 @@ public actor TaskService {
         }
     }
 
+    /// Which way Codex's turns run now, for `/status`.
+    public func codexWay() async -> String? {
+        await bridge.currentWay()
+    }
+
     /// What runs and waits now, here and in other companion processes.
     public func snapshot() async -> TaskSnapshot {
         let mine = Set(queue.running.values.map(\.task.id))
