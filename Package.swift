@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "TelegramBotTests",
             dependencies: [
-                "CompanionApp", "CompanionCore", "Store", "TelegramAdapter", "TestSupport",
+                "CodexAdapter", "CompanionApp", "CompanionCore", "Store", "TelegramAdapter", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

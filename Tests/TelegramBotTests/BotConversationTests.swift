@@ -12,7 +12,7 @@ struct BotConversationTests {
             let daemon = try harness.startDaemon()
             let fake = harness.workspace.fake
             fake.script("add notes", [.shell("echo one > notes.txt"), .message("Added `notes.txt` & done.")])
-            fake.script("and now", [.slowMessage("Second answer.", delay: .seconds(3))])
+            fake.script("and now", [.heldMessage("Second answer.", until: "second")])
 
             let picked = try await harness.ownerSays("/project alpha")
             #expect(picked[0].text.hasPrefix("Active project: alpha."))
@@ -36,6 +36,7 @@ struct BotConversationTests {
             #expect(status.text.contains("Project: alpha"))
             #expect(status.text.contains("Running in alpha for"))
             #expect(status.text.contains("\"and now the second step\""))
+            fake.release("second")
             let result = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the second result") {
                 $0.contains("Second answer.")
             }

@@ -14,7 +14,8 @@ struct BotExecutionTests {
             let daemon = try harness.startDaemon()
             let fake = harness.workspace.fake
             let telegram = harness.telegram
-            fake.script("first task", [.slowMessage("First done.", delay: .seconds(3))])
+            // The first task runs until beta has started, however slow the machine.
+            fake.script("first task", [.heldMessage("First done.", until: "first")])
             fake.script("second task", [.message("Second done.")])
             fake.script("beta work", [.slowMessage("Beta done.", delay: .seconds(1))])
             _ = try await harness.ownerSays("/project alpha")
@@ -33,13 +34,14 @@ struct BotExecutionTests {
             #expect(betaAck[0].text.hasPrefix("⏳ beta"))
             // beta started while alpha's first task was still running: the first result is not in yet.
             #expect(!telegram.messages(to: Owner.owner).contains { $0.text.contains("First done.") })
+            fake.release("first")
 
             let second = try await telegram.waitForMessage(to: Owner.owner, "with the second result") { $0.contains("Second done.") }
             let texts = telegram.messages(to: Owner.owner).map(\.text)
             let firstIndex = try #require(texts.firstIndex { $0.contains("First done.") })
             let secondIndex = try #require(texts.firstIndex { $0.contains("Second done.") })
             #expect(firstIndex < secondIndex)
-            #expect(texts.contains { $0.contains("Beta done.") })
+            _ = try await telegram.waitForMessage(to: Owner.owner, "with beta's result") { $0.contains("Beta done.") }
             // The queued task continued the first task's session.
             #expect(second.text.contains("Continued session"))
             #expect(fake.requests.last { $0.userPrompts.last == "second task" }?.userPrompts == ["first task", "second task"])
@@ -79,12 +81,13 @@ struct BotExecutionTests {
     @Test(arguments: CodexEngine.allCases) func queuedTasksCanBeDropped(engine: CodexEngine) async throws {
         try await withBotHarness(engine: engine) { harness in
             let daemon = try harness.startDaemon()
-            harness.workspace.fake.script("slow one", [.slowMessage("Slow done.", delay: .seconds(2))])
+            harness.workspace.fake.script("slow one", [.heldMessage("Slow done.", until: "slow")])
             _ = try await harness.ownerSays("/project alpha")
             _ = try await harness.ownerSays("slow one")
             _ = try await harness.ownerSays(engine == .appServer ? "/queue waiting one" : "waiting one")
             let dropped = try await harness.ownerSays("/cancel queued")
             #expect(dropped[0].text == "Dropped 1 queued task.")
+            harness.workspace.fake.release("slow")
             try await harness.telegram.waitForMessage(to: Owner.owner, "with the slow result") { $0.contains("Slow done.") }
             // Give the queue its chance to (wrongly) start the dropped task: /status answers after it would have.
             let status = try await harness.ownerSays("/status")

@@ -73,7 +73,7 @@ struct DashboardDaemonTests {
             let http = LoopbackHTTP()
             defer { Task { await http.shutdown() } }
             let fake = harness.workspace.fake
-            fake.script("slow phone task", [.slowMessage("Phone done.", delay: .seconds(3))])
+            fake.script("slow phone task", [.heldMessage("Phone done.", until: "phone")])
             fake.script("from the dashboard", [.shell("touch dashboard-was-here"), .message("Dashboard done.")])
             let session = try await logIn(daemon, http)
             let headers = ["Cookie": session.cookie]
@@ -106,6 +106,7 @@ struct DashboardDaemonTests {
                 ]) { $1 },
                 body: #"{"project": "alpha", "prompt": "from the dashboard", "mode": "continue"}"#)
             #expect([201, 202].contains(submitted.status), "\(submitted.status) \(submitted.body)")
+            fake.release("phone")
             try await harness.telegram.waitUntil("the dashboard task to finish") { _ in
                 FileManager.default.fileExists(atPath: harness.alpha + "/dashboard-was-here")
             }

@@ -1,3 +1,4 @@
+import CompanionCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,6 +27,9 @@ public final class FakeResponsesServer: Sendable {
         case failed(message: String)
         /// The final message, sent only after a pause: keeps a task running while a test looks at it.
         case slowMessage(String, delay: Duration)
+        /// The final message, sent only once the test calls `release(name)` (or the fake stops): keeps a
+        /// task running exactly as long as the test needs, however slow the machine.
+        case heldMessage(String, until: String)
         /// A shell command that asks to run outside the sandbox (`exec_command` with
         /// `sandbox_permissions: "require_escalated"` and the model's `justification`): under app-server with
         /// approval policy `on-request`, Codex asks the user before running it.
@@ -65,6 +69,7 @@ public final class FakeResponsesServer: Sendable {
         var requestWaiters: [CheckedContinuation<Void, Never>] = []
         var stopping = false
         var pauseWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+        var releases: [String: OneShot<Void>] = [:]
         var responseCounter = 0
     }
 
@@ -94,12 +99,13 @@ public final class FakeResponsesServer: Sendable {
 
     /// Ends scripted pauses at once (a paused answer would hold the graceful shutdown), then stops.
     public func stop() async {
-        let waiters = state.withLock { state in
+        let (waiters, releases) = state.withLock { state in
             state.stopping = true
             defer { state.pauseWaiters = [:] }
-            return Array(state.pauseWaiters.values)
+            return (Array(state.pauseWaiters.values), Array(state.releases.values))
         }
         waiters.forEach { $0.resume() }
+        releases.forEach { $0.fulfil(()) }
         await server.stop()
     }
 
@@ -125,6 +131,21 @@ public final class FakeResponsesServer: Sendable {
         }
     }
 
+    /// Lets the held messages named `name` go (now, or as soon as they are asked for).
+    public func release(_ name: String) {
+        releaseShot(name).fulfil(())
+    }
+
+    private func releaseShot(_ name: String) -> OneShot<Void> {
+        state.withLock { state in
+            if let shot = state.releases[name] { return shot }
+            let shot = OneShot<Void>()
+            if state.stopping { shot.fulfil(()) }
+            state.releases[name] = shot
+            return shot
+        }
+    }
+
     /// Scripts the answers to prompts containing `phrase`. Later scripts win over earlier ones.
     public func script(_ phrase: String, _ steps: [Step]) {
         state.withLock { $0.scripts.insert((phrase, steps), at: 0) }
@@ -146,7 +167,7 @@ public final class FakeResponsesServer: Sendable {
         }
     }
 
-    private func respond(to body: Data, threadID: String?) -> (Response, pause: Duration?) {
+    private func respond(to body: Data, threadID: String?) -> (Response, pause: Duration?, hold: String?) {
         let input = ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["input"] as? [[String: Any]] ?? []
         let prompts = Self.userPrompts(in: input)
         let lastUserIndex = input.lastIndex { Self.isUserPrompt($0) } ?? -1
@@ -171,14 +192,17 @@ public final class FakeResponsesServer: Sendable {
         }
         waiters.forEach { $0.resume() }
         var pause: Duration?
+        var hold: String?
         if case .slowMessage(_, let delay) = step { pause = delay }
-        return (SSEResponse.make(step, responseNumber: number, pause: { await self.pauseUnlessStopping($0) }), pause)
+        if case .heldMessage(_, let name) = step { hold = name }
+        return (SSEResponse.make(step, responseNumber: number, pause: { await self.pauseUnlessStopping($0) }), pause, hold)
     }
 
     /// Answers after the step's pause, if it has one.
     private func respondAfterPause(to body: Data, threadID: String?) async -> Response {
-        let (response, pause) = respond(to: body, threadID: threadID)
+        let (response, pause, hold) = respond(to: body, threadID: threadID)
         if let pause { await pauseUnlessStopping(pause) }
+        if let hold { await releaseShot(hold).wait() }
         return response
     }
 

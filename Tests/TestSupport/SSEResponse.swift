@@ -20,7 +20,7 @@ enum SSEResponse {
         case .failed(let message):
             events.append(("response.failed", ["response": ["id": id, "error": ["code": "server_error", "message": message]]]))
             return stream(events)
-        case .message(let text), .slowMessage(let text, _):
+        case .message(let text), .slowMessage(let text, _), .heldMessage(let text, _):
             item = [
                 "type": "message", "id": "msg_\(responseNumber)", "role": "assistant",
                 "content": [["type": "output_text", "text": text, "annotations": [] as [Any]]],

@@ -148,13 +148,7 @@ extension CommandRouter {
     /// A tap on "Send the files" under a result: the task's changed files (small ones, inside the
     /// repository, as they are now) as documents, to the chat the task came from.
     func sendChangedFiles(of taskID: Int64, tap: IncomingTap) async -> (project: String?, outcome: CommandOutcome) {
-        let task: StoredTask?
-        do {
-            task = try await service.task(id: taskID)
-        } catch {
-            logger.error("reading a task for its files failed", metadata: ["task": "\(taskID)", "error": "\(error)"])
-            task = nil
-        }
+        let task = await storedTask(taskID, for: "its files")
         guard let task, task.chatID == tap.chatID, let chatID = tap.chatID, let files,
             let project = settings.projects.first(where: { $0.name == task.project }),
             let paths = ChangedFilesOffer.paths(of: task.filesChanged, in: project.repoPath)

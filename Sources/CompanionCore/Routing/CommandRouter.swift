@@ -44,6 +44,8 @@ public actor CommandRouter {
     private var refusedUsers: Set<Int64> = []
     /// Strangers' messages and taps: the first of each hour is logged and audited, the rest counted.
     private var strangers = StrangerTally()
+    /// Failed tasks already run again in a new session (one tap each; a second tap is expired).
+    private var rerunTasks: Set<Int64> = []
     /// Each chat's active project as stored (nil: none chosen), kept after the first read: this daemon is
     /// the only writer of the choice, so the message path reads it from memory.
     private var activeProjectNames: [Int64: String?] = [:]
@@ -380,6 +382,10 @@ public actor CommandRouter {
                 "refused a button tap from an unauthorised sender",
                 metadata: ["user": "\(tap.userID)", "chat": "\(tap.chatID.map(String.init) ?? "-")"])
             outcome = .unauthorised
+        } else if let taskID = BusySessionOffer.taskID(in: tap.data) {
+            let ran = await runInNewSession(taskID, tap: tap)
+            project = ran.project
+            outcome = ran.outcome
         } else if let taskID = ChangedFilesOffer.taskID(in: tap.data) {
             let sent = await sendChangedFiles(of: taskID, tap: tap)
             project = sent.project
@@ -403,6 +409,11 @@ public actor CommandRouter {
             AuditEntry(
                 time: started, requester: requester, userID: tap.userID, command: "approval-tap", project: project,
                 outcome: outcome, duration: clock.now().timeIntervalSince(started)))
+    }
+
+    /// True the first time a task is run again from its busy-session offer.
+    func takeRerun(of taskID: Int64) -> Bool {
+        rerunTasks.insert(taskID).inserted
     }
 
     func reply(_ message: IncomingMessage, _ text: String) async {

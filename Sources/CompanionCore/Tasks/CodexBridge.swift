@@ -33,12 +33,12 @@ public struct CodexBridge: Sendable {
         self.logger = logger
     }
 
-    /// An approval request as clients may show and store it: no known secret in it.
     /// Which way turns run now (see `CodexRunning.currentWay`).
     public func currentWay() async -> String? {
         await runner.currentWay()
     }
 
+    /// An approval request as clients may show and store it: no known secret in it.
     public func shown(_ request: ApprovalRequest) -> ApprovalRequest {
         secrets.redact(request)
     }

@@ -241,6 +241,11 @@ public struct TelegramPresenter: Sendable {
                 chatID: chatID, fileName: "codex-answer-\(report.taskID).md", contents: Data(answer.utf8),
                 caption: "Codex's full answer (\(report.project.name), task #\(report.taskID))")
         }
+        if BusySessionOffer.applies(to: report) {
+            _ = await messenger.post(
+                chatID: chatID, message: BusySessionOffer.message(report), silent: true,
+                buttons: BusySessionOffer.buttons(taskID: report.taskID), replyTo: nil)
+        }
         guard !report.turn.filesChanged.isEmpty else { return }
         await offerChangedFiles(report, chatID: chatID)
         let counts = await inspector.lineCounts(repoPath: report.project.repoPath, paths: report.turn.filesChanged.map(\.path))
