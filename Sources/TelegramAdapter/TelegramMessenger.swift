@@ -172,7 +172,7 @@ public actor TelegramMessenger: ChatMessaging {
     /// Runs `request` until it succeeds, the error is permanent, or the deadline passes, waiting out
     /// the chat's rate limit before each attempt.
     private func deliver<Result: Sendable>(
-        chatID: Int64, _ request: @Sendable () async throws(TelegramAPIError) -> Result
+        chatID: Int64, _ request: @escaping @Sendable () async throws(TelegramAPIError) -> Result
     )
         async throws(TelegramAPIError) -> Result
     {
@@ -180,10 +180,24 @@ public actor TelegramMessenger: ChatMessaging {
         var backoff = Backoff(initial: backoffInitial)
         while true {
             await waitForChat(chatID)
-            do {
-                return try await request()
-            } catch {
-                guard await shouldRetry(error, chatID: chatID, backoff: &backoff, deadline: deadline) else { throw error }
+            // No new attempt once cancelled (a shutdown out of time): what was not sent is sent by the next
+            // start. But an attempt under way is not cut: Telegram may already have the message, and a cut
+            // attempt counts as not delivered, so the next start would send it a second time.
+            guard !Task.isCancelled else { throw TelegramAPIError.transport("not sent: the companion is stopping") }
+            let attempt = Task { () async -> Swift.Result<Result, TelegramAPIError> in
+                do throws(TelegramAPIError) {
+                    return .success(try await request())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch await attempt.value {
+            case .success(let result):
+                return result
+            case .failure(let error):
+                guard !Task.isCancelled, await shouldRetry(error, chatID: chatID, backoff: &backoff, deadline: deadline) else {
+                    throw error
+                }
             }
         }
     }

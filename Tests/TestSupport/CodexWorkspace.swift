@@ -40,7 +40,9 @@ public final class CodexWorkspace: Sendable {
         try codexConfig.write(toFile: home + "/config.toml", atomically: true, encoding: .utf8)
     }
 
-    /// Points codex at the fake: no login, no retries (a scripted failure fails at once).
+    /// Points codex at the fake: no login, no retries (a scripted failure fails at once). Codex waits on a
+    /// silent stream for ten minutes: longer than any test, so an answer held back ("an hour away") ends
+    /// only by the stop the test is about, never by Codex giving up on a loaded machine.
     private var codexConfig: String {
         """
         model = "gpt-5.5"
@@ -52,7 +54,7 @@ public final class CodexWorkspace: Sendable {
         wire_api = "responses"
         request_max_retries = 0
         stream_max_retries = 0
-        stream_idle_timeout_ms = 15000
+        stream_idle_timeout_ms = 600000
         """
     }
 

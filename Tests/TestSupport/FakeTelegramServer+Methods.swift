@@ -4,7 +4,18 @@ import NIOCore
 
 /// The Bot API methods the fake answers.
 extension FakeTelegramServer {
+    /// Answers a call; a call of a method held with `holdAnswer` is handled at once (a message is sent)
+    /// but answered only once the test releases it, like a reply lost in a slow network.
     func handle(bot: String, method: String, body: Data, contentType: String) async -> Response {
+        let response = await answer(bot: bot, method: method, body: body, contentType: contentType)
+        if let hold = mutate({ $0.heldAnswers.removeValue(forKey: method) }) {
+            hold.arrived.fulfil(())
+            await hold.release.wait()
+        }
+        return response
+    }
+
+    private func answer(bot: String, method: String, body: Data, contentType: String) async -> Response {
         mutate { state in
             state.calls.append(method)
             state.callTimes.append((method, .now))

@@ -1,3 +1,4 @@
+import CompanionCore
 import Foundation
 import Hummingbird
 import NIOCore
@@ -85,6 +86,7 @@ public final class FakeTelegramServer: Sendable {
         var callTimes: [(method: String, at: ContinuousClock.Instant)] = []
         var allowedUpdates: [[String]] = []
         var failures: [String: [Failure]] = [:]
+        var heldAnswers: [String: AnswerHold] = [:]
         var rejectedSends = 0
         /// Files users sent, in the order they were sent.
         var userFiles: [UserFile] = []
@@ -185,6 +187,19 @@ public final class FakeTelegramServer: Sendable {
     }
 
     /// The next `times` calls of `method` fail this way.
+    /// The next call of `method` is handled but its answer waits until `release` is fulfilled; `arrived`
+    /// is fulfilled when the call has been handled.
+    public struct AnswerHold: Sendable {
+        public let arrived = OneShot<Void>()
+        public let release = OneShot<Void>()
+    }
+
+    public func holdAnswer(_ method: String) -> AnswerHold {
+        let hold = AnswerHold()
+        mutate { $0.heldAnswers[method] = hold }
+        return hold
+    }
+
     public func fail(_ method: String, times: Int = 1, with failure: Failure) {
         mutate { $0.failures[method, default: []] += Array(repeating: failure, count: times) }
     }
