@@ -51,20 +51,25 @@ public struct DaemonRunner: CodexRunning {
             request: request, sandbox: sandbox, approvalPolicy: approvalPolicy, grace: interruptGrace, leaveOutHistory: true)
         let conversation = AppServerConversation(
             settings: settings, control: control, logger: logger, kill: { socket.abort() }, onEvent: onEvent)
-        try await socket.run { messages, sender in
-            try await withThrowingTaskGroup(of: ConversationOutcome.self) { group in
-                group.addTask {
-                    await conversation.sendLines { try await sender.send($0) }
-                    try? await sender.close()
-                    return .other
-                }
-                group.addTask { .stdout(try await conversation.readLines(messages)) }
-                conversation.addConversationTasks(to: &group)
-                for try await outcome in group {
-                    // The daemon closed the connection: nothing more comes, so the stop watcher can go.
-                    if case .stdout = outcome { group.cancelAll() }
+        do {
+            try await socket.run { messages, sender in
+                try await withThrowingTaskGroup(of: ConversationOutcome.self) { group in
+                    group.addTask {
+                        await conversation.sendLines { try await sender.send($0) }
+                        try? await sender.close()
+                        return .other
+                    }
+                    group.addTask { .stdout(try await conversation.readLines(messages)) }
+                    conversation.addConversationTasks(to: &group)
+                    for try await outcome in group {
+                        // The daemon closed the connection: nothing more comes, so the stop watcher can go.
+                        if case .stdout = outcome { group.cancelAll() }
+                    }
                 }
             }
+        } catch {
+            // A connection reset: what the turn did until then is kept, and judged below.
+            logger.warning("the connection to Codex's daemon failed", metadata: ["error": "\(error)"])
         }
         // A turn that neither completed nor failed nor was stopped: the daemon went away under it.
         var turn = conversation.state.record
