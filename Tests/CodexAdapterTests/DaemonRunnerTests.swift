@@ -98,9 +98,7 @@ struct DaemonRunnerTests {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
             // A socket file left behind by a daemon that is gone: nothing listens on it.
-            let socketPath = CodexDaemon.socketPath(codexHome: workspace.codexHome)
-            try FileManager.default.createDirectory(
-                atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let socketPath = try socketPathWithItsFolder(workspace)
             try leaveStaleSocket(at: socketPath)
             let runner = PreferDaemon(
                 DaemonRunner(socketPath: socketPath), otherwise: AppServerRunner(binaryPath: binary, codexHome: workspace.codexHome))
@@ -119,9 +117,7 @@ struct DaemonRunnerTests {
     @Test func aDaemonThatDoesNotAnswerIsPassedBy() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
-            let socketPath = CodexDaemon.socketPath(codexHome: workspace.codexHome)
-            try FileManager.default.createDirectory(
-                atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let socketPath = try socketPathWithItsFolder(workspace)
             let listener = try bindSocket(at: socketPath)
             defer { close(listener) }
             // Listening, so the connection is taken into the backlog, but never accepted nor answered.
@@ -152,6 +148,14 @@ struct DaemonRunnerTests {
             }
             await CodexDaemonControl.stop(codexHome: workspace.codexHome)
         }
+    }
+
+    /// The daemon's socket path in the workspace, its folder made (as a daemon that ran would leave it).
+    private func socketPathWithItsFolder(_ workspace: CodexWorkspace) throws -> String {
+        let socketPath = CodexDaemon.socketPath(codexHome: workspace.codexHome)
+        try FileManager.default.createDirectory(
+            atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        return socketPath
     }
 
     /// Binds a unix socket at `path` and closes it: the file stays, and connecting to it is refused.

@@ -17,10 +17,7 @@ struct TerminalStoryTests {
             let fake = workspace.fake
             fake.script("desk prompt", [.message("Did: desk prompt")])
             fake.script("phone follow-up", [.message("Did: phone follow-up")])
-            let terminal = try await TerminalCodex.start(in: alpha, workspace: workspace)
-            try await terminal.type("desk prompt")
-            try await terminal.waitForScreen("the desk answer") { $0.contains("Did: desk prompt") }
-            let deskThread = try #require(Self.request(fake, endingWith: "desk prompt")?.threadID)
+            let (terminal, deskThread) = try await Self.deskPrompt(in: alpha, workspace: workspace)
             await terminal.quit()
 
             let sessions = try await CompanionProcess.run(
@@ -55,10 +52,7 @@ struct TerminalStoryTests {
             fake.script("desk prompt", [.message("Did: desk prompt")])
             fake.script("phone turn", [.message("Did: phone turn")])
             fake.script("desk again", [.message("Did: desk again")])
-            let terminal = try await TerminalCodex.start(in: alpha, workspace: workspace)
-            try await terminal.type("desk prompt")
-            try await terminal.waitForScreen("the desk answer") { $0.contains("Did: desk prompt") }
-            let deskThread = try #require(Self.request(fake, endingWith: "desk prompt")?.threadID)
+            let (terminal, deskThread) = try await Self.deskPrompt(in: alpha, workspace: workspace)
 
             _ = try await CompanionProcess.serve(config: config, token: telegram.token, environment: workspace.homeEnvironment) { process in
                 telegram.sendMessage(from: Self.owner, text: "/project alpha")
@@ -79,6 +73,15 @@ struct TerminalStoryTests {
             }
             await terminal.quit()
         }
+    }
+
+    /// Opens the terminal UI in `repo` and has it answer "desk prompt"; the terminal and the desk's thread.
+    static func deskPrompt(in repo: String, workspace: CodexWorkspace) async throws -> (TerminalCodex, String) {
+        let terminal = try await TerminalCodex.start(in: repo, workspace: workspace)
+        try await terminal.type("desk prompt")
+        try await terminal.waitForScreen("the desk answer") { $0.contains("Did: desk prompt") }
+        let deskThread = try #require(request(workspace.fake, endingWith: "desk prompt")?.threadID)
+        return (terminal, deskThread)
     }
 
     /// The latest model request of the turn whose prompt is `prompt` (Codex 0.163's terminal UI also asks

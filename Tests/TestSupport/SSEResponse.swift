@@ -34,7 +34,7 @@ enum SSEResponse {
                 "name": "exec_command", "arguments": json(["cmd": command]),
             ]
         case .shellYielding(let command, let yield):
-            let milliseconds = Int(yield.components.seconds * 1000 + yield.components.attoseconds / 1_000_000_000_000_000)
+            let milliseconds = Int(yield / .milliseconds(1))
             item = [
                 "type": "function_call", "id": "fc_\(responseNumber)", "call_id": "call_\(responseNumber)",
                 "name": "exec_command", "arguments": json(["cmd": command, "yield_time_ms": milliseconds] as [String: Any]),

@@ -91,8 +91,7 @@ final class AppServerConversation: Sendable {
     func drive() async {
         defer { control?.channel.stopSteering() }
         let request = settings.request
-        let clientInfo: JSONValue = ["name": "codex_companion", "title": "Codex Remote Companion", "version": "1"]
-        guard await call("initialize", ["clientInfo": clientInfo, "capabilities": nil]) != nil else { return await close() }
+        guard await call("initialize", Self.initializeParams) != nil else { return await close() }
         connection.notify("initialized")
         var threadParams: JSONValue = [
             "cwd": .string(request.repoPath), "approvalPolicy": .string(settings.approvalPolicy.rawValue),
@@ -160,6 +159,13 @@ final class AppServerConversation: Sendable {
         state.apply(event)
         await onEvent(event)
     }
+
+    /// How the companion introduces itself in `initialize`; Codex records the name as the session's
+    /// originator (see `RolloutReader.companionOriginator`).
+    static let initializeParams: JSONValue = [
+        "clientInfo": ["name": .string(RolloutReader.companionOriginator), "title": "Codex Remote Companion", "version": "1"],
+        "capabilities": nil,
+    ]
 
     static func turnStart(thread: String, text: String, images: [String] = []) -> JSONValue {
         ["threadId": .string(thread), "input": input(text, images: images)]

@@ -28,9 +28,8 @@ public enum DaemonProbe {
             let socket = try? await DaemonSocket.connect(path: socketPath)
         else { return .notRunning }
         let answer = try? await socket.run { messages, sender -> String? in
-            let initialize =
-                #"{"id":1,"method":"initialize","params":{"clientInfo":{"name":"codex_companion","title":"Codex Remote Companion","version":"1"},"capabilities":null}}"#
-            try await sender.send(initialize)
+            let initialize: JSONValue = ["id": 1, "method": "initialize", "params": AppServerConversation.initializeParams]
+            try await sender.send(initialize.line)
             var userAgent: String?
             for try await message in messages {
                 guard case .response(let id, let result)? = AppServerMessage(line: message), id.int == 1 else { continue }
