@@ -123,7 +123,8 @@ struct DaemonRunnerTests {
             // Listening, so the connection is taken into the backlog, but never accepted nor answered.
             #expect(listen(listener, 8) == 0)
             let runner = PreferDaemon(
-                DaemonRunner(socketPath: socketPath), otherwise: AppServerRunner(binaryPath: binary, codexHome: workspace.codexHome))
+                DaemonRunner(socketPath: socketPath, answerLimit: .seconds(1)),
+                otherwise: AppServerRunner(binaryPath: binary, codexHome: workspace.codexHome))
             #expect(await runner.currentWay()?.hasSuffix("(Codex's daemon is not running)") == true)
             let result = try await runner.run(CodexRunRequest(repoPath: repo, prompt: "hello"), onEvent: { _ in })
             #expect(result.succeeded, "\(result.stderrTail)")
@@ -133,7 +134,11 @@ struct DaemonRunnerTests {
     // MARK: - Helpers
 
     private func daemon(_ workspace: CodexWorkspace) -> DaemonRunner {
-        DaemonRunner(socketPath: CodexDaemon.socketPath(codexHome: workspace.codexHome), interruptGrace: .seconds(2))
+        // The daemon answers in milliseconds; a minute lets a loaded CI machine be slow without the test
+        // taking it for a hung daemon (which `aDaemonThatDoesNotAnswerIsPassedBy` is about).
+        DaemonRunner(
+            socketPath: CodexDaemon.socketPath(codexHome: workspace.codexHome), interruptGrace: .seconds(2),
+            answerLimit: .seconds(60))
     }
 
     /// A workspace with Codex's daemon running in it, stopped afterwards whatever happens.

@@ -110,6 +110,21 @@ final class EventLog: Sendable {
         await rig.stop()
     }
 
+    /// A shutdown out of time cancels the service's runs before the service was told to stop (the group
+    /// shuts services down in turn): the run is still a shutdown's, so the task is interrupted, not failed.
+    @Test func aRunCancelledByTheGroupIsInterruptedNotFailed() async throws {
+        let rig = Rig()
+        guard case .started(let running) = await rig.service.submit(request("long", in: alpha)) else {
+            Issue.record("the task did not start")
+            return
+        }
+        await rig.waitUntilRunning("long")
+        rig.jobs.cancel()
+        await rig.jobs.value
+        #expect(rig.store.task(running)?.status == .interrupted)
+        #expect(rig.store.task(running)?.stopReason == .shutdown)
+    }
+
     @Test func cancelStopsTheRunningTaskAndDropsQueuedOnes() async throws {
         let rig = Rig()
         guard case .started(let running) = await rig.service.submit(request("long", in: alpha)) else { return }

@@ -21,6 +21,7 @@ public final class FakeMessenger: ChatMessaging {
         var sent: [Sent] = []
         var nextID: Int64 = 100
         var rateLimitNextEdits: [Duration] = []
+        var beforeNextEditAnswer: (@Sendable () -> Void)?
         var typing = 0
         var editAttempts = 0
         var failPosts = false
@@ -56,6 +57,12 @@ public final class FakeMessenger: ChatMessaging {
         state.withLock { $0.rateLimitNextEdits.append(retryAfter) }
     }
 
+    /// The next edit arrives (and is recorded) at once, but `action` runs before it is answered: a slow
+    /// answer, when `action` moves the test's clock.
+    public func beforeNextEditAnswer(_ action: @escaping @Sendable () -> Void) {
+        state.withLock { $0.beforeNextEditAnswer = action }
+    }
+
     public func send(chatID: Int64, text: String, style: MessageStyle) async -> Bool {
         record(.send, chatID: chatID, messageID: nil, text: text)
         return true
@@ -83,6 +90,11 @@ public final class FakeMessenger: ChatMessaging {
         if let limited { return .rateLimited(retryAfter: limited) }
         state.withLock { _ = $0.buttons.removeValue(forKey: messageID) }
         record(.edit, chatID: chatID, messageID: messageID, text: message.plain)
+        let slowAnswer = state.withLock { state in
+            defer { state.beforeNextEditAnswer = nil }
+            return state.beforeNextEditAnswer
+        }
+        slowAnswer?()
         return .shown
     }
 

@@ -67,6 +67,9 @@ public final class ManualClock: TaskClock {
 
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
+    /// When the earliest sleeper wakes, if any sleeps.
+    public var nextDeadline: Date? { state.withLock { $0.sleepers.map(\.deadline).min() } }
+
     /// Returns once at least `count` tasks sleep on this clock (the system under test is waiting for time).
     public func waitForSleepers(_ count: Int) async {
         await Eventually.until { self.sleeperCount >= count }

@@ -213,6 +213,31 @@ final class PresenterRig: Sendable {
         await rig.end()
     }
 
+    /// Telegram counts edits as they arrive: an edit answered late (a slow network) still leaves the
+    /// interval between its answer and the chat's next edit, here the frozen record.
+    @Test func theNextEditWaitsAnIntervalFromTheAnswerToTheLastOne() async throws {
+        let rig = PresenterRig()
+        await rig.start()
+        await rig.feed(.progressed(taskID: 1, .itemStarted(command)))
+        rig.messenger.beforeNextEditAnswer { rig.clock.advance(by: .seconds(1)) }
+        await rig.tick()
+        let edit = try #require(rig.sent(.edit).first)
+        let answered = edit.at.addingTimeInterval(1)
+        #expect(rig.clock.now() == answered)
+        let task = rig.task
+        let report = TaskReport(
+            taskID: 1, requester: task.request.requester, project: PresenterRig.alpha, prompt: "fix it", mode: .new,
+            session: .new, status: .done, startedAt: task.startedAt, endedAt: answered, exitCode: 0, turn: TurnRecord(),
+            turnUsage: nil, failureReason: nil, stdoutTail: "", stderrTail: "")
+        await rig.feed(.finished(report))
+        await Eventually.until { rig.clock.nextDeadline == answered.addingTimeInterval(1.5) }
+        #expect(rig.clock.nextDeadline == answered.addingTimeInterval(1.5), "the frozen record waits from the answer")
+        rig.clock.advance(by: .milliseconds(1500))
+        await Eventually.until { rig.sent(.edit).count == 2 }
+        #expect(rig.sent(.edit).last?.at == answered.addingTimeInterval(1.5))
+        await rig.end()
+    }
+
     /// After a crash, a task's progress message may still say "⏳ … writing the answer": the restart edits
     /// each one into its final line, and one that cannot be edited now stays recorded for the next start.
     @Test func progressMessagesLeftUnfinishedByACrashAreMadeFinal() async throws {

@@ -12,20 +12,20 @@ public enum DaemonProbe {
         case running(userAgent: String)
     }
 
-    /// Asks the daemon; a daemon that does not answer within a few seconds counts as not running.
-    public static func status(socketPath: String) async -> Status {
+    /// Asks the daemon; a daemon that does not answer within `limit` counts as not running.
+    public static func status(socketPath: String, limit: Duration = DaemonRunner.defaultAnswerLimit) async -> Status {
         let answer = OneShot<Status>()
-        let asking = Task { answer.fulfil(await ask(socketPath: socketPath)) }
-        guard let status = await answer.wait(upTo: DaemonSocket.connectLimit) else {
+        let asking = Task { answer.fulfil(await ask(socketPath: socketPath, limit: limit)) }
+        guard let status = await answer.wait(upTo: limit) else {
             asking.cancel()
             return .notRunning
         }
         return status
     }
 
-    private static func ask(socketPath: String) async -> Status {
+    private static func ask(socketPath: String, limit: Duration) async -> Status {
         guard FileManager.default.fileExists(atPath: socketPath),
-            let socket = try? await DaemonSocket.connect(path: socketPath)
+            let socket = try? await DaemonSocket.connect(path: socketPath, limit: limit)
         else { return .notRunning }
         let answer = try? await socket.run { messages, sender -> String? in
             let initialize: JSONValue = ["id": 1, "method": "initialize", "params": AppServerConversation.initializeParams]

@@ -18,16 +18,25 @@ public struct DaemonRunner: CodexRunning {
     public var approvalPolicy: ApprovalPolicy
     /// How long the daemon gets to end an interrupted turn, and then to answer our close.
     public var interruptGrace: Duration
+    /// How long the daemon gets to take the connection (and, for `currentWay`, to answer `initialize`):
+    /// past it the daemon counts as not running and the configured engine runs the turn.
+    public var answerLimit: Duration
     private let logger: Logger
+
+    /// A hung daemon must not hang a turn or `/status`, and a daemon on a busy machine (a build beside it)
+    /// must not be taken for a hung one, or the turn falls back to an engine its writer lock refuses.
+    public static let defaultAnswerLimit: Duration = .seconds(10)
 
     public init(
         socketPath: String, sandbox: String = ConfigDefaults.sandbox, approvalPolicy: ApprovalPolicy = .onRequest,
-        interruptGrace: Duration = .seconds(3), logger: Logger = Logger(label: "companion.codex.daemon")
+        interruptGrace: Duration = .seconds(3), answerLimit: Duration = Self.defaultAnswerLimit,
+        logger: Logger = Logger(label: "companion.codex.daemon")
     ) {
         self.socketPath = socketPath
         self.sandbox = sandbox
         self.approvalPolicy = approvalPolicy
         self.interruptGrace = interruptGrace
+        self.answerLimit = answerLimit
         self.logger = logger
     }
 
@@ -42,7 +51,7 @@ public struct DaemonRunner: CodexRunning {
         let startedAt = Date()
         let socket: DaemonSocket
         do {
-            socket = try await DaemonSocket.connect(path: socketPath)
+            socket = try await DaemonSocket.connect(path: socketPath, limit: answerLimit)
         } catch {
             logger.info("Codex's daemon does not answer", metadata: ["socket": "\(socketPath)", "error": "\(error)"])
             throw DaemonUnavailable()

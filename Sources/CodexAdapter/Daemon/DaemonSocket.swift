@@ -20,13 +20,9 @@ struct DaemonSocket: Sendable {
         self.raw = raw
     }
 
-    /// How long a daemon gets to accept the connection and the upgrade: a hung daemon must not hang a turn
-    /// or `/status`.
-    static let connectLimit: Duration = .seconds(3)
-
     /// Connects and upgrades to WebSocket; throws when nothing listens at `path`, it does not upgrade, or
-    /// it takes longer than `connectLimit`.
-    static func connect(path: String) async throws -> DaemonSocket {
+    /// it takes longer than `limit`.
+    static func connect(path: String, limit: Duration) async throws -> DaemonSocket {
         let connected = OneShot<Result<DaemonSocket, any Error>>()
         let attempt = Task {
             do {
@@ -35,7 +31,7 @@ struct DaemonSocket: Sendable {
                 connected.fulfil(.failure(error))
             }
         }
-        guard let result = await connected.wait(upTo: connectLimit) else {
+        guard let result = await connected.wait(upTo: limit) else {
             attempt.cancel()
             // An upgrade that completes after the limit is closed, not leaked.
             Task {

@@ -15,7 +15,7 @@ public struct PreferDaemon: CodexRunning {
 
     /// Asks the daemon (a few milliseconds): it comes and goes with the user's terminal.
     public func currentWay() async -> String? {
-        switch await DaemonProbe.status(socketPath: daemon.socketPath) {
+        switch await DaemonProbe.status(socketPath: daemon.socketPath, limit: daemon.answerLimit) {
         case .running(let userAgent):
             let version = DaemonProbe.version(inUserAgent: userAgent).map { " (Codex \($0))" } ?? ""
             return "through Codex's daemon\(version), in the same live session as the terminal"

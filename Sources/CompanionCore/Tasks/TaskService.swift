@@ -405,15 +405,22 @@ public actor TaskService {
         bridge: CodexBridge, settings: Settings, clock: any TaskClock,
         onEvent: @escaping @Sendable (CodexEvent) -> Void
     ) async -> TaskReport {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await watch(control, startedAt: startedAt, settings: settings, clock: clock)
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await watch(control, startedAt: startedAt, settings: settings, clock: clock)
+                }
+                let report = await bridge.run(
+                    taskID: task.id, request: task.request, session: session, startedAt: startedAt,
+                    control: control, onEvent: onEvent)
+                group.cancelAll()
+                return report
             }
-            let report = await bridge.run(
-                taskID: task.id, request: task.request, session: session, startedAt: startedAt,
-                control: control, onEvent: onEvent)
-            group.cancelAll()
-            return report
+        } onCancel: {
+            // Only a shutdown that ran out of time cancels a run (the group cancels what is left, before
+            // this service may have been told to stop): Codex ends because of it, so the task is
+            // interrupted, not failed.
+            control.stop(.shutdown)
         }
     }
 
