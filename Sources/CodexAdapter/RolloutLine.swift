@@ -75,19 +75,26 @@ enum RolloutLine {
         guard ByteSearch.contains(line, Keys.userMessage) || ByteSearch.contains(line, Keys.userMessageItem) else { return nil }
         return payload(line, type: "event_msg") { event in
             switch event["type"]?.string {
-            case "user_message": return nonEmpty(event["message"]?.string)
+            case "user_message": return personal(event["message"]?.string)
             case "item_completed":
                 guard let item = event["item"], item["type"]?.string == "UserMessage" else { return nil }
-                return nonEmpty(texts(item["content"]))
+                return personal(texts(item["content"]))
             default: return nil
             }
         }
     }
 
-    /// How the messages Codex adds in the user's name begin (0.147 marks them no other way).
+    /// The text, unless it is empty or Codex's own recovery message.
+    private static func personal(_ text: String?) -> String? {
+        guard let text = nonEmpty(text), !CodexRecovery.isRecoveryPrompt(text) else { return nil }
+        return text
+    }
+
+    /// How the messages Codex adds in the user's name begin (0.147 marks them no other way), the daemon's
+    /// own "resume the interrupted work" message among them.
     static let contextMarkers = [
         "<environment_context>", "<environment_context/>", "<user_instructions>", "# AGENTS.md instructions", "<INSTRUCTIONS>",
-        "<user_shell_command>", "<turn_aborted>", "<subagent_notification>", "<skills_instructions>",
+        "<user_shell_command>", "<turn_aborted>", "<subagent_notification>", "<skills_instructions>", CodexRecovery.promptStart,
     ]
 
     /// Whether the line can be a `response_item` user message that the user wrote, from its bytes alone.

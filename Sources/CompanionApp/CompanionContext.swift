@@ -88,14 +88,16 @@ public struct CompanionContext: Sendable {
         let binary = codexBinary ?? config.codex.binary ?? "codex"
         let childEnvironment = secrets.childEnvironment(environment.variables)
         let engine: any CodexRunning
+        let appServer = AppServerRunner(
+            binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox,
+            approvalPolicy: config.codex.approvalPolicy)
         switch config.codex.engine {
         case .exec:
-            engine = CodexProcessRunner(
+            let exec = CodexProcessRunner(
                 binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox)
+            engine = ExecWithForks(exec, forkingWith: appServer)
         case .appServer:
-            engine = AppServerRunner(
-                binaryPath: binary, codexHome: config.codex.home.path, environment: childEnvironment, sandbox: config.codex.sandbox,
-                approvalPolicy: config.codex.approvalPolicy)
+            engine = appServer
         }
         let daemon = DaemonRunner(
             socketPath: CodexDaemon.socketPath(codexHome: config.codex.home.path), sandbox: config.codex.sandbox,

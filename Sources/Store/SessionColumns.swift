@@ -4,6 +4,7 @@ import Foundation
 /// A session note as stored: its kind as text in one place, and for a continued session what the card shows.
 struct SessionColumns {
     var kind: String
+    /// Where a continued session was started; for a fork, the thread it was forked from.
     var origin: String?
     var firstPrompt: String?
     var lastUsedAt: Date?
@@ -19,6 +20,9 @@ struct SessionColumns {
             self.origin = origin.stored
             firstPrompt = session.firstPrompt
             lastUsedAt = session.lastUsedAt
+        case .forked(let source):
+            kind = "forked"
+            origin = source
         }
     }
 
@@ -26,6 +30,7 @@ struct SessionColumns {
         switch kind {
         case "new": return .new
         case "new_none_found": return .newBecauseNoneFound
+        case "forked": return origin.map { .forked(fromThreadID: $0) } ?? .new
         case "continued":
             guard let threadID else { return .newBecauseNoneFound }
             let session = CodexSession(

@@ -1,9 +1,10 @@
-import CodexAdapter
 import CompanionCore
 import Foundation
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import CodexAdapter
 
 #if canImport(Glibc)
 import Glibc
@@ -91,6 +92,54 @@ struct DaemonRunnerTests {
             let next = try await daemon(workspace).run(
                 CodexRunRequest(repoPath: repo, prompt: "next one", resumeThreadID: thread), onEvent: { _ in })
             #expect(next.succeeded, "\(next.turn)")
+        }
+    }
+
+    /// One connection while the daemon runs: later turns, and turns that run at the same time, share the
+    /// first turn's.
+    @Test func turnsShareOneConnectionWhileTheDaemonRuns() async throws {
+        try await withDaemon { workspace, _ in
+            let repo = try await workspace.makeRepository("alpha")
+            let other = try await workspace.makeRepository("beta")
+            workspace.fake.script("alpha again", [.message("Alpha.")])
+            workspace.fake.script("beta", [.message("Beta.")])
+            let runner = daemon(workspace)
+            let first = try await runner.run(CodexRunRequest(repoPath: repo, prompt: "first"), onEvent: { _ in })
+            #expect(first.succeeded, "\(first.turn)")
+            async let alpha = runner.run(
+                CodexRunRequest(repoPath: repo, prompt: "alpha again", resumeThreadID: first.turn.threadID), onEvent: { _ in })
+            async let beta = runner.run(CodexRunRequest(repoPath: other, prompt: "beta"), onEvent: { _ in })
+            let (again, besides) = try await (alpha, beta)
+            #expect(again.succeeded && besides.succeeded, "\(again.turn) \(besides.turn)")
+            #expect(again.turn.threadID == first.turn.threadID)
+            #expect(besides.turn.threadID != first.turn.threadID)
+            // Each turn got its own thread's messages, not the other's.
+            #expect(again.turn.finalMessage == "Alpha." && besides.turn.finalMessage == "Beta.")
+            #expect(await runner.links.opened == 1)
+        }
+    }
+
+    /// The daemon dies in the middle of a turn: the turn is reported cut short, not lost and not hung;
+    /// once the daemon is back, the next turn connects anew and continues the thread.
+    @Test func aDaemonThatDiesMidTurnEndsTheTurnAndTheNextReconnects() async throws {
+        try await withDaemon { workspace, _ in
+            let repo = try await workspace.makeRepository("alpha")
+            workspace.fake.script("held", [.heldMessage("never seen", until: "daemon-stop")])
+            let runner = daemon(workspace)
+            async let run = runner.run(CodexRunRequest(repoPath: repo, prompt: "held"), onEvent: { _ in })
+            await workspace.fake.waitForRequests(1)
+            CodexDaemonControl.crash(codexHome: workspace.codexHome)
+            let cut = try await run
+            #expect(!cut.succeeded)
+            #expect(cut.turn.failureMessage?.contains("connection to Codex's daemon ended") == true, "\(cut.turn)")
+            let thread = try #require(cut.turn.threadID)
+            try await CodexDaemonControl.start(codexHome: workspace.codexHome)
+            let next = try await runner.run(
+                CodexRunRequest(repoPath: repo, prompt: "after the restart", resumeThreadID: thread), onEvent: { _ in })
+            #expect(next.succeeded, "\(next.turn)")
+            #expect(next.turn.threadID == thread)
+            #expect(await runner.links.opened == 2)
+            workspace.fake.release("daemon-stop")
         }
     }
 

@@ -89,6 +89,18 @@ import Testing
         #expect(Self.readNew(path)?.firstPrompt == "first part\nsecond part")
     }
 
+    /// A thread whose only user messages so far are Codex's own (its daemon resuming interrupted work)
+    /// has no prompt of the person's: the listing does not show Codex's words as theirs.
+    @Test func theDaemonsRecoveryMessageIsNoPrompt() throws {
+        let home = try Home()
+        let recovery = "The server restarted and interrupted the previous turn. Continue the unfinished work from the saved conversation."
+        let path = try home.write(lines: [
+            Self.meta(originator: "codex-tui"), Self.userItem(recovery, kinds: ["user.text"]), Self.userMessageItem([recovery]),
+            Self.userItem("the real question", kinds: ["user.text"]), Self.userMessageItem(["the real question"]), Self.answer,
+        ])
+        #expect(Self.readNew(path)?.firstPrompt == "the real question")
+    }
+
     // MARK: - Where a session came from
 
     @Test func theOriginComesFromTheOriginatorNotFromSourceAlone() throws {

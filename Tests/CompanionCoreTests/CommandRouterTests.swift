@@ -22,10 +22,11 @@ final class RouterRig: Sendable {
     let router: CommandRouter
     let jobs: Task<Void, Never>
     let disk = FakeAttachmentDisk()
+    let sessions = FakeSessions()
 
     init(transcriber: FakeTranscriber? = nil, maxFileBytes: Int = 20 << 20, logger: Logger = Logger(label: "companion.router")) {
         messenger = FakeMessenger(clock: clock)
-        let bridge = CodexBridge(runner: runner, sessions: FakeSessions(), store: store, clock: clock)
+        let bridge = CodexBridge(runner: runner, sessions: sessions, store: store, clock: clock)
         let service = TaskService(
             settings: .init(maxParallel: 2, ownerPID: 1), bridge: bridge, store: store, reaper: FakeReaper(), clock: clock)
         self.service = service

@@ -63,6 +63,24 @@ import Testing
         #expect(html.contains("It uses SwiftPM.") && html.contains("They run with swift test."))
     }
 
+    /// Codex's daemon resumes a turn its restart interrupted with a message of its own in the user's
+    /// place: the card says so, and never quotes it as the person's.
+    @Test func theDaemonsRecoveryMessageIsShownAsCodexsNotTheUsers() {
+        var turn = TurnRecord()
+        let message = { (id: String, text: String) in CodexEvent.itemCompleted(CodexItem(id: id, kind: .agentMessage(text: text))) }
+        let added = { (text: String) in CodexEvent.itemCompleted(CodexItem(id: "u", kind: .userMessage(text: text))) }
+        turn.apply(added("refactor the parser"))
+        turn.apply(message("m1", "Halfway there."))
+        turn.apply(
+            added(
+                "The server restarted and interrupted the previous turn. Continue the unfinished work from the saved conversation. "
+                    + "Check the current state before repeating actions that may already have completed."))
+        turn.apply(message("m2", "Done now."))
+        let text = turn.finalMessage ?? ""
+        #expect(text == "Halfway there.\n\n---\n\n⟳ Codex restarted and resumed the interrupted work by itself.\n\nDone now.")
+        #expect(!text.contains("You added") && !text.contains("The server restarted"))
+    }
+
     /// Codex 0.163 cuts the answer being streamed when text is steered in: that message never completes,
     /// and the added text arrives right after its first deltas (wire order seen on 0.163.0).
     @Test func anAnswerCutShortBySteeringKeepsWhatWasStreamed() {

@@ -43,6 +43,8 @@ public final class InMemoryTaskStore: TaskStoring {
             }
             tasks[id]?.status = .running
             tasks[id]?.session = session
+            // As the database does: the thread a continued task resumes is its thread until Codex names one.
+            tasks[id]?.threadID = session.resumedThreadID
             tasks[id]?.startedAt = startedAt
             tasks[id]?.ownerPID = ownerPID
         }
@@ -58,6 +60,8 @@ public final class InMemoryTaskStore: TaskStoring {
     public func finishTask(id: Int64, report: TaskReport) async throws {
         tasks.withLock { tasks in
             tasks[id]?.status = report.status
+            tasks[id]?.threadID = report.threadID
+            tasks[id]?.session = report.session
             tasks[id]?.endedAt = report.endedAt
             tasks[id]?.finalMessage = report.turn.finalMessage
             tasks[id]?.failureReason = report.failureReason

@@ -48,13 +48,21 @@ public enum CodexDaemonControl {
     /// Stops the daemon and the updater loop it leaves (codex-cli.md §8).
     public static func stop(codexHome: String) async {
         _ = try? await codex(["app-server", "daemon", "stop"], codexHome: codexHome)
-        let pidFile = codexHome + "/app-server-daemon/daemon-updater.pid"
-        if let data = FileManager.default.contents(atPath: pidFile),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let pid = object["pid"] as? Int
-        {
-            kill(pid_t(pid), SIGTERM)
-        }
+        if let updater = pid(in: codexHome + "/app-server-daemon/daemon-updater.pid") { kill(updater, SIGTERM) }
+    }
+
+    /// Kills the daemon at once (SIGKILL), as a crash would: its connections drop in the middle of what
+    /// they do. (`stop` waits for running turns first.)
+    public static func crash(codexHome: String) {
+        if let daemon = pid(in: codexHome + "/app-server-daemon/daemon.pid") { kill(daemon, SIGKILL) }
+    }
+
+    /// The pid a daemon pid file names (`{"pid": …}`).
+    private static func pid(in file: String) -> pid_t? {
+        guard let data = FileManager.default.contents(atPath: file),
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let pid = object["pid"] as? Int
+        else { return nil }
+        return pid_t(pid)
     }
 
     private static func codex(

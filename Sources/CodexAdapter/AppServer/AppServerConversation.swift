@@ -18,6 +18,8 @@ final class AppServerConversation: Sendable {
         /// the run does not need them. Codex's daemon (0.151+) takes it; 0.147's app-server refuses it
         /// without the experimental API.
         var leaveOutHistory = false
+        /// Begin with `initialize`: false on a connection that has done its handshake (`DaemonLink`).
+        var handshake = true
     }
 
     let connection = AppServerConnection()
@@ -91,18 +93,23 @@ final class AppServerConversation: Sendable {
     func drive() async {
         defer { control?.channel.stopSteering() }
         let request = settings.request
-        guard await call("initialize", Self.initializeParams) != nil else { return await close() }
-        connection.notify("initialized")
+        if settings.handshake {
+            guard await call("initialize", Self.initializeParams) != nil else { return await close() }
+            connection.notify("initialized")
+        }
         var threadParams: JSONValue = [
             "cwd": .string(request.repoPath), "approvalPolicy": .string(settings.approvalPolicy.rawValue),
             "sandbox": .string(settings.sandbox),
         ]
-        if let resume = request.resumeThreadID, case .object(var members) = threadParams {
-            members["threadId"] = .string(resume)
+        let method: String
+        if let source = request.resumeThreadID ?? request.forkThreadID, case .object(var members) = threadParams {
+            members["threadId"] = .string(source)
             if settings.leaveOutHistory { members["excludeTurns"] = true }
             threadParams = .object(members)
+            method = request.resumeThreadID == nil ? "thread/fork" : "thread/resume"
+        } else {
+            method = "thread/start"
         }
-        let method = request.resumeThreadID == nil ? "thread/start" : "thread/resume"
         guard let thread = await call(method, threadParams)?["thread"]["id"].string else { return await close() }
         state.setThread(thread)
         await emit(.threadStarted(threadID: thread))

@@ -2,16 +2,17 @@ import CompanionCore
 import Foundation
 import Logging
 
-/// Runs one turn through Codex's own daemon (Codex 0.151+ keeps one running after its terminal UI
-/// quits): a WebSocket connection on the daemon's unix control socket, then the same conversation as the
-/// app-server engine (`AppServerConversation`). The daemon holds the session's writer lock, so the turn
-/// lands in the very thread the terminal uses, and a terminal open on it shows the turn as it runs.
+/// Runs each turn through Codex's own daemon (Codex 0.151+ keeps one running after its terminal UI
+/// quits): one WebSocket connection on the daemon's unix control socket, kept while the daemon runs
+/// (`DaemonLink`), and per turn the same conversation as the app-server engine (`AppServerConversation`)
+/// on a channel of that connection. The daemon holds the session's writer lock, so the turn lands in the
+/// very thread the terminal uses, and a terminal open on it shows the turn as it runs.
 ///
 /// No process is started and none is stopped: the daemon is the user's. A stop interrupts the turn
-/// (`turn/interrupt`), then closes the connection.
+/// (`turn/interrupt`), then ends the turn's channel.
 public struct DaemonRunner: CodexRunning {
     /// The daemon's control socket (`CodexDaemon.socketPath`).
-    public var socketPath: String
+    public let socketPath: String
     /// `read-only`, `workspace-write` or `danger-full-access`: the thread's `sandbox`.
     public var sandbox: String
     /// When Codex asks before acting: the thread's `approvalPolicy`.
@@ -20,8 +21,10 @@ public struct DaemonRunner: CodexRunning {
     public var interruptGrace: Duration
     /// How long the daemon gets to take the connection (and, for `currentWay`, to answer `initialize`):
     /// past it the daemon counts as not running and the configured engine runs the turn.
-    public var answerLimit: Duration
+    public let answerLimit: Duration
     private let logger: Logger
+    /// The connection every turn shares while the daemon runs.
+    let links: DaemonLinks
 
     /// A hung daemon must not hang a turn or `/status`, and a daemon on a busy machine (a build beside it)
     /// must not be taken for a hung one, or the turn falls back to an engine its writer lock refuses.
@@ -38,6 +41,7 @@ public struct DaemonRunner: CodexRunning {
         self.interruptGrace = interruptGrace
         self.answerLimit = answerLimit
         self.logger = logger
+        links = DaemonLinks(socketPath: socketPath, limit: answerLimit, logger: logger)
     }
 
     public func run(
@@ -49,43 +53,53 @@ public struct DaemonRunner: CodexRunning {
             throw CodexLaunchError("\(request.repoPath) is not a git repository, and Codex only works in one. Run `git init` there.")
         }
         let startedAt = Date()
-        let socket: DaemonSocket
-        do {
-            socket = try await DaemonSocket.connect(path: socketPath, limit: answerLimit)
-        } catch {
-            logger.info("Codex's daemon does not answer", metadata: ["socket": "\(socketPath)", "error": "\(error)"])
-            throw DaemonUnavailable()
-        }
-        let settings = AppServerConversation.Settings(
+        var settings = AppServerConversation.Settings(
             request: request, sandbox: sandbox, approvalPolicy: approvalPolicy, grace: interruptGrace, leaveOutHistory: true)
-        let conversation = AppServerConversation(
-            settings: settings, control: control, logger: logger, kill: { socket.abort() }, onEvent: onEvent)
+        settings.handshake = false
+        var attempt = 0
+        while true {
+            attempt += 1
+            let channel: DaemonChannel
+            do {
+                channel = try await links.channel()
+            } catch {
+                logger.info("Codex's daemon does not answer", metadata: ["socket": "\(socketPath)", "error": "\(error)"])
+                throw DaemonUnavailable()
+            }
+            let conversation = AppServerConversation(
+                settings: settings, control: control, logger: logger, kill: { channel.finish() }, onEvent: onEvent)
+            await converse(conversation, on: channel)
+            var turn = conversation.state.record
+            // The daemon went (restarted) before it answered anything: nothing ran, so once more, on a new
+            // connection, before calling the turn lost.
+            if attempt == 1, turn.threadID == nil, channel.link.isClosed, control?.stopReason == nil { continue }
+            // A turn that neither completed nor failed nor was stopped: the daemon went away under it.
+            if !turn.completed, turn.failureMessage == nil, control?.stopReason == nil {
+                turn.apply(.turnFailed(message: "The connection to Codex's daemon ended during the turn (did Codex stop?)."))
+            }
+            return CodexRunResult(exitCode: 0, startedAt: startedAt, endedAt: Date(), turn: turn, stdoutTail: "", stderrTail: "")
+        }
+    }
+
+    /// The turn's conversation on its channel, until the turn is over or the daemon has gone.
+    private func converse(_ conversation: AppServerConversation, on channel: DaemonChannel) async {
         do {
-            try await socket.run { messages, sender in
-                try await withThrowingTaskGroup(of: ConversationOutcome.self) { group in
-                    group.addTask {
-                        await conversation.sendLines { try await sender.send($0) }
-                        try? await sender.close()
-                        return .other
-                    }
-                    group.addTask { .stdout(try await conversation.readLines(messages)) }
-                    conversation.addConversationTasks(to: &group)
-                    for try await outcome in group {
-                        // The daemon closed the connection: nothing more comes, so the stop watcher can go.
-                        if case .stdout = outcome { group.cancelAll() }
-                    }
+            try await withThrowingTaskGroup(of: ConversationOutcome.self) { group in
+                group.addTask {
+                    await conversation.sendLines { channel.send($0) }
+                    channel.finish()
+                    return .other
+                }
+                group.addTask { .stdout(try await conversation.readLines(channel.incoming)) }
+                conversation.addConversationTasks(to: &group)
+                for try await outcome in group {
+                    // The channel ended (the turn is over, or the daemon went): the stop watcher can go.
+                    if case .stdout = outcome { group.cancelAll() }
                 }
             }
         } catch {
-            // A connection reset: what the turn did until then is kept, and judged below.
-            logger.warning("the connection to Codex's daemon failed", metadata: ["error": "\(error)"])
+            logger.warning("a turn through Codex's daemon failed", metadata: ["error": "\(error)"])
         }
-        // A turn that neither completed nor failed nor was stopped: the daemon went away under it.
-        var turn = conversation.state.record
-        if !turn.completed, turn.failureMessage == nil, control?.stopReason == nil {
-            turn.apply(.turnFailed(message: "The connection to Codex's daemon ended during the turn (did Codex stop?)."))
-        }
-        return CodexRunResult(exitCode: 0, startedAt: startedAt, endedAt: Date(), turn: turn, stdoutTail: "", stderrTail: "")
     }
 }
 

@@ -17,7 +17,10 @@ extension TurnRecord {
             var parts: [String] = []
             for answer in answers {
                 parts.append(answer.text)
-                if let added = answer.followedBy {
+                if answer.followedBy == CodexRecovery.shownAs {
+                    // Codex's own words in the user's place: said as Codex's, not quoted as the person's.
+                    parts.append("---\n\n⟳ " + CodexRecovery.shownAs)
+                } else if let added = answer.followedBy {
                     let quoted = added.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
                     parts.append("---\n\n✉ You added:\n" + quoted.joined(separator: "\n"))
                 }

@@ -69,7 +69,7 @@ public struct TurnRecord: Sendable, Equatable, Codable {
             // A text added while the turn ran (the prompt itself comes before any answer): the answer so
             // far is kept, and the next agent message answers the new input.
             guard answeringLatest, !answers.isEmpty else { return }
-            answers[answers.count - 1].followedBy = text
+            answers[answers.count - 1].followedBy = CodexRecovery.isRecoveryPrompt(text) ? CodexRecovery.shownAs : text
             answeringLatest = false
             finalMessage = Answer.joined(answers)
         case .commandExecution(let command):

@@ -37,6 +37,13 @@ public struct ProgressState: Sendable, Equatable {
         waitingFor = what
     }
 
+    /// The session is busy in another Codex process and the task waits for it (until Codex's next event).
+    public mutating func waitForSession() {
+        current = Self.waitingForSession
+    }
+
+    static let waitingForSession = "waiting for the session, busy in another Codex process; it runs once that is done (/cancel drops it)"
+
     public mutating func apply(_ event: CodexEvent, repoPath: String) {
         switch event {
         case .agentMessageDelta(let itemID, let delta):

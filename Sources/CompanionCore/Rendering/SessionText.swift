@@ -11,6 +11,8 @@ public enum SessionText {
         case .continued(let session, let origin):
             let prompt = session.firstPrompt.map { " \"\(PromptPreview.firstLine($0, limit: 40))\"" } ?? ""
             return "Continuing session \(session.shortID), started \(started(origin))\(prompt)"
+        case .forked(let source):
+            return "New Codex session, forked from session \(shortID(source))"
         }
     }
 
@@ -27,6 +29,8 @@ public enum SessionText {
             guard session.lastUsedAt > .distantPast else { return "Continued session \(session.shortID) (started \(started(origin)))" }
             let idle = Durations.short(max(0, report.startedAt.timeIntervalSince(session.lastUsedAt)))
             return "Continued session \(session.shortID) (started \(started(origin)), last used \(idle) before)"
+        case .forked(let source):
+            return "New session \(id), forked from session \(shortID(source))"
         }
     }
 
@@ -36,7 +40,13 @@ public enum SessionText {
         switch note {
         case .new, .newBecauseNoneFound: return id.map { "new session \($0)" } ?? "new session"
         case .continued(let session, _): return "continued session \(session.shortID)"
+        case .forked(let source): return (id.map { "new session \($0)" } ?? "new session") + ", a fork of \(shortID(source))"
         }
+    }
+
+    /// A thread id as sessions are named to people: its last eight characters.
+    static func shortID(_ threadID: String) -> String {
+        String(threadID.suffix(8))
     }
 
     /// Where a session was started, after "started": "in the terminal", "from Telegram"…

@@ -11,20 +11,37 @@ extension CommandRouter {
         }
     }
 
-    /// A tap on "Run it in a new session" under a failed task of this chat whose session was busy: the
-    /// same message runs again in a new session. Only once per task; any other tap is expired.
-    func runInNewSession(_ taskID: Int64, tap: IncomingTap) async -> (project: String?, outcome: CommandOutcome) {
+    /// A tap under a failed task of this chat whose session was busy: the same message runs again when
+    /// the session is free, in a fork of it, or in a new session. Only once per task; any other tap is
+    /// expired.
+    func runAgain(
+        _ taskID: Int64, _ choice: BusySessionOffer.Choice, tap: IncomingTap
+    ) async -> (project: String?, outcome: CommandOutcome) {
         let task = await storedTask(taskID, for: "running it again")
         guard let task, task.status == .failed, let chatID = tap.chatID, task.chatID == chatID,
-            let project = settings.projects.first(where: { $0.name == task.project }), takeRerun(of: taskID)
+            let project = settings.projects.first(where: { $0.name == task.project }),
+            choice != .fork || task.threadID != nil, takeRerun(of: taskID)
         else {
             await messenger.answerTap(id: tap.id, text: ApprovalText.expiredTap)
             return (task?.project, .expired)
         }
-        let request = TaskRequest(project: project, prompt: task.prompt, mode: .new, requester: .telegram(chatID: chatID))
+        let requester = Requester.telegram(chatID: chatID)
+        let request: TaskRequest
+        let starting: String
+        switch choice {
+        case .wait:
+            request = TaskRequest(project: project, prompt: task.prompt, mode: .continue, requester: requester, waitsForBusySession: true)
+            starting = "It runs as soon as the session is free"
+        case .fork:
+            request = TaskRequest(project: project, prompt: task.prompt, mode: .new, requester: requester, forkOf: task.threadID)
+            starting = "Running it in a fork of the session"
+        case .new:
+            request = TaskRequest(project: project, prompt: task.prompt, mode: .new, requester: requester)
+            starting = "Running it in a new session"
+        }
         switch await service.submit(request) {
         case .started:
-            await messenger.answerTap(id: tap.id, text: "Running it in a new session")
+            await messenger.answerTap(id: tap.id, text: starting)
             return (project.name, .started)
         case .queued(_, let position, let blocker):
             await messenger.answerTap(id: tap.id, text: "Queued")

@@ -382,8 +382,8 @@ public actor CommandRouter {
                 "refused a button tap from an unauthorised sender",
                 metadata: ["user": "\(tap.userID)", "chat": "\(tap.chatID.map(String.init) ?? "-")"])
             outcome = .unauthorised
-        } else if let taskID = BusySessionOffer.taskID(in: tap.data) {
-            let ran = await runInNewSession(taskID, tap: tap)
+        } else if let busy = BusySessionOffer.tap(in: tap.data) {
+            let ran = await runAgain(busy.taskID, busy.choice, tap: tap)
             project = ran.project
             outcome = ran.outcome
         } else if let taskID = ChangedFilesOffer.taskID(in: tap.data) {

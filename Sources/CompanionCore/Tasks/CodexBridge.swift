@@ -54,6 +54,7 @@ public struct CodexBridge: Sendable {
 
     /// Which session a request will run in: a new one, or the repository's latest (wherever it started).
     public func resolveSession(for request: TaskRequest) async -> SessionNote {
+        if let source = request.forkOf { return .forked(fromThreadID: source) }
         guard request.mode == .continue else { return .new }
         do {
             guard let latest = try await sessions.sessions(inRepository: request.project.repoPath, limit: 1).first else {
@@ -93,7 +94,7 @@ public struct CodexBridge: Sendable {
             let output = try await runner.run(
                 CodexRunRequest(
                     repoPath: request.project.repoPath, prompt: prompt, resumeThreadID: session.resumedThreadID,
-                    images: request.images),
+                    forkThreadID: session.forkedThreadID, images: request.images),
                 control: control,
                 onProcessStarted: { [store, logger, processes] pid in
                     do {

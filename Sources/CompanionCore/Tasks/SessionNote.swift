@@ -6,10 +6,19 @@ public enum SessionNote: Sendable, Equatable {
     case newBecauseNoneFound
     /// An existing session was resumed.
     case continued(CodexSession, origin: SessionOrigin)
+    /// A new session that starts as a copy of `fromThreadID` (Codex's `thread/fork`): the way on when
+    /// that session is busy in a Codex process the companion cannot reach.
+    case forked(fromThreadID: String)
 
     /// The thread the task resumes, if it continues one.
     public var resumedThreadID: String? {
         if case .continued(let session, _) = self { return session.id }
+        return nil
+    }
+
+    /// The thread the task's new session is forked from, if it is a fork.
+    public var forkedThreadID: String? {
+        if case .forked(let thread) = self { return thread }
         return nil
     }
 }

@@ -10,6 +10,9 @@ public enum TaskEvent: Sendable, Equatable {
     case started(StartedTask)
     /// Codex reported progress.
     case progressed(taskID: Int64, CodexEvent)
+    /// The task's session is busy in a Codex process the companion cannot reach, and the task waits for
+    /// it to be free (it asked to: `TaskRequest.waitsForBusySession`).
+    case waitingForSession(taskID: Int64)
     /// The run ended; the report is stored.
     case finished(TaskReport)
     /// The task ended without running.
@@ -24,7 +27,7 @@ public enum TaskEvent: Sendable, Equatable {
         switch self {
         case .queued(let task, _), .notRun(let task, _): task.id
         case .started(let task): task.id
-        case .progressed(let id, _): id
+        case .progressed(let id, _), .waitingForSession(let id): id
         case .finished(let report): report.taskID
         case .approvalRequested(let pending), .approvalResolved(let pending, _): pending.id.taskID
         }

@@ -6,9 +6,19 @@ public struct TaskRequest: Sendable, Equatable {
     public var requester: Requester
     /// Images for Codex to look at (absolute paths in the companion's state directory, never in the repository).
     public var images: [String]
+    /// Run in a new session forked from this thread (mode `.new`).
+    public var forkOf: String?
+    /// When the session is busy in a Codex process the companion cannot reach, wait until it is free and
+    /// run then (within the task's time limit), instead of failing.
+    public var waitsForBusySession: Bool
 
-    public init(project: Project, prompt: String, mode: TaskMode, requester: Requester, images: [String] = []) {
+    public init(
+        project: Project, prompt: String, mode: TaskMode, requester: Requester, images: [String] = [], forkOf: String? = nil,
+        waitsForBusySession: Bool = false
+    ) {
         self.images = images
+        self.forkOf = forkOf
+        self.waitsForBusySession = waitsForBusySession
         self.project = project
         self.prompt = prompt
         self.mode = mode

@@ -22,12 +22,16 @@ public actor TaskService {
         public var ownerPID: Int32
         /// How long an approval request waits for an answer before it is declined.
         public var approvalTimeout: Duration
+        /// How often a task that waits for a session busy in another Codex process tries again.
+        public var sessionBusyRetry: Duration
 
         public init(
             maxParallel: Int = 2, taskTimeout: Duration = .seconds(3600), idleTimeout: Duration = .seconds(900),
-            busyRetry: Duration = .seconds(2), ownerPID: Int32, approvalTimeout: Duration = .seconds(600)
+            busyRetry: Duration = .seconds(2), ownerPID: Int32, approvalTimeout: Duration = .seconds(600),
+            sessionBusyRetry: Duration = .seconds(15)
         ) {
             self.approvalTimeout = approvalTimeout
+            self.sessionBusyRetry = sessionBusyRetry
             self.maxParallel = maxParallel
             self.taskTimeout = taskTimeout
             self.idleTimeout = idleTimeout
@@ -383,6 +387,8 @@ public actor TaskService {
                     bridge: bridge, settings: settings, clock: clock
                 ) { event in
                     events.publish(.progressed(taskID: task.id, event))
+                } onWaitingForSession: {
+                    events.publish(.waitingForSession(taskID: task.id))
                 }
                 await self.finish(report)
             })
@@ -399,20 +405,41 @@ public actor TaskService {
         }
     }
 
-    /// Runs Codex beside a watchdog that stops it at the wall-clock or idle limit.
+    /// Runs Codex beside a watchdog that stops it at the wall-clock or idle limit. A task that waits for
+    /// a busy session (`TaskRequest.waitsForBusySession`) tries again every `sessionBusyRetry` while Codex
+    /// says another process writes to the session, until it runs, is stopped, or reaches its time limit.
     private static func execute(
         _ task: QueuedTask, session: SessionNote, startedAt: Date, control: RunControl,
         bridge: CodexBridge, settings: Settings, clock: any TaskClock,
-        onEvent: @escaping @Sendable (CodexEvent) -> Void
+        onEvent: @escaping @Sendable (CodexEvent) -> Void, onWaitingForSession: @escaping @Sendable () -> Void
     ) async -> TaskReport {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await watch(control, startedAt: startedAt, settings: settings, clock: clock)
                 }
-                let report = await bridge.run(
+                var report = await bridge.run(
                     taskID: task.id, request: task.request, session: session, startedAt: startedAt,
                     control: control, onEvent: onEvent)
+                var told = false
+                while task.request.waitsForBusySession, BusySessionOffer.applies(to: report) {
+                    if !told { onWaitingForSession() }
+                    told = true
+                    // A wait the person asked for is no sign of a stuck run: the idle limit does not count it.
+                    control.waitingForUser(at: clock.now())
+                    let stopped = await pause(settings.sessionBusyRetry, unless: control, clock: clock)
+                    control.userAnswered(at: clock.now())
+                    if let stopped {
+                        report.status = stopped.status
+                        report.stopReason = stopped
+                        report.failureReason = nil
+                        report.endedAt = clock.now()
+                        break
+                    }
+                    report = await bridge.run(
+                        taskID: task.id, request: task.request, session: session, startedAt: startedAt,
+                        control: control, onEvent: onEvent)
+                }
                 group.cancelAll()
                 return report
             }
@@ -421,6 +448,20 @@ public actor TaskService {
             // this service may have been told to stop): Codex ends because of it, so the task is
             // interrupted, not failed.
             control.stop(.shutdown)
+        }
+    }
+
+    /// Waits `duration`; returns early with the reason when the run is asked to stop.
+    private static func pause(_ duration: Duration, unless control: RunControl, clock: any TaskClock) async -> StopReason? {
+        await withTaskGroup(of: StopReason?.self) { group in
+            group.addTask {
+                try? await clock.sleep(for: duration)
+                return nil
+            }
+            group.addTask { await control.waitForStop() }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? control.stopReason
         }
     }
 

@@ -68,6 +68,11 @@ actor LiveBoard {
             entry.progress.apply(codexEvent, repoPath: entry.repoPath)
             running[taskID] = entry
             publish("progressed", taskID, project: entry.progress.project, status: status(entry.progress), progress: render(entry.progress))
+        case .waitingForSession(let taskID):
+            guard var entry = running[taskID] else { return }
+            entry.progress.waitForSession()
+            running[taskID] = entry
+            publish("progressed", taskID, project: entry.progress.project, status: status(entry.progress), progress: render(entry.progress))
         case .finished(let report):
             let steps = running.removeValue(forKey: report.taskID)?.progress.steps ?? 0
             publish(

@@ -43,6 +43,15 @@ final class LiveProgress: Sendable {
         }
     }
 
+    /// The task waits for its session, busy in another Codex process.
+    func waitForSession() {
+        content.withLock { content in
+            let before = content.state
+            content.state.waitForSession()
+            if content.state != before { content.changed = true }
+        }
+    }
+
     /// An approval request waits (what for), or none does any more (nil).
     func setWaiting(_ what: String?) {
         content.withLock { content in

@@ -67,6 +67,8 @@ public struct TelegramPresenter: Sendable {
                     group.addTask { await follow(progress) }
                 case .progressed(let taskID, let codexEvent):
                     live[taskID]?.apply(codexEvent)
+                case .waitingForSession(let taskID):
+                    live[taskID]?.waitForSession()
                 case .finished(let report):
                     live.removeValue(forKey: report.taskID)?.end(.finished(report))
                 case .notRun(let task, let reason):

@@ -1,0 +1,221 @@
+import CompanionCore
+import Foundation
+import Logging
+import Synchronization
+
+/// The companion's one connection to Codex's daemon, kept while the daemon runs and shared by every turn.
+/// Each turn talks through a channel of its own, as if it had the daemon to itself: the link numbers the
+/// channels' requests on the connection and hands each answer back under the channel's own id, and gives
+/// a channel the notifications and requests of the threads it started or resumed (they all name their
+/// `threadId`). Messages of other threads are dropped.
+///
+/// The handshake (`initialize`, `initialized`) is the link's, once per connection. When a channel ends,
+/// the link unsubscribes from its threads, so the daemon unloads them as it would without the companion
+/// (and frees their writer lock). When the daemon goes, every channel's input ends; the next turn opens a
+/// new link.
+final class DaemonLink: Sendable {
+    /// A request sent on the connection, waiting for its answer.
+    private enum Pending {
+        /// A channel's request: the answer goes back to it under `localID`.
+        case channel(Int, localID: JSONValue, method: String)
+        /// The link's own request (the handshake, an unsubscribe).
+        case link(OneShot<AppServerMessage>)
+    }
+
+    private struct State {
+        var nextID = 1
+        var pending: [Int: Pending] = [:]
+        var nextChannel = 1
+        var channels: [Int: AsyncStream<String>.Continuation] = [:]
+        /// Which channel each thread's messages go to.
+        var owners: [String: Int] = [:]
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let outgoing: AsyncStream<String>.Continuation
+    private let outgoingLines: AsyncStream<String>
+    private let logger: Logger
+    /// Fired when the connection has ended.
+    let ended = OneShot<Void>()
+
+    private init(logger: Logger) {
+        (outgoingLines, outgoing) = AsyncStream.makeStream()
+        self.logger = logger
+    }
+
+    /// Connects, starts reading and writing, and does the handshake, all within `limit`; throws when the
+    /// daemon does not answer (then no link is left behind).
+    static func open(socketPath: String, limit: Duration, logger: Logger) async throws -> DaemonLink {
+        let socket = try await DaemonSocket.connect(path: socketPath, limit: limit)
+        let link = DaemonLink(logger: logger)
+        // The connection lives as long as the daemon answers; it is nobody's child task because every
+        // turn uses it, and none of them owns it.
+        Task { await link.run(socket) }
+        let answer = link.request("initialize", AppServerConversation.initializeParams)
+        guard case .response? = await answer.wait(upTo: limit) else {
+            socket.abort()
+            throw DaemonSocketError.timedOut
+        }
+        link.outgoing.yield(JSONValue.object(["method": "initialized"]).line)
+        return link
+    }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// A new channel for one turn; nil once the connection has ended.
+    func openChannel() -> DaemonChannel? {
+        let (incoming, continuation) = AsyncStream<String>.makeStream()
+        let id = state.withLock { state -> Int? in
+            guard !state.closed else { return nil }
+            defer { state.nextChannel += 1 }
+            state.channels[state.nextChannel] = continuation
+            return state.nextChannel
+        }
+        guard let id else { return nil }
+        return DaemonChannel(id: id, incoming: incoming, link: self)
+    }
+
+    // MARK: - What channels send
+
+    /// Sends a channel's line; a request gets a connection-wide id, and its answer comes back under the
+    /// channel's own.
+    func send(_ line: String, from channel: Int) {
+        guard let json = JSONValue(parsing: line), case .object(var members) = json,
+            let method = members["method"]?.string, let localID = members["id"], !localID.isNull
+        else {
+            outgoing.yield(line)
+            return
+        }
+        let id = state.withLock { state -> Int in
+            defer { state.nextID += 1 }
+            state.pending[state.nextID] = .channel(channel, localID: localID, method: method)
+            return state.nextID
+        }
+        members["id"] = .number(Double(id))
+        outgoing.yield(JSONValue.object(members).line)
+    }
+
+    /// The channel's turn is over: its input ends, and the link leaves its threads.
+    func finish(_ channel: Int) {
+        let (continuation, threads) = state.withLock { state -> (AsyncStream<String>.Continuation?, [String]) in
+            let threads = state.owners.filter { $0.value == channel }.map(\.key)
+            for thread in threads { state.owners[thread] = nil }
+            return (state.channels.removeValue(forKey: channel), threads)
+        }
+        continuation?.finish()
+        for thread in threads { _ = request("thread/unsubscribe", ["threadId": .string(thread)]) }
+    }
+
+    // MARK: - The connection
+
+    private func request(_ method: String, _ params: JSONValue) -> OneShot<AppServerMessage> {
+        let answer = OneShot<AppServerMessage>()
+        let id = state.withLock { state -> Int in
+            defer { state.nextID += 1 }
+            state.pending[state.nextID] = .link(answer)
+            return state.nextID
+        }
+        outgoing.yield(JSONValue.object(["id": .number(Double(id)), "method": .string(method), "params": params]).line)
+        return answer
+    }
+
+    /// Writes what the channels send and hands out what the daemon says, until the connection ends.
+    private func run(_ socket: DaemonSocket) async {
+        do {
+            try await socket.run { messages, sender in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { [outgoingLines] in
+                        for await line in outgoingLines { try await sender.send(line) }
+                    }
+                    for try await message in messages { deliver(message) }
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            logger.warning("the connection to Codex's daemon failed", metadata: ["error": "\(error)"])
+        }
+        closeAll()
+    }
+
+    private func deliver(_ text: String) {
+        guard let message = AppServerMessage(line: text) else {
+            logger.warning("Codex's daemon sent a message that is not JSON-RPC", metadata: ["message": "\(text.prefix(200))"])
+            return
+        }
+        switch message {
+        case .response(let id, _), .failure(let id, _):
+            deliverAnswer(message, id: id)
+        case .notification(_, let params), .request(_, _, let params):
+            let target = params["threadId"].string.flatMap { thread in
+                state.withLock { state in state.owners[thread].flatMap { state.channels[$0] } }
+            }
+            target?.yield(text)
+        }
+    }
+
+    /// An answer goes to the request that waits for it; a channel's `thread/start`, `thread/resume` or
+    /// `thread/fork` makes the channel the thread's owner before the thread's next message is read.
+    private func deliverAnswer(_ message: AppServerMessage, id: JSONValue) {
+        guard let number = id.int else { return }
+        let (pending, target) = state.withLock { state -> (Pending?, AsyncStream<String>.Continuation?) in
+            guard let pending = state.pending.removeValue(forKey: number) else { return (nil, nil) }
+            guard case .channel(let channel, _, let method) = pending else { return (pending, nil) }
+            if case .response(_, let result) = message, ["thread/start", "thread/resume", "thread/fork"].contains(method),
+                let thread = result["thread"]["id"].string, state.channels[channel] != nil
+            {
+                state.owners[thread] = channel
+            }
+            return (pending, state.channels[channel])
+        }
+        switch pending {
+        case .link(let answer)?:
+            answer.fulfil(message)
+        case .channel(_, let localID, _)?:
+            let local: JSONValue
+            switch message {
+            case .response(_, let result): local = ["id": localID, "result": result]
+            case .failure(_, let error):
+                local = ["id": localID, "error": ["code": .number(Double(error.code)), "message": .string(error.message)]]
+            default: return
+            }
+            target?.yield(local.line)
+        case nil:
+            break
+        }
+    }
+
+    private func closeAll() {
+        let (channels, pending) = state.withLock { state -> ([AsyncStream<String>.Continuation], [Pending]) in
+            state.closed = true
+            state.owners = [:]
+            defer {
+                state.channels = [:]
+                state.pending = [:]
+            }
+            return (Array(state.channels.values), Array(state.pending.values))
+        }
+        outgoing.finish()
+        channels.forEach { $0.finish() }
+        for case .link(let answer) in pending { answer.fulfil(.failure(id: nil, error: .closed)) }
+        ended.fire()
+    }
+}
+
+/// One turn's share of the link: the daemon's lines for it, and a way to send.
+struct DaemonChannel: Sendable {
+    let id: Int
+    /// The answers to this channel's requests and its threads' messages; ends when the turn is over or
+    /// the daemon has gone.
+    let incoming: AsyncStream<String>
+    let link: DaemonLink
+
+    func send(_ line: String) {
+        link.send(line, from: id)
+    }
+
+    /// The turn is over (or is dropped): its input ends and the link leaves its threads.
+    func finish() {
+        link.finish(id)
+    }
+}
