@@ -143,6 +143,29 @@ struct DaemonRunnerTests {
         }
     }
 
+    /// A daemon that hangs after the connection is open (stopped with SIGSTOP): the turn does not wait
+    /// for it forever; the connection is dropped, and the configured engine runs the turn.
+    @Test func aDaemonThatHangsAfterConnectingIsPassedBy() async throws {
+        try await withDaemon { workspace, binary in
+            let repo = try await workspace.makeRepository("alpha")
+            let daemon = DaemonRunner(
+                socketPath: CodexDaemon.socketPath(codexHome: workspace.codexHome), interruptGrace: .seconds(2),
+                answerLimit: .seconds(2))
+            let runner = PreferDaemon(daemon, otherwise: AppServerRunner(binaryPath: binary, codexHome: workspace.codexHome))
+            let first = try await runner.run(CodexRunRequest(repoPath: repo, prompt: "through the daemon"), onEvent: { _ in })
+            #expect(first.succeeded, "\(first.turn)")
+            CodexDaemonControl.signal(SIGSTOP, codexHome: workspace.codexHome)
+            defer { CodexDaemonControl.signal(SIGCONT, codexHome: workspace.codexHome) }
+            let pid = Mutex<Int32>(0)
+            let second = try await runner.run(
+                CodexRunRequest(repoPath: repo, prompt: "while it hangs"), control: nil,
+                onProcessStarted: { id in pid.withLock { $0 = id } }, onEvent: { _ in })
+            #expect(second.succeeded, "\(second.turn)")
+            #expect(pid.withLock { $0 } > 0, "a child of its own ran the turn")
+            #expect(await daemon.links.opened == 2, "the hung connection was dropped and a new one tried")
+        }
+    }
+
     @Test func withoutADaemonTheConfiguredEngineRunsTheTurn() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")

@@ -81,8 +81,17 @@ import Testing
     @Test func aWaitRunsTheMessageOnceTheSessionIsFree() async throws {
         let rig = RouterRig()
         let thread = try await failBusy(rig)
+        // Another session is the repository's latest by now: the wait is for the busy one all the same.
+        rig.sessions.byRepository.withLock {
+            $0[RouterRig.alpha.repoPath]?.insert(
+                CodexSession(
+                    id: "0199aaaa-bbbb-cccc-dddd-eeeeffff0002", cwd: RouterRig.alpha.repoPath, startedAt: nil,
+                    lastUsedAt: rig.clock.now(), firstPrompt: "newer", source: "cli", cumulativeUsage: nil),
+                at: 0)
+        }
         #expect(await tap(rig, BusySessionOffer.buttonData(.wait, taskID: 1)) == "It runs as soon as the session is free")
         await Eventually.until { rig.runner.requests.count == 2 }
+        #expect(rig.runner.requests.last?.resumeThreadID == thread)
         // Busy again: the task waits (its watchdog and its pause sleep on the clock), still running.
         await rig.clock.waitForSleepers(2)
         #expect(rig.store.task(2)?.status == .running)

@@ -54,7 +54,12 @@ public enum CodexDaemonControl {
     /// Kills the daemon at once (SIGKILL), as a crash would: its connections drop in the middle of what
     /// they do. (`stop` waits for running turns first.)
     public static func crash(codexHome: String) {
-        if let daemon = pid(in: codexHome + "/app-server-daemon/daemon.pid") { kill(daemon, SIGKILL) }
+        signal(SIGKILL, codexHome: codexHome)
+    }
+
+    /// Sends `signal` to the daemon: SIGSTOP makes it hang with its connections open, SIGCONT wakes it.
+    public static func signal(_ signal: Int32, codexHome: String) {
+        if let daemon = pid(in: codexHome + "/app-server-daemon/daemon.pid") { kill(daemon, signal) }
     }
 
     /// The pid a daemon pid file names (`{"pid": …}`).

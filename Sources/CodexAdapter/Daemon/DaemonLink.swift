@@ -6,8 +6,9 @@ import Synchronization
 /// The companion's one connection to Codex's daemon, kept while the daemon runs and shared by every turn.
 /// Each turn talks through a channel of its own, as if it had the daemon to itself: the link numbers the
 /// channels' requests on the connection and hands each answer back under the channel's own id, and gives
-/// a channel the notifications and requests of the threads it started or resumed (they all name their
-/// `threadId`). Messages of other threads are dropped.
+/// a channel the notifications and requests of the threads it started, resumed or forked (they all name
+/// their `threadId`), and of the sub-agent threads started under those. Messages of other threads are
+/// dropped; a request about one is left for the daemon's other clients (the terminal) to answer.
 ///
 /// The handshake (`initialize`, `initialized`) is the link's, once per connection. When a channel ends,
 /// the link unsubscribes from its threads, so the daemon unloads them as it would without the companion
@@ -22,11 +23,18 @@ final class DaemonLink: Sendable {
         case link(OneShot<AppServerMessage>)
     }
 
+    /// A turn's channel as the link keeps it.
+    private struct Channel {
+        let input: AsyncStream<String>.Continuation
+        /// Fired by the first answer the daemon gives the channel.
+        let answered: OneShot<Void>
+    }
+
     private struct State {
         var nextID = 1
         var pending: [Int: Pending] = [:]
         var nextChannel = 1
-        var channels: [Int: AsyncStream<String>.Continuation] = [:]
+        var channels: [Int: Channel] = [:]
         /// Which channel each thread's messages go to.
         var owners: [String: Int] = [:]
         var closed = false
@@ -35,12 +43,12 @@ final class DaemonLink: Sendable {
     private let state = Mutex(State())
     private let outgoing: AsyncStream<String>.Continuation
     private let outgoingLines: AsyncStream<String>
+    private let socket: DaemonSocket
     private let logger: Logger
-    /// Fired when the connection has ended.
-    let ended = OneShot<Void>()
 
-    private init(logger: Logger) {
+    private init(socket: DaemonSocket, logger: Logger) {
         (outgoingLines, outgoing) = AsyncStream.makeStream()
+        self.socket = socket
         self.logger = logger
     }
 
@@ -48,13 +56,13 @@ final class DaemonLink: Sendable {
     /// daemon does not answer (then no link is left behind).
     static func open(socketPath: String, limit: Duration, logger: Logger) async throws -> DaemonLink {
         let socket = try await DaemonSocket.connect(path: socketPath, limit: limit)
-        let link = DaemonLink(logger: logger)
+        let link = DaemonLink(socket: socket, logger: logger)
         // The connection lives as long as the daemon answers; it is nobody's child task because every
         // turn uses it, and none of them owns it.
-        Task { await link.run(socket) }
+        Task { await link.run() }
         let answer = link.request("initialize", AppServerConversation.initializeParams)
         guard case .response? = await answer.wait(upTo: limit) else {
-            socket.abort()
+            link.abort()
             throw DaemonSocketError.timedOut
         }
         link.outgoing.yield(JSONValue.object(["method": "initialized"]).line)
@@ -63,17 +71,28 @@ final class DaemonLink: Sendable {
 
     var isClosed: Bool { state.withLock { $0.closed } }
 
+    /// Drops the connection (a daemon that stopped answering): every channel's input ends.
+    func abort() {
+        socket.abort()
+    }
+
     /// A new channel for one turn; nil once the connection has ended.
     func openChannel() -> DaemonChannel? {
         let (incoming, continuation) = AsyncStream<String>.makeStream()
+        let answered = OneShot<Void>()
         let id = state.withLock { state -> Int? in
             guard !state.closed else { return nil }
             defer { state.nextChannel += 1 }
-            state.channels[state.nextChannel] = continuation
+            state.channels[state.nextChannel] = Channel(input: continuation, answered: answered)
             return state.nextChannel
         }
         guard let id else { return nil }
-        return DaemonChannel(id: id, incoming: incoming, link: self)
+        return DaemonChannel(id: id, incoming: incoming, answered: answered, link: self)
+    }
+
+    /// Asks the daemon to interrupt a turn, answer or not (a turn whose run was cancelled).
+    func interrupt(thread: String, turn: String) {
+        _ = request("turn/interrupt", ["threadId": .string(thread), "turnId": .string(turn)])
     }
 
     // MARK: - What channels send
@@ -87,46 +106,65 @@ final class DaemonLink: Sendable {
             outgoing.yield(line)
             return
         }
-        let id = state.withLock { state -> Int in
+        let id = state.withLock { state -> Int? in
+            // Gone: the channel's input has ended, and with it every wait for this answer.
+            guard !state.closed else { return nil }
             defer { state.nextID += 1 }
             state.pending[state.nextID] = .channel(channel, localID: localID, method: method)
             return state.nextID
         }
+        guard let id else { return }
         members["id"] = .number(Double(id))
         outgoing.yield(JSONValue.object(members).line)
     }
 
     /// The channel's turn is over: its input ends, and the link leaves its threads.
     func finish(_ channel: Int) {
-        let (continuation, threads) = state.withLock { state -> (AsyncStream<String>.Continuation?, [String]) in
+        let (removed, threads) = state.withLock { state -> (Channel?, [String]) in
             let threads = state.owners.filter { $0.value == channel }.map(\.key)
             for thread in threads { state.owners[thread] = nil }
             return (state.channels.removeValue(forKey: channel), threads)
         }
-        continuation?.finish()
-        for thread in threads { _ = request("thread/unsubscribe", ["threadId": .string(thread)]) }
+        removed?.input.finish()
+        threads.forEach(leave)
+    }
+
+    /// Unsubscribes from a thread no turn of ours needs any more.
+    private func leave(_ thread: String) {
+        _ = request("thread/unsubscribe", ["threadId": .string(thread)])
     }
 
     // MARK: - The connection
 
     private func request(_ method: String, _ params: JSONValue) -> OneShot<AppServerMessage> {
         let answer = OneShot<AppServerMessage>()
-        let id = state.withLock { state -> Int in
+        let id = state.withLock { state -> Int? in
+            guard !state.closed else { return nil }
             defer { state.nextID += 1 }
             state.pending[state.nextID] = .link(answer)
             return state.nextID
+        }
+        guard let id else {
+            answer.fulfil(.failure(id: nil, error: .closed))
+            return answer
         }
         outgoing.yield(JSONValue.object(["id": .number(Double(id)), "method": .string(method), "params": params]).line)
         return answer
     }
 
     /// Writes what the channels send and hands out what the daemon says, until the connection ends.
-    private func run(_ socket: DaemonSocket) async {
+    private func run() async {
         do {
             try await socket.run { messages, sender in
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { [outgoingLines] in
-                        for await line in outgoingLines { try await sender.send(line) }
+                    group.addTask { [outgoingLines, socket] in
+                        do {
+                            for await line in outgoingLines { try await sender.send(line) }
+                        } catch {
+                            // Nothing can be said any more: the link ends, and with it every turn on it.
+                            socket.abort()
+                            throw error
+                        }
                     }
                     for try await message in messages { deliver(message) }
                     group.cancelAll()
@@ -146,11 +184,34 @@ final class DaemonLink: Sendable {
         switch message {
         case .response(let id, _), .failure(let id, _):
             deliverAnswer(message, id: id)
-        case .notification(_, let params), .request(_, _, let params):
-            let target = params["threadId"].string.flatMap { thread in
-                state.withLock { state in state.owners[thread].flatMap { state.channels[$0] } }
+        case .notification(let method, let params):
+            if method == "thread/started" { adoptChild(params["thread"]) }
+            route(text, thread: params["threadId"].string)
+        case .request(_, let method, let params):
+            // Not answered when no turn of ours owns its thread: another client of the daemon (the terminal)
+            // may, and an answer from here would decide for it.
+            if !route(text, thread: params["threadId"].string) {
+                logger.warning("Codex's daemon asked about a thread no turn follows", metadata: ["method": "\(method)"])
             }
-            target?.yield(text)
+        }
+    }
+
+    /// Hands a message to the channel that owns `thread`; false when none does.
+    @discardableResult
+    private func route(_ text: String, thread: String?) -> Bool {
+        guard let thread, let target = state.withLock({ state in state.owners[thread].flatMap { state.channels[$0] } }) else {
+            return false
+        }
+        target.input.yield(text)
+        return true
+    }
+
+    /// A thread started under one of ours (a sub-agent's) belongs to the same turn: its requests (an
+    /// approval) must reach the person who is asked.
+    private func adoptChild(_ thread: JSONValue) {
+        guard let child = thread["id"].string, let parent = thread["parentThreadId"].string else { return }
+        state.withLock { state in
+            if let owner = state.owners[parent], state.owners[child] == nil { state.owners[child] = owner }
         }
     }
 
@@ -158,16 +219,20 @@ final class DaemonLink: Sendable {
     /// `thread/fork` makes the channel the thread's owner before the thread's next message is read.
     private func deliverAnswer(_ message: AppServerMessage, id: JSONValue) {
         guard let number = id.int else { return }
-        let (pending, target) = state.withLock { state -> (Pending?, AsyncStream<String>.Continuation?) in
-            guard let pending = state.pending.removeValue(forKey: number) else { return (nil, nil) }
-            guard case .channel(let channel, _, let method) = pending else { return (pending, nil) }
+        let (pending, target, orphan) = state.withLock { state -> (Pending?, Channel?, String?) in
+            guard let pending = state.pending.removeValue(forKey: number) else { return (nil, nil, nil) }
+            guard case .channel(let channel, _, let method) = pending else { return (pending, nil, nil) }
+            var orphan: String?
             if case .response(_, let result) = message, ["thread/start", "thread/resume", "thread/fork"].contains(method),
-                let thread = result["thread"]["id"].string, state.channels[channel] != nil
+                let thread = result["thread"]["id"].string
             {
-                state.owners[thread] = channel
+                // A turn stopped before this answer came is gone: the link leaves the thread at once.
+                if state.channels[channel] != nil { state.owners[thread] = channel } else { orphan = thread }
             }
-            return (pending, state.channels[channel])
+            return (pending, state.channels[channel], orphan)
         }
+        if let orphan { leave(orphan) }
+        target?.answered.fire()
         switch pending {
         case .link(let answer)?:
             answer.fulfil(message)
@@ -179,14 +244,14 @@ final class DaemonLink: Sendable {
                 local = ["id": localID, "error": ["code": .number(Double(error.code)), "message": .string(error.message)]]
             default: return
             }
-            target?.yield(local.line)
+            target?.input.yield(local.line)
         case nil:
             break
         }
     }
 
     private func closeAll() {
-        let (channels, pending) = state.withLock { state -> ([AsyncStream<String>.Continuation], [Pending]) in
+        let (channels, pending) = state.withLock { state -> ([Channel], [Pending]) in
             state.closed = true
             state.owners = [:]
             defer {
@@ -196,9 +261,8 @@ final class DaemonLink: Sendable {
             return (Array(state.channels.values), Array(state.pending.values))
         }
         outgoing.finish()
-        channels.forEach { $0.finish() }
+        channels.forEach { $0.input.finish() }
         for case .link(let answer) in pending { answer.fulfil(.failure(id: nil, error: .closed)) }
-        ended.fire()
     }
 }
 
@@ -208,6 +272,8 @@ struct DaemonChannel: Sendable {
     /// The answers to this channel's requests and its threads' messages; ends when the turn is over or
     /// the daemon has gone.
     let incoming: AsyncStream<String>
+    /// Fired by the daemon's first answer on this channel: until then the daemon has shown no sign of life.
+    let answered: OneShot<Void>
     let link: DaemonLink
 
     func send(_ line: String) {

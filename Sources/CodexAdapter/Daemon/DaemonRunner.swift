@@ -83,11 +83,21 @@ public struct DaemonRunner: CodexRunning {
 
     /// The turn's conversation on its channel, until the turn is over or the daemon has gone.
     private func converse(_ conversation: AppServerConversation, on channel: DaemonChannel) async {
+        let answerLimit = self.answerLimit
         do {
             try await withThrowingTaskGroup(of: ConversationOutcome.self) { group in
                 group.addTask {
                     await conversation.sendLines { channel.send($0) }
                     channel.finish()
+                    return .other
+                }
+                group.addTask {
+                    // A daemon that took the connection once but answers nothing now has hung: the link is
+                    // dropped, so this turn (and any other on it) ends, and the next connects anew.
+                    if await channel.answered.wait(upTo: answerLimit) == nil, !Task.isCancelled {
+                        logger.warning("Codex's daemon stopped answering; dropping the connection")
+                        channel.link.abort()
+                    }
                     return .other
                 }
                 group.addTask { .stdout(try await conversation.readLines(channel.incoming)) }
@@ -99,6 +109,11 @@ public struct DaemonRunner: CodexRunning {
             }
         } catch {
             logger.warning("a turn through Codex's daemon failed", metadata: ["error": "\(error)"])
+        }
+        // Cancelled (a shutdown out of time): no child of ours ends with the run here, so the daemon is
+        // told to stop the turn rather than left running it.
+        if Task.isCancelled, let running = conversation.state.beginStopping() {
+            channel.link.interrupt(thread: running.threadID, turn: running.turnID)
         }
     }
 }

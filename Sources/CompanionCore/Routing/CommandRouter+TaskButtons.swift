@@ -30,7 +30,9 @@ extension CommandRouter {
         let starting: String
         switch choice {
         case .wait:
-            request = TaskRequest(project: project, prompt: task.prompt, mode: .continue, requester: requester, waitsForBusySession: true)
+            request = TaskRequest(
+                project: project, prompt: task.prompt, mode: .continue, requester: requester, continuing: task.threadID,
+                waitsForBusySession: true)
             starting = "It runs as soon as the session is free"
         case .fork:
             request = TaskRequest(project: project, prompt: task.prompt, mode: .new, requester: requester, forkOf: task.threadID)

@@ -52,14 +52,16 @@ public struct CodexBridge: Sendable {
         }
     }
 
-    /// Which session a request will run in: a new one, or the repository's latest (wherever it started).
+    /// Which session a request will run in: a new one, a fork, the one it names, or the repository's latest
+    /// (wherever it started).
     public func resolveSession(for request: TaskRequest) async -> SessionNote {
         if let source = request.forkOf { return .forked(fromThreadID: source) }
         guard request.mode == .continue else { return .new }
         do {
-            guard let latest = try await sessions.sessions(inRepository: request.project.repoPath, limit: 1).first else {
-                return .newBecauseNoneFound
-            }
+            var named: CodexSession?
+            if let id = request.continuing { named = try await sessions.session(id: id) }
+            if named == nil { named = try await sessions.sessions(inRepository: request.project.repoPath, limit: 1).first }
+            guard let latest = named else { return .newBecauseNoneFound }
             let requester: Requester?
             if let known = firstRequesters.value(for: latest.id) {
                 requester = known

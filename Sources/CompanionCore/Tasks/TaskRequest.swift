@@ -8,16 +8,19 @@ public struct TaskRequest: Sendable, Equatable {
     public var images: [String]
     /// Run in a new session forked from this thread (mode `.new`).
     public var forkOf: String?
+    /// Continue this thread rather than the repository's latest (mode `.continue`).
+    public var continuing: String?
     /// When the session is busy in a Codex process the companion cannot reach, wait until it is free and
     /// run then (within the task's time limit), instead of failing.
     public var waitsForBusySession: Bool
 
     public init(
         project: Project, prompt: String, mode: TaskMode, requester: Requester, images: [String] = [], forkOf: String? = nil,
-        waitsForBusySession: Bool = false
+        continuing: String? = nil, waitsForBusySession: Bool = false
     ) {
         self.images = images
         self.forkOf = forkOf
+        self.continuing = continuing
         self.waitsForBusySession = waitsForBusySession
         self.project = project
         self.prompt = prompt

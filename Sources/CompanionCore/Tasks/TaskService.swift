@@ -421,10 +421,9 @@ public actor TaskService {
                 var report = await bridge.run(
                     taskID: task.id, request: task.request, session: session, startedAt: startedAt,
                     control: control, onEvent: onEvent)
-                var told = false
                 while task.request.waitsForBusySession, BusySessionOffer.applies(to: report) {
-                    if !told { onWaitingForSession() }
-                    told = true
+                    // Each failed try showed as the run's end: the progress says again that it waits.
+                    onWaitingForSession()
                     // A wait the person asked for is no sign of a stuck run: the idle limit does not count it.
                     control.waitingForUser(at: clock.now())
                     let stopped = await pause(settings.sessionBusyRetry, unless: control, clock: clock)
@@ -461,7 +460,8 @@ public actor TaskService {
             group.addTask { await control.waitForStop() }
             let first = await group.next() ?? nil
             group.cancelAll()
-            return first ?? control.stopReason
+            // Cancelled (a shutdown out of time) before the stop reached the control: a shutdown all the same.
+            return first ?? control.stopReason ?? (Task.isCancelled ? .shutdown : nil)
         }
     }
 
