@@ -166,6 +166,65 @@ struct DaemonRunnerTests {
         }
     }
 
+    /// The desk: a turn another client of the daemon runs in a configured repository (the terminal UI
+    /// is one) is reported when it ends, whether its thread was loaded before the watcher looked or
+    /// started after; the phone's own turns and turns in other folders are not.
+    @Test func aTurnAtTheDeskIsReportedWhenItEnds() async throws {
+        try await withDaemon { workspace, _ in
+            let repo = try await workspace.makeRepository("alpha")
+            let elsewhere = try await workspace.makeRepository("elsewhere")
+            let fake = workspace.fake
+            let phone = daemon(workspace)
+            let desk = daemon(workspace)  // a client of its own, as the terminal is
+            // A desk turn already running when the watcher starts: found in the daemon's loaded list.
+            fake.script("first desk job", [.heldMessage("First done.", until: "first")])
+            async let first = desk.run(CodexRunRequest(repoPath: repo, prompt: "first desk job"), onEvent: { _ in })
+            await fake.waitForRequests(1)
+
+            let (events, sink) = AsyncStream<DeskWatcher.Event>.makeStream()
+            let watcher = DeskWatcher(daemon: phone, repositories: [repo])
+            let watching = Task { await watcher.follow { sink.yield($0) } }
+            var seen = events.makeAsyncIterator()
+            guard case .following(let firstThread, _)? = await seen.next() else {
+                Issue.record("the running desk thread was not followed")
+                return
+            }
+            fake.release("first")
+            #expect(try await first.turn.threadID == firstThread)
+            guard case .turnEnded(let firstTurn)? = await seen.next() else {
+                Issue.record("the desk turn's end was not reported")
+                return
+            }
+            #expect(firstTurn.threadID == firstThread)
+            #expect(firstTurn.record.finalMessage == "First done.")
+            #expect(firstTurn.repoPath == DeskWatcher.resolved(repo))
+
+            // The phone's own turn in the same thread, a desk turn in another folder: neither is the desk's.
+            let phoneTurn = try await phone.run(
+                CodexRunRequest(repoPath: repo, prompt: "from the phone", resumeThreadID: firstThread), onEvent: { _ in })
+            #expect(phoneTurn.succeeded, "\(phoneTurn.turn)")
+            _ = try await desk.run(CodexRunRequest(repoPath: elsewhere, prompt: "not ours"), onEvent: { _ in })
+            // A new desk thread, started after the watcher: followed from its start, and its turn reported.
+            fake.script("second desk job", [.heldMessage("Second done.", until: "second")])
+            async let running = desk.run(CodexRunRequest(repoPath: repo, prompt: "second desk job"), onEvent: { _ in })
+            guard case .following? = await seen.next() else {
+                Issue.record("the new desk thread was not followed")
+                return
+            }
+            fake.release("second")
+            let second = try await running
+            let next = await seen.next()
+            guard case .turnEnded(let secondTurn)? = next else {
+                Issue.record("the second desk turn was not reported: \(String(describing: next))")
+                return
+            }
+            #expect(secondTurn.threadID == second.turn.threadID, "the phone's turn and the other folder's are not reported")
+            #expect(secondTurn.record.finalMessage == "Second done.")
+            watching.cancel()
+            await watching.value
+        }
+    }
+
     @Test func withoutADaemonTheConfiguredEngineRunsTheTurn() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")

@@ -37,6 +37,10 @@ final class DaemonLink: Sendable {
         var channels: [Int: Channel] = [:]
         /// Which channel each thread's messages go to.
         var owners: [String: Int] = [:]
+        /// The channel that follows the desk's threads (`DeskWatcher`), if one does.
+        var watcher: Int?
+        /// Threads the watcher follows: their messages go to it while no turn of ours owns them.
+        var watched: Set<String> = []
         var closed = false
     }
 
@@ -90,6 +94,14 @@ final class DaemonLink: Sendable {
         return DaemonChannel(id: id, incoming: incoming, answered: answered, link: self)
     }
 
+    /// The channel that follows the desk (one per link): it gets every `thread/started` and
+    /// `thread/closed`, and the messages of the threads it resumed while no turn of ours owns them.
+    func openWatchChannel() -> DaemonChannel? {
+        guard let channel = openChannel() else { return nil }
+        state.withLock { $0.watcher = channel.id }
+        return channel
+    }
+
     /// Asks the daemon to interrupt a turn, answer or not (a turn whose run was cancelled).
     func interrupt(thread: String, turn: String) {
         _ = request("turn/interrupt", ["threadId": .string(thread), "turnId": .string(turn)])
@@ -121,8 +133,16 @@ final class DaemonLink: Sendable {
     /// The channel's turn is over: its input ends, and the link leaves its threads.
     func finish(_ channel: Int) {
         let (removed, threads) = state.withLock { state -> (Channel?, [String]) in
-            let threads = state.owners.filter { $0.value == channel }.map(\.key)
+            var threads = state.owners.filter { $0.value == channel }.map(\.key)
             for thread in threads { state.owners[thread] = nil }
+            if state.watcher == channel {
+                state.watcher = nil
+                threads += state.watched.filter { state.owners[$0] == nil }
+                state.watched = []
+            } else {
+                // Still followed by the watcher: the connection stays subscribed for it.
+                threads.removeAll { state.watched.contains($0) }
+            }
             return (state.channels.removeValue(forKey: channel), threads)
         }
         removed?.input.finish()
@@ -185,8 +205,16 @@ final class DaemonLink: Sendable {
         case .response(let id, _), .failure(let id, _):
             deliverAnswer(message, id: id)
         case .notification(let method, let params):
-            if method == "thread/started" { adoptChild(params["thread"]) }
-            route(text, thread: params["threadId"].string)
+            switch method {
+            case "thread/started":
+                adoptChild(params["thread"])
+                toWatcher(text)
+            case "thread/closed":
+                _ = state.withLock { $0.watched.remove(params["threadId"].string ?? "") }
+                toWatcher(text)
+            default:
+                route(text, thread: params["threadId"].string)
+            }
         case .request(_, let method, let params):
             // Not answered when no turn of ours owns its thread: another client of the daemon (the terminal)
             // may, and an answer from here would decide for it.
@@ -196,14 +224,21 @@ final class DaemonLink: Sendable {
         }
     }
 
-    /// Hands a message to the channel that owns `thread`; false when none does.
+    /// Hands a message to the channel that owns `thread`, else to the watcher if it follows the thread;
+    /// false when neither does.
     @discardableResult
     private func route(_ text: String, thread: String?) -> Bool {
-        guard let thread, let target = state.withLock({ state in state.owners[thread].flatMap { state.channels[$0] } }) else {
-            return false
-        }
+        guard let thread,
+            let target = state.withLock({ state in
+                (state.owners[thread] ?? (state.watched.contains(thread) ? state.watcher : nil)).flatMap { state.channels[$0] }
+            })
+        else { return false }
         target.input.yield(text)
         return true
+    }
+
+    private func toWatcher(_ text: String) {
+        state.withLock { state in state.watcher.flatMap { state.channels[$0] } }?.input.yield(text)
     }
 
     /// A thread started under one of ours (a sub-agent's) belongs to the same turn: its requests (an
@@ -226,8 +261,14 @@ final class DaemonLink: Sendable {
             if case .response(_, let result) = message, ["thread/start", "thread/resume", "thread/fork"].contains(method),
                 let thread = result["thread"]["id"].string
             {
-                // A turn stopped before this answer came is gone: the link leaves the thread at once.
-                if state.channels[channel] != nil { state.owners[thread] = channel } else { orphan = thread }
+                if state.channels[channel] == nil {
+                    // A turn stopped before this answer came is gone: the link leaves the thread at once.
+                    if !state.watched.contains(thread) { orphan = thread }
+                } else if channel == state.watcher {
+                    state.watched.insert(thread)
+                } else {
+                    state.owners[thread] = channel
+                }
             }
             return (pending, state.channels[channel], orphan)
         }

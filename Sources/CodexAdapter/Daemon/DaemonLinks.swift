@@ -21,9 +21,18 @@ actor DaemonLinks {
 
     /// A channel on the open link, or on a new one; throws when the daemon does not answer.
     func channel() async throws -> DaemonChannel {
+        try await channel { $0.openChannel() }
+    }
+
+    /// The link's watcher channel (see `DaemonLink.openWatchChannel`).
+    func watchChannel() async throws -> DaemonChannel {
+        try await channel { $0.openWatchChannel() }
+    }
+
+    private func channel(_ open: (DaemonLink) -> DaemonChannel?) async throws -> DaemonChannel {
         for _ in 0..<2 {
             let link = try await link()
-            if let channel = link.openChannel() { return channel }
+            if let channel = open(link) { return channel }
             // The daemon went between the check and the channel: once more, with a new connection.
         }
         throw DaemonSocketError.timedOut
