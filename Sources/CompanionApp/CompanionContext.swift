@@ -16,6 +16,8 @@ public struct CompanionContext: Sendable {
     public let environment: UserEnvironment
     /// The bot token and the transcription key: kept from Codex's environment, taken out of what it reports.
     public let secrets: CompanionSecrets
+    /// Turns through Codex's daemon, and the desk watcher, share its one connection.
+    public let daemon: DaemonRunner
 
     /// Loads the config (handing its warnings to `warn`) and opens the state directory. `environment` is
     /// the user's shell environment: it decides `~`, the default state directory, CODEX_HOME and PATH.
@@ -72,7 +74,10 @@ public struct CompanionContext: Sendable {
             codexBinary: CodexBinaryLocator.locate(configured: config.codex.binary, environment: environment.variables),
             environment: environment,
             secrets: CompanionSecrets.of(
-                config, environment: environment.variables, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }))
+                config, environment: environment.variables, readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }),
+            daemon: DaemonRunner(
+                socketPath: CodexDaemon.socketPath(codexHome: config.codex.home.path), sandbox: config.codex.sandbox,
+                approvalPolicy: config.codex.approvalPolicy))
     }
 
     /// The Codex side of a task: the configured engine on the configured binary, the session index, the store.
@@ -99,9 +104,6 @@ public struct CompanionContext: Sendable {
         case .appServer:
             engine = appServer
         }
-        let daemon = DaemonRunner(
-            socketPath: CodexDaemon.socketPath(codexHome: config.codex.home.path), sandbox: config.codex.sandbox,
-            approvalPolicy: config.codex.approvalPolicy)
         return OneStartAtATime(PreferDaemon(daemon, otherwise: engine))
     }
 
@@ -123,7 +125,7 @@ public struct CompanionContext: Sendable {
         config.dashboard.port = port
         return CompanionContext(
             config: config, database: database, activityLog: activityLog, sessions: sessions, codexBinary: codexBinary,
-            environment: environment, secrets: secrets)
+            environment: environment, secrets: secrets, daemon: daemon)
     }
 
     /// The one audit trail: the store's audit table and the activity log file.

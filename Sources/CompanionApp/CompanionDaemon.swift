@@ -36,7 +36,8 @@ public struct CompanionDaemon: Sendable {
     public init(
         context: CompanionContext, token: String?, timing: Timing = Timing(), signals: [UnixSignal] = [.sigterm, .sigint],
         logger: Logger = Logger(label: "companion.daemon"),
-        onDashboard: @escaping @Sendable (_ link: String, _ port: Int) -> Void = { _, _ in }
+        onDashboard: @escaping @Sendable (_ link: String, _ port: Int) -> Void = { _, _ in },
+        onDeskThread: @escaping @Sendable (_ threadID: String) -> Void = { _ in }
     ) throws {
         let telegram = try token.map { _ in try Self.telegramSettings(of: context) }
         http = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -66,6 +67,17 @@ public struct CompanionDaemon: Sendable {
         // Right before the task service, whose events it delivers to the end.
         if let client { services.append(.init(service: client.presenter)) }
         services.append(.init(service: TaskServiceLifecycle(service: tasks)))
+        if client != nil {
+            // Turns at the terminal reach the chats: stopped before the task service, whose events carry them.
+            let projects = context.config.projects
+            services.append(
+                .init(
+                    service: DeskWatchService(
+                        watcher: DeskWatcher(daemon: context.daemon, repositories: projects.map(\.repoPath)),
+                        socketPath: context.daemon.socketPath, projects: projects, chats: context.database, tasks: tasks,
+                        onFollow: onDeskThread, logger: Logger(label: "companion.desk")),
+                    successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+        }
         services.append(
             .init(
                 service: MaintenanceService(

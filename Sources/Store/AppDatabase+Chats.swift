@@ -20,6 +20,12 @@ extension AppDatabase: ChatStateStoring, AuditTableWriting, AuditReading {
         }
     }
 
+    public func chats(withActiveProject project: String) async throws -> [Int64] {
+        try await writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT chat_id FROM chats WHERE project_name = ? ORDER BY chat_id", arguments: [project])
+        }
+    }
+
     public func recordAudit(_ entry: AuditEntry) async throws {
         try await writer.write { db in
             try db.execute(

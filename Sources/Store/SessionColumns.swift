@@ -23,6 +23,9 @@ struct SessionColumns {
         case .forked(let source):
             kind = "forked"
             origin = source
+        case .atTheDesk:
+            // Desk turns are not stored as tasks; should one be, it reads as a session continued.
+            kind = "continued"
         }
     }
 

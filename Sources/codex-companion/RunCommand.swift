@@ -88,6 +88,8 @@ struct RunCommand: AsyncParsableCommand {
                 Terminal.progress(SessionText.starting(task.session))
             case .progressed(_, let codexEvent):
                 if let line = ProgressText.line(for: codexEvent, repoPath: project.repoPath) { Terminal.progress(line) }
+            case .deskTurnEnded:
+                break
             case .waitingForSession:
                 Terminal.progress("waiting: the session is busy in another Codex process; it runs once that is done")
             case .finished(let report):

@@ -46,7 +46,7 @@ struct BridgeHarness {
                 await service.shutdown()
                 await jobs.value
                 return (report, seen, note)
-            case .queued, .notRun, .approvalRequested, .approvalResolved, .waitingForSession: break
+            case .queued, .notRun, .approvalRequested, .approvalResolved, .waitingForSession, .deskTurnEnded: break
             }
         }
         throw NotStarted(answer: answer)

@@ -72,6 +72,10 @@ public final class FakeChats: ChatStateStoring {
     public func setActiveProject(chatID: Int64, project: String) async throws {
         projects.withLock { $0[chatID] = project }
     }
+
+    public func chats(withActiveProject project: String) async throws -> [Int64] {
+        projects.withLock { $0.filter { $0.value == project }.map(\.key).sorted() }
+    }
 }
 
 /// Every audit entry, in order.

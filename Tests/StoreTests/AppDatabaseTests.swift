@@ -39,6 +39,19 @@ import Testing
         return id
     }
 
+    /// The chats a project's desk turns go to: those whose selected project it is now.
+    @Test func theChatsOfAProjectAreThoseThatSelectedItLast() async throws {
+        let database = try AppDatabase(path: try temporaryDatabasePath())
+        try await database.setActiveProject(chatID: 7, project: "alpha")
+        try await database.setActiveProject(chatID: 3, project: "alpha")
+        try await database.setActiveProject(chatID: 9, project: "beta")
+        try await database.setActiveProject(chatID: 5, project: "alpha")
+        try await database.setActiveProject(chatID: 5, project: "beta")
+        #expect(try await database.chats(withActiveProject: "alpha") == [3, 7])
+        #expect(try await database.chats(withActiveProject: "beta") == [5, 9])
+        #expect(try await database.chats(withActiveProject: "gamma").isEmpty)
+    }
+
     @Test func aTaskIsRunningFromItsStartAndFinalAtItsEnd() async throws {
         let path = try temporaryDatabasePath()
         let database = try AppDatabase(path: path)

@@ -52,7 +52,8 @@ final class BotHarness: Sendable {
 
     /// Starts the daemon; `stop` shuts it down gracefully (as SIGTERM would) and waits for it.
     func startDaemon(
-        token: String? = nil, environment more: [String: String] = [:], gracefulShutdownLimit: Duration? = nil
+        token: String? = nil, environment more: [String: String] = [:], gracefulShutdownLimit: Duration? = nil,
+        onDeskThread: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> RunningDaemon {
         // The user's shell: CODEX_HOME and PATH from the environment, nothing about Codex in the config.
         let environment = UserEnvironment(
@@ -66,7 +67,7 @@ final class BotHarness: Sendable {
         let daemon = try CompanionDaemon(
             context: context, token: token ?? telegram.token, timing: timing, signals: [],
             logger: Logger(label: "test.daemon", factory: { _ in SwiftLogNoOpLogHandler() }),
-            onDashboard: { link, port in dashboard.set(link, port: port) })
+            onDashboard: { link, port in dashboard.set(link, port: port) }, onDeskThread: onDeskThread)
         let running = RunningDaemon(daemon: daemon, database: context.database, dashboard: dashboard)
         daemons.withLock { $0.append(running) }
         return running

@@ -79,9 +79,23 @@ public final class DeskWatcher: Sendable {
         else { return }
         followed.set(repo, for: thread)
         let params: JSONValue = ["threadId": .string(thread), "excludeTurns": true]
-        switch await connection.request("thread/resume", params) {
-        case .success: await onEvent(.following(threadID: thread, repoPath: repo))
-        case .failure(let error): logger.info("could not follow a desk thread", metadata: ["thread": "\(thread)", "codex": "\(error)"])
+        // A thread just started has no session file until its first turn writes one, and cannot be
+        // resumed before: a few tries, a little longer apart each time (a few seconds in all).
+        var pause = Duration.milliseconds(50)
+        for attempt in 1...7 {
+            switch await connection.request("thread/resume", params) {
+            case .success:
+                await onEvent(.following(threadID: thread, repoPath: repo))
+                return
+            case .failure(let error) where error.isClosed:
+                return
+            case .failure(let error):
+                guard attempt < 7, (try? await Task.sleep(for: pause)) != nil else {
+                    logger.info("could not follow a desk thread", metadata: ["thread": "\(thread)", "codex": "\(error)"])
+                    return
+                }
+                pause *= 2
+            }
         }
     }
 
@@ -92,7 +106,8 @@ public final class DeskWatcher: Sendable {
         return repositories.contains(path) ? path : nil
     }
 
-    static func resolved(_ path: String) -> String {
+    /// A path as the watcher compares repositories: standardized, symbolic links resolved.
+    public static func resolved(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 

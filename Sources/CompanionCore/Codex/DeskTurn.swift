@@ -11,6 +11,15 @@ public struct DeskTurn: Sendable, Equatable {
     public var startedAt: Date
     public var endedAt: Date
 
+    /// The turn as a report, for the same result card as the companion's own turns (no task: id 0).
+    public func report(project: Project) -> TaskReport {
+        let status: TaskStatus = record.completed ? .done : record.failureMessage != nil ? .failed : .interrupted
+        return TaskReport(
+            taskID: 0, project: project, prompt: "", mode: .continue, session: .atTheDesk(threadID: threadID), status: status,
+            startedAt: startedAt, endedAt: endedAt, exitCode: nil, turn: record, turnUsage: nil,
+            failureReason: record.failureMessage, stdoutTail: "", stderrTail: "")
+    }
+
     public init(threadID: String, repoPath: String, record: TurnRecord, startedAt: Date, endedAt: Date) {
         self.threadID = threadID
         self.repoPath = repoPath

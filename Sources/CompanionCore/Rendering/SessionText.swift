@@ -13,6 +13,8 @@ public enum SessionText {
             return "Continuing session \(session.shortID), started \(started(origin))\(prompt)"
         case .forked(let source):
             return "New Codex session, forked from session \(shortID(source))"
+        case .atTheDesk(let thread):
+            return "At the desk, session \(shortID(thread))"
         }
     }
 
@@ -31,6 +33,8 @@ public enum SessionText {
             return "Continued session \(session.shortID) (started \(started(origin)), last used \(idle) before)"
         case .forked(let source):
             return "New session \(id), forked from session \(shortID(source))"
+        case .atTheDesk(let thread):
+            return "🖥 From the terminal · session \(shortID(thread))"
         }
     }
 
@@ -41,6 +45,7 @@ public enum SessionText {
         case .new, .newBecauseNoneFound: return id.map { "new session \($0)" } ?? "new session"
         case .continued(let session, _): return "continued session \(session.shortID)"
         case .forked(let source): return (id.map { "new session \($0)" } ?? "new session") + ", a fork of \(shortID(source))"
+        case .atTheDesk(let thread): return "session \(shortID(thread)) at the desk"
         }
     }
 

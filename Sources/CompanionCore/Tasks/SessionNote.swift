@@ -9,6 +9,8 @@ public enum SessionNote: Sendable, Equatable {
     /// A new session that starts as a copy of `fromThreadID` (Codex's `thread/fork`): the way on when
     /// that session is busy in a Codex process the companion cannot reach.
     case forked(fromThreadID: String)
+    /// Not the companion's task: a turn that ran at the desk (the terminal UI, through Codex's daemon).
+    case atTheDesk(threadID: String)
 
     /// The thread the task resumes, if it continues one.
     public var resumedThreadID: String? {

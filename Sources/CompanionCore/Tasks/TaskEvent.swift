@@ -13,6 +13,8 @@ public enum TaskEvent: Sendable, Equatable {
     /// The task's session is busy in a Codex process the companion cannot reach, and the task waits for
     /// it to be free (it asked to: `TaskRequest.waitsForBusySession`).
     case waitingForSession(taskID: Int64)
+    /// A turn ran at the desk in a project; `chats` are those bound to the project, to be told.
+    case deskTurnEnded(TaskReport, chats: [Int64])
     /// The run ended; the report is stored.
     case finished(TaskReport)
     /// The task ended without running.
@@ -28,7 +30,7 @@ public enum TaskEvent: Sendable, Equatable {
         case .queued(let task, _), .notRun(let task, _): task.id
         case .started(let task): task.id
         case .progressed(let id, _), .waitingForSession(let id): id
-        case .finished(let report): report.taskID
+        case .finished(let report), .deskTurnEnded(let report, _): report.taskID
         case .approvalRequested(let pending), .approvalResolved(let pending, _): pending.id.taskID
         }
     }

@@ -106,6 +106,11 @@ public actor TaskService {
     }
 
     /// Asks for a shutdown from a context that cannot wait (a graceful-shutdown handler).
+    /// A turn that ran at the desk ended: its clients tell `chats`.
+    public nonisolated func reportDeskTurn(_ report: TaskReport, to chats: [Int64]) {
+        events.publish(.deskTurnEnded(report, chats: chats))
+    }
+
     public nonisolated func requestShutdown() {
         jobSink.yield(.shutdown)
     }

@@ -73,6 +73,9 @@ actor LiveBoard {
             entry.progress.waitForSession()
             running[taskID] = entry
             publish("progressed", taskID, project: entry.progress.project, status: status(entry.progress), progress: render(entry.progress))
+        case .deskTurnEnded:
+            // The dashboard's timeline shows desk turns later (its own issue); the live board is the phone's.
+            return
         case .finished(let report):
             let steps = running.removeValue(forKey: report.taskID)?.progress.steps ?? 0
             publish(

@@ -69,6 +69,12 @@ public struct TelegramPresenter: Sendable {
                     live[taskID]?.apply(codexEvent)
                 case .waitingForSession(let taskID):
                     live[taskID]?.waitForSession()
+                case .deskTurnEnded(let report, let chats):
+                    // The same card as for the phone's turns; no task of ours, so nothing to mark or offer.
+                    let card = ResultCard().render(report)
+                    for chatID in chats {
+                        group.addTask { for message in card { _ = await messenger.post(chatID: chatID, message: message, silent: false) } }
+                    }
                 case .finished(let report):
                     live.removeValue(forKey: report.taskID)?.end(.finished(report))
                 case .notRun(let task, let reason):
