@@ -196,9 +196,11 @@ struct BotApprovalTests {
         }
     }
 
-    /// The idle limit still stops a turn whose approved step is followed by a silent model.
+    /// The idle limit still stops a turn whose approved step is followed by a silent model. (A minute: on
+    /// CI's loaded machine Codex once took longer than half a minute to ask, and the limit ended the task
+    /// before its request.)
     @Test func theIdleLimitStillStopsATaskAfterAnApproval() async throws {
-        try await withBotHarness(engine: .appServer, limits: ["idle_timeout_minutes": 0.5]) { harness in
+        try await withBotHarness(engine: .appServer, limits: ["idle_timeout_minutes": 1]) { harness in
             let daemon = try harness.startDaemon()
             try await approveAStepBeforeASilentModel(harness, "approve then hang")
             let card = try await harness.telegram.waitForMessage(to: BotHarness.owner, "with the result") {
