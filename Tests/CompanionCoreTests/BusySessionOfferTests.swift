@@ -16,12 +16,7 @@ import Testing
 
     @Test func theTapRunsTheSameMessageInANewSessionOnce() async throws {
         let rig = RouterRig()
-        rig.runner.script("fix the tests", [.turnFailed(message: busy)])
-        rig.runner.open("fix the tests")
-        await rig.say("/project alpha")
-        await rig.say("fix the tests")
-        await Eventually.until { rig.store.task(1)?.status == .failed }
-        await Eventually.until { await rig.service.snapshot().isIdle }
+        _ = try await failBusy(rig)
         let failed = try #require(rig.store.task(1))
         #expect(failed.mode == .continue)
 

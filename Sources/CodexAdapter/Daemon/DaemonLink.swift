@@ -11,9 +11,9 @@ import Synchronization
 /// dropped; a request about one is left for the daemon's other clients (the terminal) to answer.
 ///
 /// The handshake (`initialize`, `initialized`) is the link's, once per connection. When a channel ends,
-/// the link unsubscribes from its threads, so the daemon unloads them as it would without the companion
-/// (and frees their writer lock). When the daemon goes, every channel's input ends; the next turn opens a
-/// new link.
+/// the link unsubscribes from its threads, so the connection does not keep them: the daemon lets them go
+/// when it would without the companion (it keeps an idle thread, and its writer lock, for about half an
+/// hour). When the daemon goes, every channel's input ends; the next turn opens a new link.
 final class DaemonLink: Sendable {
     /// A request sent on the connection, waiting for its answer.
     private enum Pending {
@@ -118,14 +118,8 @@ final class DaemonLink: Sendable {
             outgoing.yield(line)
             return
         }
-        let id = state.withLock { state -> Int? in
-            // Gone: the channel's input has ended, and with it every wait for this answer.
-            guard !state.closed else { return nil }
-            defer { state.nextID += 1 }
-            state.pending[state.nextID] = .channel(channel, localID: localID, method: method)
-            return state.nextID
-        }
-        guard let id else { return }
+        // Gone: the channel's input has ended, and with it every wait for this answer.
+        guard let id = reserveID(for: .channel(channel, localID: localID, method: method)) else { return }
         members["id"] = .number(Double(id))
         outgoing.yield(JSONValue.object(members).line)
     }
@@ -158,18 +152,22 @@ final class DaemonLink: Sendable {
 
     private func request(_ method: String, _ params: JSONValue) -> OneShot<AppServerMessage> {
         let answer = OneShot<AppServerMessage>()
-        let id = state.withLock { state -> Int? in
-            guard !state.closed else { return nil }
-            defer { state.nextID += 1 }
-            state.pending[state.nextID] = .link(answer)
-            return state.nextID
-        }
-        guard let id else {
+        guard let id = reserveID(for: .link(answer)) else {
             answer.fulfil(.failure(id: nil, error: .closed))
             return answer
         }
         outgoing.yield(JSONValue.object(["id": .number(Double(id)), "method": .string(method), "params": params]).line)
         return answer
+    }
+
+    /// A connection-wide id for a request, its answer to go where `pending` says; nil once closed.
+    private func reserveID(for pending: Pending) -> Int? {
+        state.withLock { state in
+            guard !state.closed else { return nil }
+            defer { state.nextID += 1 }
+            state.pending[state.nextID] = pending
+            return state.nextID
+        }
     }
 
     /// Writes what the channels send and hands out what the daemon says, until the connection ends.

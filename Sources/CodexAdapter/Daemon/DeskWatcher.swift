@@ -35,7 +35,7 @@ public final class DeskWatcher: Sendable {
     public func follow(onEvent: @escaping @Sendable (Event) async -> Void) async {
         guard let channel = try? await links.watchChannel() else { return }
         let connection = AppServerConnection()
-        let (wanted, want) = AsyncStream<String>.makeStream()
+        let (wanted, want) = AsyncStream<(thread: String, repo: String)>.makeStream()
         let followed = FollowedThreads()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -57,8 +57,8 @@ public final class DeskWatcher: Sendable {
                         await followIfOurs(thread, connection: connection, followed: followed, onEvent: onEvent)
                     }
                 }
-                for await thread in wanted {
-                    await followIfOurs(thread, connection: connection, followed: followed, onEvent: onEvent)
+                for await started in wanted {
+                    await follow(started.thread, in: started.repo, connection: connection, followed: followed, onEvent: onEvent)
                 }
             }
             await group.next()
@@ -68,7 +68,7 @@ public final class DeskWatcher: Sendable {
 
     // MARK: - Following threads
 
-    /// Resumes `thread` (no history) when it works in a configured repository.
+    /// Follows `thread` when it works in a configured repository (`thread/read` says where).
     private func followIfOurs(
         _ thread: String, connection: AppServerConnection, followed: FollowedThreads,
         onEvent: @Sendable (Event) async -> Void
@@ -77,6 +77,15 @@ public final class DeskWatcher: Sendable {
             case .success(let read) = await connection.request("thread/read", ["threadId": .string(thread)]),
             let repo = ours(read["thread"])
         else { return }
+        await follow(thread, in: repo, connection: connection, followed: followed, onEvent: onEvent)
+    }
+
+    /// Resumes `thread` (no history), which works in the configured repository `repo`.
+    private func follow(
+        _ thread: String, in repo: String, connection: AppServerConnection, followed: FollowedThreads,
+        onEvent: @Sendable (Event) async -> Void
+    ) async {
+        guard followed.repository(of: thread) == nil else { return }
         followed.set(repo, for: thread)
         let params: JSONValue = ["threadId": .string(thread), "excludeTurns": true]
         // A thread just started has no session file until its first turn writes one, and cannot be
@@ -114,7 +123,8 @@ public final class DeskWatcher: Sendable {
     // MARK: - Reading
 
     private func read(
-        _ line: String, connection: AppServerConnection, want: AsyncStream<String>.Continuation, folds: inout TurnFolds,
+        _ line: String, connection: AppServerConnection, want: AsyncStream<(thread: String, repo: String)>.Continuation,
+        folds: inout TurnFolds,
         followed: FollowedThreads, onEvent: @Sendable (Event) async -> Void
     ) async {
         guard let message = AppServerMessage(line: line) else { return }
@@ -125,8 +135,9 @@ public final class DeskWatcher: Sendable {
             // A desk turn's approval: left for the terminal (answering here would decide for it).
             break
         case .notification(let method, let params):
-            if method == "thread/started", ours(params["thread"]) != nil, let thread = params["thread"]["id"].string {
-                want.yield(thread)
+            if method == "thread/started", let repo = ours(params["thread"]), let thread = params["thread"]["id"].string {
+                // Its `thread/started` says where it works: no `thread/read` needed.
+                want.yield((thread, repo))
             } else if let thread = params["threadId"].string, let repo = followed.repository(of: thread),
                 let ended = folds.fold(method: method, params: params, thread: thread, repoPath: repo)
             {
