@@ -237,7 +237,7 @@ public final class FakeTelegramServer: Sendable {
 
     /// Waits until `condition` holds, re-checking on every change; fails after `timeout`.
     public func waitUntil(
-        timeout: Duration = FakeTelegramServer.patience, _ what: String = "condition",
+        timeout: Duration = FakeTelegramServer.patience, _ what: @autoclosure () -> String = "condition",
         _ condition: @Sendable (FakeTelegramServer) -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout
@@ -247,7 +247,8 @@ public final class FakeTelegramServer: Sendable {
             if condition(self) { return }
             try Task.checkCancellation()
             guard ContinuousClock.now < deadline else {
-                throw TestSupportError("timed out waiting for \(what); last Bot API calls: \(calls.suffix(12))")
+                // `what` is read now, so a failure shows the messages as they are at the end of the wait.
+                throw TestSupportError("timed out waiting for \(what()); last Bot API calls: \(calls.suffix(12))")
             }
             await waitForChange(since: version, until: deadline)
         }
@@ -269,7 +270,7 @@ public final class FakeTelegramServer: Sendable {
         to chatID: Int64, timeout: Duration = FakeTelegramServer.patience, _ what: String,
         matching: @escaping @Sendable (String) -> Bool
     ) async throws -> SentMessage {
-        try await waitUntil(timeout: timeout, "a message \(what) (have: \(messages(to: chatID).map(\.text)))") {
+        try await waitUntil(timeout: timeout, "a message \(what) (have: \(messages(to: chatID).map { currentText(of: $0.messageID) ?? $0.text }))") {
             $0.messages(to: chatID).contains { matching($0.text) }
         }
         return messages(to: chatID).last { matching($0.text) }!
