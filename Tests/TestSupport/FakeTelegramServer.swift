@@ -270,7 +270,8 @@ public final class FakeTelegramServer: Sendable {
         to chatID: Int64, timeout: Duration = FakeTelegramServer.patience, _ what: String,
         matching: @escaping @Sendable (String) -> Bool
     ) async throws -> SentMessage {
-        try await waitUntil(timeout: timeout, "a message \(what) (have: \(messages(to: chatID).map { currentText(of: $0.messageID) ?? $0.text }))") {
+        let shown = { [self] in messages(to: chatID).map { currentText(of: $0.messageID) ?? $0.text } }
+        try await waitUntil(timeout: timeout, "a message \(what) (have: \(shown()))") {
             $0.messages(to: chatID).contains { matching($0.text) }
         }
         return messages(to: chatID).last { matching($0.text) }!
