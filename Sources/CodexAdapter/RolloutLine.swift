@@ -13,6 +13,29 @@ enum RolloutLine {
         static let userRole = Array("\"role\":\"user\"".utf8)
         static let contentKinds = Array("\"content_item_kinds\"".utf8)
         static let userKind = Array("\"user.".utf8)
+        static let taskComplete = Array("\"task_complete\"".utf8)
+        static let turnAborted = Array("\"turn_aborted\"".utf8)
+    }
+
+    // MARK: - The end of a turn
+
+    /// How a turn ended, from its `event_msg/task_complete` or `event_msg/turn_aborted` line.
+    enum TurnEnd: Equatable {
+        /// With the turn's last answer, when it gave one.
+        case completed(lastAnswer: String?)
+        /// Stopped (the person pressed Esc, or the process was interrupted).
+        case aborted(reason: String?)
+    }
+
+    static func turnEnd(_ line: some ContiguousBytes) -> TurnEnd? {
+        guard ByteSearch.contains(line, Keys.taskComplete) || ByteSearch.contains(line, Keys.turnAborted) else { return nil }
+        return payload(line, type: "event_msg") { event in
+            switch event["type"]?.string {
+            case "task_complete": return .completed(lastAnswer: nonEmpty(event["last_agent_message"]?.string))
+            case "turn_aborted": return .aborted(reason: event["reason"]?.string)
+            default: return nil
+            }
+        }
     }
 
     // MARK: - session_meta

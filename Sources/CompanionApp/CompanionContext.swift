@@ -114,7 +114,7 @@ public struct CompanionContext: Sendable {
         let settings = TaskService.Settings(
             maxParallel: limits.maxParallel, taskTimeout: .seconds(limits.taskTimeoutMinutes * 60),
             idleTimeout: .seconds(limits.idleTimeoutMinutes * 60), ownerPID: ProcessInfo.processInfo.processIdentifier,
-            approvalTimeout: .seconds(config.approvals.timeoutSeconds))
+            approvalTimeout: .seconds(config.approvals.timeoutSeconds), deskApprovalGrace: .seconds(config.approvals.deskGraceSeconds))
         return TaskService(
             settings: settings, bridge: bridge(), store: database, reaper: OrphanReaper(), audit: audit, logger: logger)
     }

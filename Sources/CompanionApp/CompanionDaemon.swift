@@ -37,7 +37,7 @@ public struct CompanionDaemon: Sendable {
         context: CompanionContext, token: String?, timing: Timing = Timing(), signals: [UnixSignal] = [.sigterm, .sigint],
         logger: Logger = Logger(label: "companion.daemon"),
         onDashboard: @escaping @Sendable (_ link: String, _ port: Int) -> Void = { _, _ in },
-        onDeskThread: @escaping @Sendable (_ threadID: String) -> Void = { _ in }
+        onDeskEvent: @escaping @Sendable (DeskWatcher.Event) -> Void = { _ in }
     ) throws {
         let telegram = try token.map { _ in try Self.telegramSettings(of: context) }
         http = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -74,8 +74,9 @@ public struct CompanionDaemon: Sendable {
                 .init(
                     service: DeskWatchService(
                         watcher: DeskWatcher(daemon: context.daemon, repositories: projects.map(\.repoPath)),
+                        files: DeskFileWatcher(codexHome: context.config.codex.home.path, repositories: projects.map(\.repoPath)),
                         socketPath: context.daemon.socketPath, projects: projects, chats: context.database, tasks: tasks,
-                        onFollow: onDeskThread, logger: Logger(label: "companion.desk")),
+                        onEvent: onDeskEvent, logger: Logger(label: "companion.desk")),
                     successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
         }
         services.append(

@@ -20,9 +20,27 @@ extension AppDatabase: ChatStateStoring, AuditTableWriting, AuditReading {
         }
     }
 
-    public func chats(withActiveProject project: String) async throws -> [Int64] {
+    public func chatsHearingTheDesk(of project: String) async throws -> [Int64] {
         try await writer.read { db in
-            try Int64.fetchAll(db, sql: "SELECT chat_id FROM chats WHERE project_name = ? ORDER BY chat_id", arguments: [project])
+            try Int64.fetchAll(
+                db, sql: "SELECT chat_id FROM chats WHERE project_name = ? AND desk_notices ORDER BY chat_id", arguments: [project])
+        }
+    }
+
+    public func hearsTheDesk(chatID: Int64) async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT desk_notices FROM chats WHERE chat_id = ?", arguments: [chatID]) ?? true
+        }
+    }
+
+    public func setHearsTheDesk(chatID: Int64, _ on: Bool) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO chats (chat_id, project_name, last_active_at, desk_notices) VALUES (?, NULL, ?, ?)
+                    ON CONFLICT(chat_id) DO UPDATE SET desk_notices = excluded.desk_notices
+                    """,
+                arguments: [chatID, Date(), on])
         }
     }
 

@@ -221,6 +221,12 @@ public final class AppDatabase: Sendable {
                 table.add(column: "codex_started_at", .text)
             }
         }
+        migrator.registerMigration("v14: desk notices") { db in
+            // `/notify desk off`: the chat no longer hears of turns at the terminal. On by default.
+            try db.alter(table: "chats") { table in
+                table.add(column: "desk_notices", .boolean).notNull().defaults(to: true)
+            }
+        }
         return migrator
     }
 }

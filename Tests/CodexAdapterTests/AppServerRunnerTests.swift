@@ -253,11 +253,12 @@ struct AppServerRunnerTests {
             workspace.fake.script("hold the session", [.slowMessage("done holding", delay: .seconds(30))])
             let holder = RunControl()
             let thread = Mutex<String?>(nil)
-            async let held = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome).run(
-                CodexRunRequest(repoPath: repo, prompt: "hold the session"), control: holder,
-                onEvent: { event in
-                    if case .threadStarted(let id) = event { thread.withLock { $0 = id } }
-                })
+            async let held = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome, environment: workspace.codexEnvironment)
+                .run(
+                    CodexRunRequest(repoPath: repo, prompt: "hold the session"), control: holder,
+                    onEvent: { event in
+                        if case .threadStarted(let id) = event { thread.withLock { $0 = id } }
+                    })
             // Once the exec turn reached the model, its thread is on disk and busy until it is stopped.
             await workspace.fake.waitForRequests(1)
             let busy = try #require(thread.withLock { $0 })
@@ -326,7 +327,8 @@ struct AppServerRunnerTests {
     // MARK: - Helpers
 
     private func runner(_ workspace: CodexWorkspace, _ binary: String) -> AppServerRunner {
-        AppServerRunner(binaryPath: binary, codexHome: workspace.codexHome, interruptGrace: .seconds(2))
+        AppServerRunner(
+            binaryPath: binary, codexHome: workspace.codexHome, environment: workspace.codexEnvironment, interruptGrace: .seconds(2))
     }
 
     private func itemID(of events: [CodexEvent], _ text: String) -> String {

@@ -17,7 +17,7 @@ struct BridgeHarness {
         self.workspace = workspace
         database = try AppDatabase(path: workspace.stateDirectory + "/companion.sqlite")
         sessions = RolloutIndex(codexHome: workspace.codexHome, index: database)
-        let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
+        let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome, environment: workspace.codexEnvironment)
         bridge = CodexBridge(runner: runner, sessions: sessions, store: database)
     }
 

@@ -11,7 +11,7 @@ struct CodexProcessRunnerTests {
     @Test func aBadResumeIDFailsWithAClearMessage() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
-            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
+            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome, environment: workspace.codexEnvironment)
             let result = try await runner.run(
                 CodexRunRequest(repoPath: repo, prompt: "hello?", resumeThreadID: "00000000-0000-0000-0000-000000000000"),
                 onEvent: { _ in })
@@ -26,7 +26,8 @@ struct CodexProcessRunnerTests {
     @Test func aMissingBinaryIsExplained() async throws {
         try await withCodexWorkspace { workspace, _ in
             let repo = try await workspace.makeRepository("alpha")
-            let runner = CodexProcessRunner(binaryPath: workspace.root + "/no/codex", codexHome: workspace.codexHome)
+            let runner = CodexProcessRunner(
+                binaryPath: workspace.root + "/no/codex", codexHome: workspace.codexHome, environment: workspace.codexEnvironment)
             do {
                 _ = try await runner.run(CodexRunRequest(repoPath: repo, prompt: "hi"), onEvent: { _ in })
                 Issue.record("expected a launch error")
@@ -41,7 +42,7 @@ struct CodexProcessRunnerTests {
     @Test func aFolderOutsideGitIsExplainedBeforeCodexStarts() async throws {
         try await withCodexWorkspace { workspace, binary in
             let folder = try workspace.makePlainFolder("notes")
-            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
+            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome, environment: workspace.codexEnvironment)
             await #expect {
                 _ = try await runner.run(CodexRunRequest(repoPath: folder, prompt: "hi"), onEvent: { _ in })
             } throws: { error in
@@ -54,7 +55,7 @@ struct CodexProcessRunnerTests {
     @Test func promptsThatLookLikeFlagsReachTheModelVerbatim() async throws {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
-            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
+            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome, environment: workspace.codexEnvironment)
             let prompt = "--help me with `code` & <html> \"quotes\"\nsecond line"
             let result = try await runner.run(CodexRunRequest(repoPath: repo, prompt: prompt), onEvent: { _ in })
             #expect(result.succeeded, "\(result.stderrTail)")
@@ -89,7 +90,7 @@ struct ActiveWriterTests {
         try await withCodexWorkspace { workspace, binary in
             let repo = try await workspace.makeRepository("alpha")
             workspace.fake.script("hold the session", [.slowMessage("done holding", delay: .seconds(30))])
-            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome)
+            let runner = CodexProcessRunner(binaryPath: binary, codexHome: workspace.codexHome, environment: workspace.codexEnvironment)
             let holder = RunControl()
             async let first = runner.run(CodexRunRequest(repoPath: repo, prompt: "hold the session"), control: holder, onEvent: { _ in })
             let finder = RolloutIndex(codexHome: workspace.codexHome, index: try AppDatabase.inMemory())

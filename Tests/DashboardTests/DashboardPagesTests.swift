@@ -127,6 +127,31 @@ import Testing
         #expect(F.pages.approvals([], csrf: F.csrf, now: F.now).contains("No request waits for approval."))
     }
 
+    /// A turn running at the terminal shows under its project, and its request on the Approvals page
+    /// says where it comes from and that it is never decided on a timer.
+    @Test func aTurnAtTheDeskAndItsRequestAreShown() {
+        var pending = F.pending(taskID: 0)
+        pending.task.request.requester = .desk
+        pending.expiresAt = .distantFuture
+        pending.origin = .desk(threadID: "0199aaaa-bbbb-cccc-dddd-eeeeffff0044", chats: [42])
+        var state = F.state
+        state.pending = [pending]
+        state.projects[2].atTheDesk = TaskSnapshot.AtTheDesk(
+            project: state.projects[2].project,
+            progress: DeskTurnProgress(
+                threadID: "0199aaaa-bbbb-cccc-dddd-eeeeffff0044", repoPath: "/repo/gamma", startedAt: F.now.addingTimeInterval(-65),
+                doing: "running `npm test`", steps: 2),
+            waitingFor: [pending])
+        let overview = F.pages.overview(state, csrf: F.csrf, now: F.now)
+        #expect(overview.contains("<div class=\"desk\">🖥 At the terminal for 1m 05s: running `npm test`</div>"), "\(overview)")
+        #expect(overview.contains(">waiting for approval at the terminal<"))
+        let approvals = F.pages.approvals([pending], csrf: F.csrf, now: F.now)
+        #expect(approvals.contains("A turn at the terminal in alpha"))
+        #expect(approvals.contains("the terminal asks too; never decided on a timer"))
+        #expect(!approvals.contains("/tasks/0"))
+        #expect(approvals.contains("at the terminal, session ffff0044"))
+    }
+
     @Test func aLongCommandIsShownWholeBelowItsRequest() {
         var pending = F.pending()
         let command = "echo " + String(repeating: "x", count: 900) + " && rm -rf <home> \u{202E}"

@@ -64,6 +64,8 @@ public struct FakeInspector: RepositoryInspecting {
 /// The chat ↔ project link in memory.
 public final class FakeChats: ChatStateStoring {
     public let projects = Mutex<[Int64: String]>([:])
+    /// Chats that turned desk notices off.
+    public let deaf = Mutex<Set<Int64>>([])
 
     public init() {}
 
@@ -73,8 +75,17 @@ public final class FakeChats: ChatStateStoring {
         projects.withLock { $0[chatID] = project }
     }
 
-    public func chats(withActiveProject project: String) async throws -> [Int64] {
-        projects.withLock { $0.filter { $0.value == project }.map(\.key).sorted() }
+    public func chatsHearingTheDesk(of project: String) async throws -> [Int64] {
+        let deaf = deaf.withLock { $0 }
+        return projects.withLock { $0.filter { $0.value == project && !deaf.contains($0.key) }.map(\.key).sorted() }
+    }
+
+    public func hearsTheDesk(chatID: Int64) async throws -> Bool { !deaf.withLock { $0.contains(chatID) } }
+
+    public func setHearsTheDesk(chatID: Int64, _ on: Bool) async throws {
+        deaf.withLock { deaf in
+            if on { deaf.remove(chatID) } else { deaf.insert(chatID) }
+        }
     }
 }
 

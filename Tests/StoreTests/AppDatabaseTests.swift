@@ -39,17 +39,31 @@ import Testing
         return id
     }
 
-    /// The chats a project's desk turns go to: those whose selected project it is now.
-    @Test func theChatsOfAProjectAreThoseThatSelectedItLast() async throws {
+    /// The chats a project's desk turns go to: those whose selected project it is now, unless they said
+    /// `/notify desk off`; the setting outlives a change of project and can be set before any project.
+    @Test func theChatsOfAProjectAreThoseThatSelectedItLastAndListen() async throws {
         let database = try AppDatabase(path: try temporaryDatabasePath())
         try await database.setActiveProject(chatID: 7, project: "alpha")
         try await database.setActiveProject(chatID: 3, project: "alpha")
         try await database.setActiveProject(chatID: 9, project: "beta")
         try await database.setActiveProject(chatID: 5, project: "alpha")
         try await database.setActiveProject(chatID: 5, project: "beta")
-        #expect(try await database.chats(withActiveProject: "alpha") == [3, 7])
-        #expect(try await database.chats(withActiveProject: "beta") == [5, 9])
-        #expect(try await database.chats(withActiveProject: "gamma").isEmpty)
+        #expect(try await database.chatsHearingTheDesk(of: "alpha") == [3, 7])
+        #expect(try await database.chatsHearingTheDesk(of: "beta") == [5, 9])
+        #expect(try await database.chatsHearingTheDesk(of: "gamma").isEmpty)
+        #expect(try await database.hearsTheDesk(chatID: 3))
+        try await database.setHearsTheDesk(chatID: 3, false)
+        try await database.setActiveProject(chatID: 3, project: "beta")
+        try await database.setActiveProject(chatID: 3, project: "alpha")
+        #expect(try await database.chatsHearingTheDesk(of: "alpha") == [7])
+        #expect(try await !database.hearsTheDesk(chatID: 3))
+        // A chat that never picked a project keeps its setting for when it does.
+        try await database.setHearsTheDesk(chatID: 11, false)
+        #expect(try await database.activeProject(chatID: 11) == nil)
+        try await database.setActiveProject(chatID: 11, project: "alpha")
+        #expect(try await database.chatsHearingTheDesk(of: "alpha") == [7])
+        try await database.setHearsTheDesk(chatID: 3, true)
+        #expect(try await database.chatsHearingTheDesk(of: "alpha") == [3, 7])
     }
 
     @Test func aTaskIsRunningFromItsStartAndFinalAtItsEnd() async throws {

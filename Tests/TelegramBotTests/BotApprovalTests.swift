@@ -295,7 +295,7 @@ struct BotApprovalTests {
             let binary = try TestCodex.requireBinary()
             let result = try await Subprocess.run(
                 .path(FilePath(binary)), arguments: ["exec", "--json", "resume", thread, "-"],
-                environment: .inherit.updating(["CODEX_HOME": harness.workspace.codexHome]),
+                environment: .inherit.updating(CodexWorkspace.codexUpdates(codexHome: harness.workspace.codexHome)),
                 workingDirectory: FilePath(harness.alpha), input: .string("from the terminal"),
                 output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
             #expect(result.terminationStatus.isSuccess, "\(result.standardError)")

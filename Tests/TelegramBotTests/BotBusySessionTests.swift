@@ -74,7 +74,8 @@ struct BotBusySessionTests {
             let fake = harness.workspace.fake
             fake.script("desk work", [.slowMessage("never seen", delay: .seconds(3600))])
             let desk = DeskTurn(
-                CodexProcessRunner(binaryPath: binary, codexHome: harness.workspace.codexHome),
+                CodexProcessRunner(
+                    binaryPath: binary, codexHome: harness.workspace.codexHome, environment: harness.workspace.codexEnvironment),
                 CodexRunRequest(repoPath: harness.alpha, prompt: "desk work"))
             await fake.waitForRequests(1)
             let deskThread = try #require(fake.requests.first?.threadID)

@@ -1,3 +1,4 @@
+import CodexAdapter
 import CompanionApp
 import CompanionCore
 import Foundation
@@ -53,7 +54,7 @@ final class BotHarness: Sendable {
     /// Starts the daemon; `stop` shuts it down gracefully (as SIGTERM would) and waits for it.
     func startDaemon(
         token: String? = nil, environment more: [String: String] = [:], gracefulShutdownLimit: Duration? = nil,
-        onDeskThread: @escaping @Sendable (String) -> Void = { _ in }
+        onDeskEvent: @escaping @Sendable (DeskWatcher.Event) -> Void = { _ in }
     ) throws -> RunningDaemon {
         // The user's shell: CODEX_HOME and PATH from the environment, nothing about Codex in the config.
         let environment = UserEnvironment(
@@ -67,7 +68,7 @@ final class BotHarness: Sendable {
         let daemon = try CompanionDaemon(
             context: context, token: token ?? telegram.token, timing: timing, signals: [],
             logger: Logger(label: "test.daemon", factory: { _ in SwiftLogNoOpLogHandler() }),
-            onDashboard: { link, port in dashboard.set(link, port: port) }, onDeskThread: onDeskThread)
+            onDashboard: { link, port in dashboard.set(link, port: port) }, onDeskEvent: onDeskEvent)
         let running = RunningDaemon(daemon: daemon, database: context.database, dashboard: dashboard)
         daemons.withLock { $0.append(running) }
         return running

@@ -78,7 +78,7 @@ public enum CodexDaemonControl {
         let binary = try TestCodex.requireBinary()
         let result = try await Subprocess.run(
             .path(FilePath(binary)), arguments: Arguments(arguments),
-            environment: .inherit.updating(["CODEX_HOME": codexHome]),
+            environment: .inherit.updating(CodexWorkspace.codexUpdates(codexHome: codexHome)),
             output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
         return (result.terminationStatus, result.standardOutput ?? "", result.standardError ?? "")
     }

@@ -76,15 +76,36 @@ public final class CodexWorkspace: Sendable {
         return path
     }
 
-    /// The environment a Codex user's shell has: `CODEX_HOME` pointing at this workspace's Codex home and
-    /// the real codex on `PATH`. Tests start the companion with it, as a user would, instead of naming
+    /// What Codex's own processes get in tests, beside this process's environment: `CODEX_HOME`, and a
+    /// `HOME` of the workspace's own. Codex runs commands in a login shell, which reads the machine's
+    /// profile from HOME: a build machine's `.bashrc` may run `pyenv rehash`, which waits a minute for a
+    /// lock that a shell killed mid-rehash (a cancelled command) leaves behind, for every later shell.
+    public static func codexVariables(codexHome: String) -> [String: String] {
+        let home = (codexHome as NSString).deletingLastPathComponent + "/home"
+        try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        return ["CODEX_HOME": codexHome, "HOME": home]
+    }
+
+    /// `codexVariables` for swift-subprocess's `.inherit.updating(_:)`.
+    public static func codexUpdates(codexHome: String) -> [Environment.Key: String?] {
+        Dictionary(uniqueKeysWithValues: codexVariables(codexHome: codexHome).map { (Environment.Key(stringLiteral: $0.key), $0.value) })
+    }
+
+    /// This process's environment with `codexVariables`: for the runners tests build themselves.
+    public var codexEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.merging(Self.codexVariables(codexHome: codexHome)) { $1 }
+    }
+
+    /// The environment a Codex user's shell has: `CODEX_HOME` pointing at this workspace's Codex home, a
+    /// home folder of the workspace's own (see `codexVariables`) and the real codex on `PATH`. Tests
+    /// start the companion with it, as a user would, instead of naming
     /// every setting in the config (that is how a broken default once went unseen).
     public var userEnvironment: [String: String] {
         var path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         if let binary = TestCodex.binary {
             path = (binary as NSString).deletingLastPathComponent + ":" + path
         }
-        return ["CODEX_HOME": codexHome, "PATH": path]
+        return Self.codexVariables(codexHome: codexHome).merging(["PATH": path]) { $1 }
     }
 
     /// `userEnvironment` with HOME pointing at this workspace's own home folder (created on first use).
@@ -123,7 +144,7 @@ public final class CodexWorkspace: Sendable {
         let binary = try TestCodex.requireBinary()
         let result = try await Subprocess.run(
             .path(FilePath(binary)), arguments: ["exec", "--json", "-s", "workspace-write", "-"],
-            environment: .inherit.updating(["CODEX_HOME": codexHome]), workingDirectory: FilePath(repo),
+            environment: .inherit.updating(Self.codexUpdates(codexHome: codexHome)), workingDirectory: FilePath(repo),
             input: .string(prompt), output: .string(limit: 16 << 20), error: .discarded)
         guard case .exited(let code) = result.terminationStatus else { return (-1, result.standardOutput) }
         return (code, result.standardOutput)

@@ -28,7 +28,8 @@ public final class TerminalCodex: Sendable {
         let binary = try TestCodex.requireBinary()
         try workspace.seedTerminalConfig(trusting: repo)
         let terminal = TerminalCodex(server: "codex-test-" + UUID().uuidString.prefix(8).lowercased())
-        let command = ["env", "CODEX_HOME=" + workspace.codexHome, binary] + arguments
+        let command =
+            ["env"] + CodexWorkspace.codexVariables(codexHome: workspace.codexHome).map { "\($0.key)=\($0.value)" } + [binary] + arguments
         try await terminal.tmux(["new-session", "-d", "-x", "200", "-y", "50", "-c", repo] + command)
         try await terminal.waitForScreen("Codex's prompt") { $0.contains("›") || $0.contains("Ask Codex") }
         return terminal
@@ -41,6 +42,11 @@ public final class TerminalCodex: Sendable {
         try await tmux(["send-keys", "-t", "0", "-l", text])
         try await waitForScreen("the typed text") { $0.contains(text) }
         try await tmux(["send-keys", "-t", "0", "Enter"])
+    }
+
+    /// Presses one key (tmux's key name: "y", "Enter", "Escape"), as a person answering a prompt does.
+    public func press(_ key: String) async throws {
+        try await tmux(["send-keys", "-t", "0", key])
     }
 
     /// What the terminal shows now.

@@ -82,6 +82,52 @@ public actor ApprovalBroker {
         return decision.decision
     }
 
+    /// Asks the clients about a desk turn's request (`approval`) once `grace` has passed without an
+    /// answer at the terminal, then waits for a decision from here or for Codex to withdraw it (answered
+    /// at the terminal, the turn over). Never declined on a timer: the person at the desk may still
+    /// answer. Returns the decision to send Codex; nil when it was withdrawn first (or the caller was
+    /// cancelled).
+    public func askFromDesk(_ approval: DeskApproval, project: Project, chats: [Int64], grace: Duration) async -> ApprovalDecision? {
+        let withdrawn = approval.withdrawn
+        guard await Self.graceEnds(grace, clock: clock, unless: withdrawn) else { return nil }
+        let now = clock.now()
+        let id = ApprovalID(epoch: epoch, taskID: 0, sequence: nextSequence)
+        nextSequence += 1
+        let task = QueuedTask(id: 0, request: TaskRequest(project: project, prompt: "", mode: .continue, requester: .desk))
+        let pending = PendingApproval(
+            id: id, task: task, request: approval.request, askedAt: now, expiresAt: .distantFuture,
+            origin: .desk(threadID: approval.threadID, chats: chats))
+        entries[id] = Entry(pending: pending)
+        publish(.approvalRequested(pending))
+        await record(pending, command: "approval-request", outcome: .waiting, requester: .desk, userID: nil, at: now)
+        guard let decided = entries[id]?.decided else { return nil }
+        let decision = await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                if let why = await withdrawn.wait() { await self.withdraw(id, why) }
+            }
+            let decision = await decided.wait()
+            group.cancelAll()
+            return decision
+        }
+        entries[id] = nil
+        guard let decision, case .user = decision.decider else {
+            if decision == nil { await Task { await self.expire(id) }.value }
+            return nil
+        }
+        return decision.decision
+    }
+
+    /// Waits out `grace`; false when `withdrawn` fires first (or the caller is cancelled).
+    private static func graceEnds(_ grace: Duration, clock: any TaskClock, unless withdrawn: OneShot<DeskWithdrawal>) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await clock.sleep(for: grace)) != nil }
+            group.addTask { await withdrawn.wait() == nil }
+            let ended = await group.next() ?? false
+            group.cancelAll()
+            return ended && withdrawn.value == nil && !Task.isCancelled
+        }
+    }
+
     /// A client's answer. The first one wins; later ones, and answers to requests that are gone, get `.expired`.
     public func answer(
         _ id: ApprovalID, _ decision: ApprovalDecision, by requester: Requester, userID: Int64?
@@ -131,6 +177,23 @@ public actor ApprovalBroker {
             entry.pending, command: "approval", outcome: Self.outcome(decision, decider), requester: requester, userID: userID, at: now)
     }
 
+    /// Codex no longer waits for an answer to a desk request: answered at the terminal, or its turn ended.
+    private func withdraw(_ id: ApprovalID, _ why: DeskWithdrawal) async {
+        guard var entry = entries[id], entry.isOpen else { return }
+        guard why == .answeredAtTheDesk else {
+            await expire(id)
+            entry.decided.fulfil(Decision(decision: .cancel, decider: .taskStopped))
+            return
+        }
+        let made = Decision(decision: .cancel, decider: .desk)
+        entry.decision = made
+        entries[id] = entry
+        defer { entry.decided.fulfil(made) }
+        let now = clock.now()
+        publish(.approvalResolved(entry.pending, .decidedAtTheDesk(at: now)))
+        await record(entry.pending, command: "approval", outcome: .answeredAtTheDesk, requester: .desk, userID: nil, at: now)
+    }
+
     /// The request is gone without a decision (its turn ended, or its engine stopped waiting).
     private func expire(_ id: ApprovalID) async {
         guard let entry = entries.removeValue(forKey: id), entry.isOpen else { return }
@@ -144,6 +207,7 @@ public actor ApprovalBroker {
         switch decider {
         case .timeout: return .timedOut
         case .taskStopped: return .expired
+        case .desk: return .answeredAtTheDesk
         case .user: return decision.approves ? .approved : .denied
         }
     }

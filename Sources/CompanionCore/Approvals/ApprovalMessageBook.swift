@@ -4,20 +4,25 @@ import Synchronization
 /// the request, and the router reads it so /status can point at the message. Kept in memory only: after
 /// a restart the requests are gone too (their buttons answer "expired").
 public final class ApprovalMessageBook: Sendable {
-    private let messages = Mutex<[ApprovalID: (chatID: Int64, messageID: Int64)]>([:])
+    /// Each request's message in each chat it was posted to (a desk turn's request goes to every chat
+    /// that hears of the project's desk turns).
+    private let messages = Mutex<[ApprovalID: [Int64: Int64]]>([:])
 
     public init() {}
 
     public func note(_ id: ApprovalID, chatID: Int64, messageID: Int64) {
-        messages.withLock { $0[id] = (chatID, messageID) }
+        messages.withLock { $0[id, default: [:]][chatID] = messageID }
     }
 
-    public func forget(_ id: ApprovalID) {
-        _ = messages.withLock { $0.removeValue(forKey: id) }
+    public func forget(_ id: ApprovalID, chatID: Int64) {
+        messages.withLock { messages in
+            messages[id]?[chatID] = nil
+            if messages[id]?.isEmpty == true { messages[id] = nil }
+        }
     }
 
     /// The message of the request in `chatID`, if it was posted there.
     public func messageID(of id: ApprovalID, in chatID: Int64) -> Int64? {
-        messages.withLock { $0[id] }.flatMap { $0.chatID == chatID ? $0.messageID : nil }
+        messages.withLock { $0[id]?[chatID] }
     }
 }

@@ -6,15 +6,49 @@ public struct PendingApproval: Sendable, Equatable {
     public var task: QueuedTask
     public var request: ApprovalRequest
     public var askedAt: Date
-    /// When it is declined unless somebody answers first.
+    /// When it is declined unless somebody answers first (`Date.distantFuture` for a desk turn's request:
+    /// the person at the terminal may still answer, so it is never declined on a timer).
     public var expiresAt: Date
+    public var origin: ApprovalOrigin
 
-    public init(id: ApprovalID, task: QueuedTask, request: ApprovalRequest, askedAt: Date, expiresAt: Date) {
+    public init(
+        id: ApprovalID, task: QueuedTask, request: ApprovalRequest, askedAt: Date, expiresAt: Date, origin: ApprovalOrigin = .task
+    ) {
         self.id = id
         self.task = task
         self.request = request
         self.askedAt = askedAt
         self.expiresAt = expiresAt
+        self.origin = origin
+    }
+
+    /// The chats asked: the task's requester, or the chats that hear of the desk's turns.
+    public var chats: [Int64] {
+        switch origin {
+        case .task: task.request.requester.chatID.map { [$0] } ?? []
+        case .desk(_, let chats): chats
+        }
+    }
+
+    /// Whether the request comes from a turn at the desk.
+    public var isFromTheDesk: Bool {
+        if case .desk = origin { return true }
+        return false
+    }
+}
+
+/// Whose turn asks.
+public enum ApprovalOrigin: Sendable, Equatable {
+    /// A task of the companion's (its `task` is real and its requester is asked).
+    case task
+    /// A turn at the desk, in `threadID`: no task of ours (id 0); the chats that hear of the project's
+    /// desk turns are asked, and the terminal may answer first.
+    case desk(threadID: String, chats: [Int64])
+
+    /// The desk thread that asks; nil for a task's request.
+    public var threadID: String? {
+        if case .desk(let thread, _) = self { return thread }
+        return nil
     }
 }
 
@@ -52,6 +86,8 @@ public enum ApprovalDecider: Sendable, Equatable {
     case timeout
     /// The task stopped (cancelled, timed out, shut down) while the request waited.
     case taskStopped
+    /// Somebody at the terminal (a desk turn's request; what they chose is not told).
+    case desk
 }
 
 /// How a request ended.
@@ -59,6 +95,8 @@ public enum ApprovalOutcome: Sendable, Equatable {
     case decided(ApprovalDecision, by: ApprovalDecider, at: Date)
     /// The turn ended before anybody answered; Codex no longer waits for it.
     case expired(at: Date)
+    /// Somebody answered at the terminal first (a desk turn's request).
+    case decidedAtTheDesk(at: Date)
 }
 
 /// The answer a client gets when it answers a request.

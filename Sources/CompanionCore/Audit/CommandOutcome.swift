@@ -32,11 +32,13 @@ public enum CommandOutcome: String, Sendable, Equatable {
     case timedOut = "timed-out"
     /// An approval request whose turn ended (or task stopped) first, or a tap on such a request.
     case expired
+    /// A desk turn's approval request somebody answered at the terminal first.
+    case answeredAtTheDesk = "answered-at-the-desk"
 
     /// Whether the command did what was asked: the activity log's ok/failed.
     public var succeeded: Bool {
         switch self {
-        case .ok, .started, .queued, .joined, .waitingForParts, .steered, .waiting, .approved, .denied: true
+        case .ok, .started, .queued, .joined, .waitingForParts, .steered, .waiting, .approved, .denied, .answeredAtTheDesk: true
         case .refused, .stale, .failed, .unauthorised, .ignored, .timedOut, .expired: false
         }
     }

@@ -28,3 +28,22 @@ public struct DeskTurn: Sendable, Equatable {
         self.endedAt = endedAt
     }
 }
+
+/// A turn running at the desk, as /status and the dashboard show it: where, since when, what it does now.
+public struct DeskTurnProgress: Sendable, Equatable {
+    public var threadID: String
+    public var repoPath: String
+    /// When the companion first saw the turn.
+    public var startedAt: Date
+    /// The current action ("running `npm test`"), when Codex is doing one.
+    public var doing: String?
+    public var steps: Int
+
+    public init(threadID: String, repoPath: String, startedAt: Date, doing: String?, steps: Int) {
+        self.threadID = threadID
+        self.repoPath = repoPath
+        self.startedAt = startedAt
+        self.doing = doing
+        self.steps = steps
+    }
+}

@@ -60,9 +60,15 @@ public struct CompanionConfig: Sendable, Equatable {
     public struct Approvals: Sendable, Equatable {
         /// An unanswered request is declined after this many seconds.
         public var timeoutSeconds: Double
+        /// A desk turn's request reaches the chats after this many seconds unanswered at the terminal.
+        public var deskGraceSeconds: Double
 
-        public init(timeoutSeconds: Double = ConfigDefaults.approvalTimeoutSeconds) {
+        public init(
+            timeoutSeconds: Double = ConfigDefaults.approvalTimeoutSeconds,
+            deskGraceSeconds: Double = ConfigDefaults.deskApprovalGraceSeconds
+        ) {
             self.timeoutSeconds = timeoutSeconds
+            self.deskGraceSeconds = deskGraceSeconds
         }
     }
 

@@ -14,6 +14,9 @@ public enum ConfigDefaults {
     public static let approvalPolicy = ApprovalPolicy.onRequest
     /// `approvals.timeout_seconds`: an unanswered approval request is declined after this long.
     public static let approvalTimeoutSeconds: Double = 600
+    /// `approvals.desk_grace_seconds`: a desk turn's request reaches the phone after this long unanswered
+    /// at the terminal (whoever sits there answers first).
+    public static let deskApprovalGraceSeconds: Double = 20
     /// `files.max_megabytes`: the largest photo or file taken from a chat (Telegram's own limit is 20).
     public static let maxFileMegabytes: Double = 20
     /// `transcription.model`: the OpenAI speech-to-text model.

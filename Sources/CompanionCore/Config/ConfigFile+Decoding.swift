@@ -66,6 +66,8 @@ extension ConfigFile {
             return "\"\(key)\" must be a number above 0 and at most 20 (Telegram's limit)"
         case "approvals.timeout_seconds":
             return "\"\(key)\" must be a number of at least 1"
+        case "approvals.desk_grace_seconds":
+            return "\"\(key)\" must be a number from 0 to 3600"
 
         default:
             // Every other key the file knows holds a string.

@@ -161,10 +161,12 @@ struct ConfigFile: Decodable {
     /// `approvals`.
     struct ApprovalsSection: Decodable {
         var timeoutSeconds: Double?
+        var deskGraceSeconds: Double?
         var warnings: [String]
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case timeoutSeconds = "timeout_seconds"
+            case deskGraceSeconds = "desk_grace_seconds"
         }
 
         init(from decoder: any Decoder) throws {
@@ -173,6 +175,12 @@ struct ConfigFile: Decodable {
             if let value = timeoutSeconds, value < 1 {
                 throw DecodingError.dataCorrupted(
                     DecodingError.Context(codingPath: container.codingPath + [CodingKeys.timeoutSeconds], debugDescription: "below 1"))
+            }
+            deskGraceSeconds = try container.decodeUnlessMissing(Double.self, forKey: .deskGraceSeconds)
+            if let value = deskGraceSeconds, value < 0 || value > 3600 {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(
+                        codingPath: container.codingPath + [CodingKeys.deskGraceSeconds], debugDescription: "out of range"))
             }
             warnings = try decoder.unknownKeyWarnings(known: CodingKeys.self)
         }

@@ -91,6 +91,7 @@ public struct ConfigLoader: Sendable {
             telegram: telegram, sourcePath: path)
         if let section = file.limits { config.limits = Self.limits(from: section) }
         if let seconds = file.approvals?.timeoutSeconds { config.approvals.timeoutSeconds = seconds }
+        if let seconds = file.approvals?.deskGraceSeconds { config.approvals.deskGraceSeconds = seconds }
         if let megabytes = file.files?.maxMegabytes { config.files.maxMegabytes = megabytes }
         if let section = file.dashboard { config.dashboard = try Self.dashboard(from: section, path: path) }
         if let section = file.transcription { config.transcription = try validatedTranscription(section, path: path) }

@@ -8,7 +8,7 @@ public enum ApprovalText {
         var plain: [String] = []
         var html: [String] = []
         let task = pending.task
-        let heading = "🔐 Codex asks for approval · \(task.request.project.name) · task #\(task.id)"
+        let heading = "🔐 Codex asks for approval · \(task.request.project.name) · \(whose(pending))"
         plain.append(heading)
         html.append("<b>\(TelegramHTML.escape(heading))</b>")
         switch pending.request.action {
@@ -47,13 +47,30 @@ public enum ApprovalText {
             plain.append("Why: \(short)")
             html.append("Why: <i>\(TelegramHTML.escape(short))</i>")
         }
-        plain.append("Task: \"\(PromptPreview.firstLine(task.request.prompt, limit: 60))\"")
-        html.append("Task: \(TelegramHTML.escape("\"\(PromptPreview.firstLine(task.request.prompt, limit: 60))\""))")
-        let limit = Durations.limit(pending.expiresAt.timeIntervalSince(pending.askedAt))
-        let footer = "Declined by itself if nobody answers within \(limit)."
+        if !pending.isFromTheDesk {
+            plain.append("Task: \"\(PromptPreview.firstLine(task.request.prompt, limit: 60))\"")
+            html.append("Task: \(TelegramHTML.escape("\"\(PromptPreview.firstLine(task.request.prompt, limit: 60))\""))")
+        }
+        let footer = footer(pending)
         plain.append(footer)
         html.append("<i>\(footer)</i>")
         return RenderedMessage(html: html.joined(separator: "\n"), plain: plain.joined(separator: "\n"))
+    }
+
+    /// "task #12", or where a desk turn runs.
+    public static func whose(_ pending: PendingApproval) -> String {
+        switch pending.origin {
+        case .task: "task #\(pending.task.id)"
+        case .desk(let thread, _): "at the terminal, session \(SessionText.shortID(thread))"
+        }
+    }
+
+    /// The request message's last line, while it waits: what happens if nobody answers.
+    static func footer(_ pending: PendingApproval) -> String {
+        guard !pending.isFromTheDesk else {
+            return "Codex waits at the terminal too: the first answer, there or here, counts. Nothing is decided on a timer."
+        }
+        return "Declined by itself if nobody answers within \(Durations.limit(pending.expiresAt.timeIntervalSince(pending.askedAt)))."
     }
 
     /// The longest command a request message shows whole; a longer one is shown by its start and end.
@@ -108,9 +125,13 @@ public enum ApprovalText {
         -> RenderedMessage
     {
         var message = request(pending)
-        let footerStart = "Declined by itself"
-        if let range = message.plain.range(of: "\n" + footerStart) { message.plain = String(message.plain[..<range.lowerBound]) }
-        if let range = message.html.range(of: "\n<i>" + footerStart) { message.html = String(message.html[..<range.lowerBound]) }
+        let footer = footer(pending)
+        if let range = message.plain.range(of: "\n" + footer, options: .backwards) {
+            message.plain = String(message.plain[..<range.lowerBound])
+        }
+        if let range = message.html.range(of: "\n<i>" + footer, options: .backwards) {
+            message.html = String(message.html[..<range.lowerBound])
+        }
         let line = outcomeLine(outcome, timeZone: timeZone)
         message.plain += "\n\n" + line
         message.html += "\n\n<b>\(TelegramHTML.escape(line))</b>"
@@ -122,6 +143,8 @@ public enum ApprovalText {
         switch outcome {
         case .expired(let at):
             return "⌛ Expired at \(clockTime(at, timeZone)): the turn ended before anyone answered."
+        case .decidedAtTheDesk(let at):
+            return "🖥 Decided at the terminal at \(clockTime(at, timeZone))."
         case .decided(let decision, let decider, let at):
             let when = clockTime(at, timeZone)
             switch decider {
@@ -129,6 +152,8 @@ public enum ApprovalText {
                 return "⌛ Declined at \(when): nobody answered in time."
             case .taskStopped:
                 return "⏹ Not run: the task stopped at \(when)."
+            case .desk:
+                return "🖥 Decided at the terminal at \(when)."
             case .user(let requester, _):
                 let who = requesterWords(requester)
                 switch decision {
@@ -206,6 +231,7 @@ public enum ApprovalText {
         case .telegram: "from Telegram"
         case .dashboard: "from the dashboard"
         case .cli: "from the terminal"
+        case .desk: "at the terminal"
         }
     }
 

@@ -51,7 +51,8 @@ public enum BotReplies {
         /file <path>: a file of the project, sent here
         /last: the last task: what was asked, how it ended, its result
         /diff: the project's uncommitted changes as a .patch file
-        /status: what is running and queued
+        /status: what is running and queued, here and at the terminal
+        /notify desk on|off: hear of turns at the terminal (results, approvals); on by default
         /cancel: stop the running task (the session is kept)
         /cancel queued: drop your queued tasks
         /cancel all: stop the running task and drop the queued ones
@@ -61,6 +62,17 @@ public enum BotReplies {
         Projects: \(names(projects))
         """
     }
+
+    /// `/notify`'s answer: the setting as it is now.
+    public static func notices(deskOn: Bool, changed: Bool) -> String {
+        let state =
+            deskOn
+            ? "Desk notices are on: when a turn started at the terminal ends in this chat's project, its result comes here, and its approval requests do too when nobody answers them at the terminal within a few seconds."
+            : "Desk notices are off: turns started at the terminal are not reported here."
+        return (changed ? "Saved. " : "") + state + (deskOn ? " Turn off with /notify desk off." : " Turn on with /notify desk on.")
+    }
+
+    public static let badNotify = "Use /notify to see the setting, or /notify desk on, /notify desk off."
 
     public static func emptyPrompt(command: String?) -> String {
         "Say what Codex should do: \(command ?? "/continue") <prompt>."
@@ -197,6 +209,20 @@ public enum BotReplies {
             )
             for pending in entry.waitingFor { lines.append(ApprovalText.statusLine(pending, now: now)) }
         }
+        for turn in snapshot.atTheDesk {
+            let elapsed = Durations.short(now.timeIntervalSince(turn.progress.startedAt))
+            let doing = turn.progress.doing.map { ": \($0)" } ?? ""
+            lines.append("🖥 At the terminal in \(turn.project.name) for \(elapsed)\(doing)")
+            for pending in turn.waitingFor { lines.append(ApprovalText.statusLine(pending, now: now)) }
+        }
+        switch snapshot.deskWatch {
+        case .off: break
+        case .daemon: lines.append("Terminal: followed through Codex's daemon (its results and approval requests come here).")
+        case .sessionFiles:
+            lines.append(
+                "Terminal: results of its turns come here; its approval requests need Codex's daemon (Codex 0.151 or later, started by the terminal UI)."
+            )
+        }
         for task in snapshot.elsewhere {
             let elapsed = Durations.short(now.timeIntervalSince(task.startedAt))
             lines.append(
@@ -234,6 +260,7 @@ public enum BotReplies {
         case .cli: "started from the terminal"
         case .telegram: "started from Telegram"
         case .dashboard: "started from the dashboard"
+        case .desk: "running at the terminal"
         }
     }
 

@@ -60,6 +60,7 @@ public enum SessionText {
         case .companion(.telegram): return "from Telegram"
         case .companion(.cli): return "from the companion CLI"
         case .companion(.dashboard): return "from the dashboard"
+        case .companion(.desk): return "in the terminal"
         case .codex(let source):
             switch source {
             case "cli": return "in the terminal"
@@ -79,6 +80,7 @@ public enum SessionText {
         case .companion(.telegram): "telegram"
         case .companion(.cli): "companion-cli"
         case .companion(.dashboard): "dashboard"
+        case .companion(.desk): "terminal"
         case .codex(let source): source == "cli" ? "terminal" : source.isEmpty ? "unknown" : source
         }
     }

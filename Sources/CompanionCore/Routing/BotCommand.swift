@@ -19,7 +19,17 @@ public enum BotCommand: Sendable, Equatable {
     case diff
     /// `/file <path>`: send a file of the active project.
     case file(String)
+    /// `/notify` shows the chat's notices; `/notify desk on|off` sets whether it hears of desk turns.
+    case notify(NotifyChange?)
+    /// `/notify` with words it does not know.
+    case badNotify(String)
     case unknown(String)
+
+    /// A change `/notify` asks for.
+    public enum NotifyChange: Sendable, Equatable {
+        /// Turns at the terminal: their results and approval requests.
+        case desk(Bool)
+    }
 
     /// Parses `/cmd args`, `/cmd@BotName args` and plain text. Commands addressed to another bot
     /// (`/cmd@OtherBot`) are unknown. Command names ignore case.
@@ -48,6 +58,14 @@ public enum BotCommand: Sendable, Equatable {
             return .cancel(scope)
         case "diff": return .diff
         case "file": return .file(argument)
+        case "notify", "notifications":
+            let words = argument.lowercased().split(whereSeparator: \.isWhitespace)
+            switch words {
+            case []: return .notify(nil)
+            case ["desk", "on"]: return .notify(.desk(true))
+            case ["desk", "off"]: return .notify(.desk(false))
+            default: return .badNotify(argument)
+            }
         default: return .unknown(String(head))
         }
     }
@@ -66,6 +84,7 @@ public enum BotCommand: Sendable, Equatable {
         case .cancel, .badCancelScope: "cancel"
         case .diff: "diff"
         case .file: "file"
+        case .notify, .badNotify: "notify"
         case .unknown: "unknown"
         }
     }
@@ -79,7 +98,8 @@ public enum BotCommand: Sendable, Equatable {
         ("last", "Show the last task of the project"),
         ("diff", "The project's uncommitted changes as a .patch file"),
         ("file", "Send a file of the project: /file <path>"),
-        ("status", "What is running and queued"),
+        ("status", "What is running and queued, here and at the terminal"),
+        ("notify", "Turns at the terminal: /notify desk on|off"),
         ("cancel", "Stop the running task (/cancel all: also drop queued ones)"),
         ("help", "How to use this bot"),
     ]

@@ -36,7 +36,7 @@ extension CommandRouter {
         case .prompt, .new, .continue, .queue, .project(.some):
             // Prompts, and a change of project that would move them, keep the order they were sent in.
             return true
-        case .help, .project(.none), .last, .status, .cancel, .badCancelScope, .diff, .file, .unknown:
+        case .help, .project(.none), .last, .status, .cancel, .badCancelScope, .diff, .file, .notify, .badNotify, .unknown:
             return false
         }
     }

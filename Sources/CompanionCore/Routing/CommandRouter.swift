@@ -155,6 +155,11 @@ public actor CommandRouter {
         case .status:
             await showStatus(message, active: active)
             outcome = .ok
+        case .notify(let change):
+            outcome = await notify(change, message: message)
+        case .badNotify:
+            await reply(message, BotReplies.badNotify)
+            outcome = .refused
         case .unknown(let name):
             await reply(message, BotReplies.unknownCommand(name))
             outcome = .refused
@@ -278,6 +283,20 @@ public actor CommandRouter {
         guard let quoted else { return await reply(message, text) }
         _ = await messenger.post(
             chatID: message.chatID, message: RenderedMessage(plain: text), silent: false, buttons: [], replyTo: quoted)
+    }
+
+    /// Shows the chat's notices, or turns desk notices on or off.
+    private func notify(_ change: BotCommand.NotifyChange?, message: IncomingMessage) async -> CommandOutcome {
+        do {
+            if case .desk(let on) = change { try await chats.setHearsTheDesk(chatID: message.chatID, on) }
+            let on = try await chats.hearsTheDesk(chatID: message.chatID)
+            await reply(message, BotReplies.notices(deskOn: on, changed: change != nil))
+            return .ok
+        } catch {
+            logger.error("the desk notice setting failed", metadata: ["chat": "\(message.chatID)", "error": "\(error)"])
+            await reply(message, BotReplies.saveFailed)
+            return .failed
+        }
     }
 
     private func selectProject(_ name: String?, message: IncomingMessage, active: Project?) async -> CommandOutcome {

@@ -6,6 +6,8 @@ public enum Requester: Sendable, Hashable {
     case telegram(chatID: Int64)
     /// The local web dashboard.
     case dashboard
+    /// The user's own Codex terminal, for a turn it runs (seen through Codex's daemon): no task of ours.
+    case desk
 
     /// The Telegram chat the result goes to, if it came from one.
     public var chatID: Int64? {
@@ -18,20 +20,22 @@ public enum Requester: Sendable, Hashable {
         case .cli: .cli
         case .telegram: .telegram
         case .dashboard: .dashboard
+        case .desk: .desk
         }
     }
 
     /// The kind of client, without its address: what a session's origin records.
     public enum Kind: String, Sendable, Hashable {
-        case cli, telegram, dashboard
+        case cli, telegram, dashboard, desk
     }
 
-    // The one place a requester becomes text and back: `cli`, `telegram:<chat id>`, `dashboard`.
+    // The one place a requester becomes text and back: `cli`, `telegram:<chat id>`, `dashboard`, `desk`.
     public var stored: String {
         switch self {
         case .cli: "cli"
         case .telegram(let chatID): "telegram:\(chatID)"
         case .dashboard: "dashboard"
+        case .desk: "desk"
         }
     }
 
@@ -41,6 +45,8 @@ public enum Requester: Sendable, Hashable {
             self = .telegram(chatID: chatID)
         } else if stored == "dashboard" {
             self = .dashboard
+        } else if stored == "desk" {
+            self = .desk
         } else {
             self = .cli
         }

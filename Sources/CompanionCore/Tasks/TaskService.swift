@@ -24,12 +24,15 @@ public actor TaskService {
         public var approvalTimeout: Duration
         /// How often a task that waits for a session busy in another Codex process tries again.
         public var sessionBusyRetry: Duration
+        /// How long a desk turn's approval request is left to the terminal before the chats are asked.
+        public var deskApprovalGrace: Duration
 
         public init(
             maxParallel: Int = 2, taskTimeout: Duration = .seconds(3600), idleTimeout: Duration = .seconds(900),
             busyRetry: Duration = .seconds(2), ownerPID: Int32, approvalTimeout: Duration = .seconds(600),
-            sessionBusyRetry: Duration = .seconds(15)
+            sessionBusyRetry: Duration = .seconds(15), deskApprovalGrace: Duration = .seconds(20)
         ) {
+            self.deskApprovalGrace = deskApprovalGrace
             self.approvalTimeout = approvalTimeout
             self.sessionBusyRetry = sessionBusyRetry
             self.maxParallel = maxParallel
@@ -62,6 +65,8 @@ public actor TaskService {
     private let events: TaskEventHub
     /// Codex's approval requests while they wait for a person.
     private let approvals: ApprovalBroker
+    /// The turns running at the desk, kept by the desk watcher.
+    public nonisolated let desk = DeskTurns()
     private let jobs: AsyncStream<Job>
     private let jobSink: AsyncStream<Job>.Continuation
     private var queue: TaskQueue
@@ -105,12 +110,19 @@ public actor TaskService {
         }
     }
 
-    /// Asks for a shutdown from a context that cannot wait (a graceful-shutdown handler).
     /// A turn that ran at the desk ended: its clients tell `chats`.
-    public nonisolated func reportDeskTurn(_ report: TaskReport, to chats: [Int64]) {
-        events.publish(.deskTurnEnded(report, chats: chats))
+    public nonisolated func reportDeskTurn(_ turn: DeskTurn, project: Project, to chats: [Int64]) {
+        desk.ended(threadID: turn.threadID)
+        events.publish(.deskTurnEnded(turn.report(project: project), chats: chats))
     }
 
+    /// A desk turn's approval request: the clients are asked once the grace has passed unanswered at the
+    /// terminal (`chats` get it in Telegram). The decision to send Codex, or nil once it was withdrawn.
+    public nonisolated func askFromDesk(_ approval: DeskApproval, project: Project, chats: [Int64]) async -> ApprovalDecision? {
+        await approvals.askFromDesk(approval, project: project, chats: chats, grace: settings.deskApprovalGrace)
+    }
+
+    /// Asks for a shutdown from a context that cannot wait (a graceful-shutdown handler).
     public nonisolated func requestShutdown() {
         jobSink.yield(.shutdown)
     }
@@ -249,9 +261,15 @@ public actor TaskService {
             running: queue.runningByStart.map { entry in
                 TaskSnapshot.Running(
                     task: entry.task, startedAt: entry.startedAt,
-                    waitingFor: waiting.filter { $0.id.taskID == entry.task.id })
+                    waitingFor: waiting.filter { $0.id.taskID == entry.task.id && !$0.isFromTheDesk })
             },
-            queued: queue.waiting, elsewhere: elsewhere)
+            queued: queue.waiting, elsewhere: elsewhere,
+            atTheDesk: desk.running.map { turn in
+                TaskSnapshot.AtTheDesk(
+                    project: turn.project, progress: turn.progress,
+                    waitingFor: waiting.filter { $0.origin.threadID == turn.progress.threadID })
+            },
+            deskWatch: desk.watch)
     }
 
     /// One task by its id, whatever its state.

@@ -21,8 +21,35 @@ public struct TaskSnapshot: Sendable, Equatable {
     public var queued: [QueuedTask]
     /// Running tasks of other companion processes (`codex-companion run` in a terminal), from the store.
     public var elsewhere: [StoredTask]
+    /// Turns running at the desk (the terminal UI), oldest first.
+    public var atTheDesk: [AtTheDesk]
+    public var deskWatch: DeskTurns.Watch
 
-    public var isIdle: Bool { running.isEmpty && queued.isEmpty && elsewhere.isEmpty }
+    public struct AtTheDesk: Sendable, Equatable {
+        public var project: Project
+        public var progress: DeskTurnProgress
+        /// Its approval requests the phone was asked (after the grace) and that still wait.
+        public var waitingFor: [PendingApproval]
+
+        public init(project: Project, progress: DeskTurnProgress, waitingFor: [PendingApproval] = []) {
+            self.project = project
+            self.progress = progress
+            self.waitingFor = waitingFor
+        }
+    }
+
+    public init(
+        running: [Running], queued: [QueuedTask], elsewhere: [StoredTask], atTheDesk: [AtTheDesk] = [],
+        deskWatch: DeskTurns.Watch = .off
+    ) {
+        self.running = running
+        self.queued = queued
+        self.elsewhere = elsewhere
+        self.atTheDesk = atTheDesk
+        self.deskWatch = deskWatch
+    }
+
+    public var isIdle: Bool { running.isEmpty && queued.isEmpty && elsewhere.isEmpty && atTheDesk.isEmpty }
 }
 
 /// The service's answer to a submitted task.

@@ -11,6 +11,8 @@ struct ApprovalsPage {
         var action: String
         var taskID: Int64
         var taskHref: String
+        /// A task of ours asks; else a turn at the desk (the terminal).
+        var hasTask: Bool
         var project: String
         /// Already HTML: the core's text, escaped, its lines kept.
         var textHTML: String
@@ -42,9 +44,11 @@ struct ApprovalsPage {
             let attachment = ApprovalText.attachment(pending)
             return Request(
                 id: id, action: "/approvals/\(PageFormat.pathSegment(id))", taskID: pending.task.id,
-                taskHref: "/tasks/\(pending.task.id)", project: pending.task.request.project.name,
+                taskHref: "/tasks/\(pending.task.id)", hasTask: !pending.isFromTheDesk, project: pending.task.request.project.name,
                 textHTML: HTMLText.lines(ApprovalText.request(pending).plain), asked: format.ago(pending.askedAt),
-                askedISO: format.iso(pending.askedAt), expires: "declined by itself in \(format.duration(left)) unless answered",
+                askedISO: format.iso(pending.askedAt),
+                expires: pending.isFromTheDesk
+                    ? "the terminal asks too; never decided on a timer" : "declined by itself in \(format.duration(left)) unless answered",
                 choices: pending.request.choices.map { Self.choice($0, id: id) }, hasAttachment: attachment != nil,
                 attachmentTitle: attachment?.title ?? "", attachmentText: attachment?.contents ?? "")
         }
@@ -71,7 +75,8 @@ struct ApprovalsPage {
         <div id="live">
         {{#requests}}
         <section class="card approval" data-approval="{{id}}">
-        <p class="muted">Task <a href="{{taskHref}}">#{{taskID}}</a> in {{project}} · asked \
+        <p class="muted">{{#hasTask}}Task <a href="{{taskHref}}">#{{taskID}}</a>{{/hasTask}}{{^hasTask}}A turn at the terminal{{/hasTask}} \
+        in {{project}} · asked \
         <time datetime="{{askedISO}}">{{asked}}</time> · {{expires}}</p>
         <div class="request">{{{textHTML}}}</div>
         {{#hasAttachment}}<details class="attachment" open><summary>{{attachmentTitle}}</summary>\

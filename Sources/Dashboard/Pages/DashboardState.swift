@@ -14,11 +14,14 @@ public struct DashboardState: Sendable {
         /// A task another companion process runs in it (the CLI).
         public var elsewhere: StoredTask?
         public var queued: [QueuedTask]
+        /// A turn running in it at the desk (the terminal UI), seen through Codex's daemon.
+        public var atTheDesk: TaskSnapshot.AtTheDesk?
 
         public init(
             project: Project, running: TaskSnapshot.Running? = nil, progress: ProgressState? = nil,
-            elsewhere: StoredTask? = nil, queued: [QueuedTask] = []
+            elsewhere: StoredTask? = nil, queued: [QueuedTask] = [], atTheDesk: TaskSnapshot.AtTheDesk? = nil
         ) {
+            self.atTheDesk = atTheDesk
             self.project = project
             self.running = running
             self.progress = progress

@@ -13,6 +13,8 @@ struct OverviewPage {
         var task: TaskLink?
         var progress: [String]
         var hasProgress: Bool
+        /// "🖥 At the terminal for 2m 05s: running `npm test`", while a desk turn runs.
+        var desk: String?
     }
 
     struct TaskLink {
@@ -74,6 +76,11 @@ struct OverviewPage {
             parts.append("running for \(format.duration(format.now.timeIntervalSince(elsewhere.startedAt))) in the terminal")
             cssClass = "running"
         }
+        if let desk = project.atTheDesk {
+            let waiting = !desk.waitingFor.isEmpty
+            parts.append(waiting ? "waiting for approval at the terminal" : "running at the terminal")
+            if cssClass == "idle" || waiting { cssClass = waiting ? "waiting" : "running" }
+        }
         if !project.queued.isEmpty {
             parts.append("queued \(project.queued.count)")
             if cssClass == "idle" { cssClass = "queued" }
@@ -94,9 +101,13 @@ struct OverviewPage {
             task = TaskLink(id: elsewhere.id, href: "/tasks/\(elsewhere.id)", prompt: PromptPreview.firstLine(elsewhere.prompt, limit: 90))
         }
         let progress = project.progress.map { $0.render(now: format.now).plain.components(separatedBy: "\n") } ?? []
+        let desk = project.atTheDesk.map { turn in
+            "🖥 At the terminal for \(format.duration(format.now.timeIntervalSince(turn.progress.startedAt)))"
+                + (turn.progress.doing.map { ": \($0)" } ?? "")
+        }
         return ProjectRow(
             name: name, sessionsHref: "/projects/\(segment)/sessions", diffHref: "/projects/\(segment)/diff", state: state,
-            stateClass: cssClass, task: task, progress: progress, hasProgress: !progress.isEmpty)
+            stateClass: cssClass, task: task, progress: progress, hasProgress: !progress.isEmpty, desk: desk)
     }
 
     static let template = """
@@ -121,6 +132,7 @@ struct OverviewPage {
         · <a href="{{sessionsHref}}">sessions</a> · <a href="{{diffHref}}">uncommitted changes</a>
         {{#task}}<div>Task <a href="{{href}}">#{{id}}</a>: {{prompt}}</div>{{/task}}
         {{#hasProgress}}<div class="progress">{{#progress}}<div>{{.}}</div>{{/progress}}</div>{{/hasProgress}}
+        {{#desk}}<div class="desk">{{.}}</div>{{/desk}}
         </section>
         {{/projects}}
         {{^projects}}<p class="muted">No project is configured.</p>{{/projects}}

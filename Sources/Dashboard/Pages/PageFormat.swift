@@ -38,6 +38,7 @@ struct PageFormat: Sendable {
         case .cli: "terminal"
         case .telegram(let chatID): "Telegram (chat \(chatID))"
         case .dashboard: "dashboard"
+        case .desk: "the terminal (Codex)"
         }
     }
 

@@ -17,7 +17,8 @@ extension DashboardApp {
             return DashboardState.ProjectState(
                 project: project, running: running, progress: running.flatMap { progress[$0.task.id] },
                 elsewhere: snapshot.elsewhere.first { $0.project == project.name },
-                queued: snapshot.queued.filter { $0.request.project.name == project.name })
+                queued: snapshot.queued.filter { $0.request.project.name == project.name },
+                atTheDesk: snapshot.atTheDesk.first { $0.project.name == project.name })
         }
         return DashboardState(projects: rows, recent: recent, pending: pending, telegramEnabled: settings.telegramEnabled)
     }

@@ -84,14 +84,15 @@ public struct TelegramPresenter: Sendable {
                     // The requester was told when it asked.
                     break
                 case .approvalRequested(let pending):
-                    guard pending.task.request.requester.chatID != nil else { continue }
+                    guard !pending.chats.isEmpty else { continue }
                     let prompt = ApprovalPrompt(pending: pending)
                     prompts[pending.id] = prompt
-                    live[pending.id.taskID]?.setWaiting(ApprovalText.waiting(pending))
-                    group.addTask { await showApproval(prompt) }
+                    if !pending.isFromTheDesk { live[pending.id.taskID]?.setWaiting(ApprovalText.waiting(pending)) }
+                    for chatID in pending.chats { group.addTask { await showApproval(prompt, in: chatID) } }
                 case .approvalResolved(let pending, let outcome):
                     prompts.removeValue(forKey: pending.id)?.conclude(outcome)
-                    let stillWaiting = prompts.values.first { $0.pending.id.taskID == pending.id.taskID }
+                    guard !pending.isFromTheDesk else { continue }
+                    let stillWaiting = prompts.values.first { $0.pending.id.taskID == pending.id.taskID && !$0.pending.isFromTheDesk }
                     live[pending.id.taskID]?.setWaiting(stillWaiting.map { ApprovalText.waiting($0.pending) })
                 }
             }
@@ -143,9 +144,8 @@ public struct TelegramPresenter: Sendable {
     /// Posts the request as a new message (so the phone rings) with its decision buttons, then, once it is
     /// decided or expired, edits it to say what happened (which removes the buttons). A timeout is also
     /// told in a new message: nobody was looking.
-    private func showApproval(_ prompt: ApprovalPrompt) async {
+    private func showApproval(_ prompt: ApprovalPrompt, in chatID: Int64) async {
         let pending = prompt.pending
-        guard let chatID = pending.task.request.requester.chatID else { return }
         // What the message cannot show whole goes first, so it is there before any button can be tapped.
         // If it cannot be sent, the request is offered to deny only: nobody approves what they were not shown.
         var message = ApprovalText.request(pending)
@@ -153,14 +153,14 @@ public struct TelegramPresenter: Sendable {
         if let attachment = ApprovalText.attachment(pending) {
             shownWhole = await messenger.sendDocument(
                 chatID: chatID, fileName: attachment.fileName, contents: Data(attachment.contents.utf8),
-                caption: "\(attachment.title) of the request below (task #\(pending.task.id))")
+                caption: "\(attachment.title) of the request below (\(ApprovalText.whose(pending)))")
             if !shownWhole { message = ApprovalText.withoutAttachment(message) }
         }
         let messageID = await messenger.post(
             chatID: chatID, message: message, silent: false,
             buttons: ApprovalButton.rows(for: pending, approving: shownWhole), replyTo: nil)
         if let messageID { approvalMessages.note(pending.id, chatID: chatID, messageID: messageID) }
-        defer { approvalMessages.forget(pending.id) }
+        defer { approvalMessages.forget(pending.id, chatID: chatID) }
         guard let outcome = await prompt.waitForOutcome(), let messageID else { return }
         // Straight to the messenger, not through the progress throttle: the user is looking at this one.
         await messenger.edit(chatID: chatID, messageID: messageID, message: ApprovalText.concluded(pending, outcome))

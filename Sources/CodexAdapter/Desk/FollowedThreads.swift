@@ -1,0 +1,12 @@
+import Synchronization
+
+/// Each followed thread's repository: set by the task that follows threads, read by the reader.
+final class FollowedThreads: Sendable {
+    private let repositories = Mutex<[String: String]>([:])
+
+    func repository(of thread: String) -> String? { repositories.withLock { $0[thread] } }
+
+    func set(_ repository: String, for thread: String) { repositories.withLock { $0[thread] = repository } }
+
+    func forget(_ thread: String) { _ = repositories.withLock { $0.removeValue(forKey: thread) } }
+}
