@@ -18,6 +18,8 @@ struct DeskWatchService: Service {
     let tasks: TaskService
     var clock: any TaskClock = SystemClock()
     var lookAgain: Duration = .seconds(5)
+    /// After a connection ended: short, as the daemon restarts, but never a tight loop of connections.
+    var reconnectPause: Duration = .milliseconds(500)
     /// Told of everything the watcher sees, once it is handled (tests wait on it).
     let onEvent: @Sendable (DeskWatcher.Event) -> Void
     let logger: Logger
@@ -40,10 +42,13 @@ struct DeskWatchService: Service {
                     }
                     tasks.desk.watching(.sessionFiles)
                     for turn in files.look(skipping: ours.take()) { await handle(.turnEnded(turn)) }
+                    // What ended until now was told from the files: the daemon's next connection reads
+                    // back only what ends after.
+                    watcher.toldUntilNow()
                     await handle(.filesLookedAt)
                     // A connection that ended (the daemon restarted, as the terminal UI makes it do) is
-                    // tried again at once; without a daemon, a look every few seconds.
-                    if !followed { try? await clock.sleep(for: lookAgain) }
+                    // tried again soon; without a daemon, a look every few seconds.
+                    try? await clock.sleep(for: followed ? reconnectPause : lookAgain)
                 }
                 group.cancelAll()
             }
@@ -56,8 +61,10 @@ struct DeskWatchService: Service {
             tasks.desk.watching(.daemon)
         case .following, .filesLookedAt:
             break
+        case .threadClosed(let thread):
+            tasks.desk.ended(threadID: thread)
         case .turnProgressed(let progress):
-            if let project = project(at: progress.repoPath) { tasks.desk.update(progress, project: project) }
+            if let project = project(at: progress.repoPath) { tasks.noteDeskTurn(progress, project: project) }
         case .turnEnded(let turn):
             guard let project = project(at: turn.repoPath) else { break }
             tasks.reportDeskTurn(turn, project: project, to: await listeners(of: project))

@@ -43,10 +43,12 @@ import Testing
 
         // A resumed session grows its file; a half-written line waits for its end.
         try RolloutFixture.appendTurn(to: before, cwd: alpha, prompt: "resumed", format: format)
-        try RolloutFixture.append(
-            String(RolloutFixture.line("event_msg", ["type": "user_message", "message": "half"]).dropLast()), to: before)
+        let end = RolloutFixture.line("event_msg", ["type": "task_complete", "turn_id": "t", "last_agent_message": "half then whole"])
+        try RolloutFixture.append(String(end.prefix(40)), to: before)
         #expect(answers(files.look()) == ["done: resumed"])
-        try RolloutFixture.append("\n", to: before)
+        #expect(files.look().isEmpty)
+        try RolloutFixture.append(String(end.dropFirst(40)), to: before)
+        #expect(answers(files.look()) == ["half then whole"])
         #expect(files.look().isEmpty)
     }
 

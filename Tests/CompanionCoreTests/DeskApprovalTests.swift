@@ -29,6 +29,8 @@ import Testing
         async let decision = rig.service.askFromDesk(approval, project: alpha, chats: [7, 9])
         await rig.clock.waitForSleepers(1)
         rig.clock.advance(by: .seconds(19))
+        // Still the grace's one timer: nothing was asked yet.
+        #expect(rig.clock.sleeperCount == 1)
         #expect(await rig.service.pendingApprovals().isEmpty)
         rig.clock.advance(by: .seconds(1))
         await Eventually.until { await !rig.service.pendingApprovals().isEmpty }
@@ -44,7 +46,8 @@ import Testing
         let snapshot = await rig.service.snapshot()
         #expect(snapshot.atTheDesk.first?.waitingFor == [pending])
         #expect(snapshot.running.isEmpty)
-        // A day later it still waits: nothing is decided on a timer.
+        // No timer runs for it, and a day later it still waits: nothing is decided on a timer.
+        #expect(rig.clock.sleeperCount == 0)
         rig.clock.advance(by: .seconds(86_400))
         #expect(await rig.service.pendingApprovals() == [pending])
 
@@ -86,6 +89,24 @@ import Testing
         #expect(await rig.service.answerApproval(pending.id, .accept, by: .telegram(chatID: 7), userID: 42) == .expired)
         let audit = rig.audit.entries.withLock { $0 }.filter { $0.command == "approval" }
         #expect(audit.map(\.outcome) == [.answeredAtTheDesk])
+        await rig.stop()
+    }
+
+    /// A tap that comes after the terminal answered, before the broker heard of it, is not taken for
+    /// the decision: the phone is told the terminal decided.
+    @Test func aTapAfterTheTerminalAnsweredIsExpired() async throws {
+        let rig = Rig()
+        let approval = deskRequest()
+        async let decision = rig.service.askFromDesk(approval, project: alpha, chats: [7])
+        await rig.clock.waitForSleepers(1)
+        rig.clock.advance(by: .seconds(20))
+        await Eventually.until { await !rig.service.pendingApprovals().isEmpty }
+        let pending = try #require(await rig.service.pendingApprovals().first)
+        approval.withdrawn.fulfil(.answeredAtTheDesk)
+        #expect(await rig.service.answerApproval(pending.id, .accept, by: .telegram(chatID: 7), userID: 42) == .expired)
+        #expect(await decision == nil)
+        await Eventually.until { !resolutions(rig).isEmpty }
+        #expect(resolutions(rig) == [.decidedAtTheDesk(at: rig.clock.now())])
         await rig.stop()
     }
 

@@ -83,6 +83,10 @@ struct BotDeskTests {
             #expect(request.buttons.flatMap { $0 }.count == 4)
             let strangers = try harness.tap("Approve", on: request, as: BotHarness.stranger)
             #expect(try await harness.tapAnswer(strangers) == "Not allowed.")
+            // The request still waits, its buttons in place, and nothing ran.
+            let waiting = try await harness.ownerSays("/status").last?.text ?? ""
+            #expect(waiting.contains("⏸ Waiting"), "\(waiting)")
+            #expect(harness.telegram.buttons(of: request.messageID).flatMap { $0 }.count == 4)
             #expect(!FileManager.default.fileExists(atPath: harness.alpha + "/" + Self.marker))
             #expect(try await harness.tapAnswer(try harness.tap("Approve", on: request)) == "Approved")
             try await terminal.waitForScreen("the turn finishing in the terminal") { $0.contains("Wrote the marker.") }

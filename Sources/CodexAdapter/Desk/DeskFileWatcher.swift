@@ -59,7 +59,9 @@ public final class DeskFileWatcher: Sendable {
                 defer { files[file.path] = followed }
                 guard let repo = followed.repoPath, file.size > followed.offset else { continue }
                 if first || skipping.contains(repo) {
-                    followed.offset = Self.endOfLastLine(file.path, size: file.size) ?? followed.offset
+                    // No line end in the last 64 KiB (a huge line being written): from the end; the rest
+                    // of that line reads as no line at all next time.
+                    followed.offset = Self.endOfLastLine(file.path, size: file.size) ?? file.size
                     followed.prompt = nil
                 } else {
                     ended += read(file.path, size: file.size, into: &followed)

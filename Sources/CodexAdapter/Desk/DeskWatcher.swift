@@ -27,6 +27,8 @@ public final class DeskWatcher: Sendable {
         case turnEnded(DeskTurn)
         /// Without a daemon: the session files were looked at once (`DeskFileWatcher`).
         case filesLookedAt
+        /// The daemon unloaded the thread: a turn it ran is not running any more.
+        case threadClosed(threadID: String)
     }
 
     private let links: DaemonLinks
@@ -44,8 +46,15 @@ public final class DeskWatcher: Sendable {
         self.logger = logger
     }
 
+    /// Turns that ended until now were told another way (the session files): a later connection reads
+    /// back only turns that end after this.
+    public func toldUntilNow() {
+        lastConnectionEnd.withLock { $0 = Date() }
+    }
+
     /// Follows the desk until the daemon's connection ends (or the task is cancelled); returns at once,
-    /// false, when no daemon answers. `onEvent` gets what it sees, in order; `onApproval` is asked about
+    /// false, when no daemon answers. `onEvent` gets what it sees (from the reader and from the follower, which
+    /// may interleave); `onApproval` is asked about
     /// each approval request of a desk turn (concurrently) and returns the decision, or nil to leave it.
     @discardableResult
     public func follow(
@@ -98,8 +107,9 @@ public final class DeskWatcher: Sendable {
                         await follow(
                             thread, in: repo, endedSince: .distantPast, connection: connection, followed: followed, folds: folds,
                             onEvent: onEvent)
-                    case .readBack(let thread, let repo):
-                        if let ended = await lastTurn(of: thread, in: repo, endedSince: .distantPast, connection: connection, folds: folds)
+                    case .readBack(let thread, let repo, let turn):
+                        if let ended = await lastTurn(
+                            of: thread, in: repo, endedSince: .distantPast, turn: turn, connection: connection, folds: folds)
                         {
                             await onEvent(ended)
                         }
@@ -124,8 +134,8 @@ public final class DeskWatcher: Sendable {
         /// one for a title when its first prompt is sent, so a thread of its that could not be read
         /// before (a new session is written only with its first turn) may be readable now.
         case loadedAgain
-        /// Read the thread's last turn back whole: it ended, and only its end was seen.
-        case readBack(thread: String, repo: String)
+        /// Read this turn of the thread back whole: it ended, and only its end was seen.
+        case readBack(thread: String, repo: String, turn: String?)
     }
 
     /// Follows the daemon's loaded threads that work in configured repositories and are not followed yet.
@@ -183,10 +193,14 @@ public final class DeskWatcher: Sendable {
                 }
                 return
             case .failure(let error) where error.isClosed:
+                followed.forget(thread)
                 return
             case .failure(let error):
                 guard attempt < 7, (try? await Task.sleep(for: pause)) != nil else {
-                    logger.info("could not follow a desk thread", metadata: ["thread": "\(thread)", "codex": "\(error)"])
+                    // Tried again when the daemon's loaded threads are looked at again (a new session
+                    // becomes readable with its first prompt, which starts a title thread).
+                    followed.forget(thread)
+                    logger.info("could not follow a desk thread yet", metadata: ["thread": "\(thread)", "codex": "\(error)"])
                     return
                 }
                 pause *= 2
@@ -194,16 +208,20 @@ public final class DeskWatcher: Sendable {
         }
     }
 
-    /// The thread's last turn read back, when it ended before the thread was followed and was not told.
+    /// The thread's last turn (or the turn `wanted`, when known: a newer one may have started since) read
+    /// back, when it ended since `since` and was not told.
     private func lastTurn(
-        of thread: String, in repo: String, endedSince since: Date, connection: AppServerConnection, folds: TurnFolds
+        of thread: String, in repo: String, endedSince since: Date, turn wanted: String? = nil, connection: AppServerConnection,
+        folds: TurnFolds
     ) async -> Event? {
-        let params: JSONValue = ["threadId": .string(thread), "limit": 1, "sortDirection": "desc", "itemsView": "full"]
+        let params: JSONValue = ["threadId": .string(thread), "limit": 3, "sortDirection": "desc", "itemsView": "full"]
         // Folded as the answer is read, before the thread's next notification, so a turn that ends now is
         // told once, either way.
         let ended = Mutex<Event?>(nil)
         _ = await connection.request("thread/turns/list", params) { answer in
-            guard case .success(let page) = answer, let turn = page["data"].array?.first else { return }
+            guard case .success(let page) = answer,
+                let turn = (page["data"].array ?? []).first(where: { wanted == nil || $0["id"].string == wanted })
+            else { return }
             ended.withLock { $0 = folds.readBack(turn, endedSince: since, thread: thread, repoPath: repo) }
         }
         return ended.withLock { $0 }
@@ -238,6 +256,9 @@ public final class DeskWatcher: Sendable {
                 case .askUser(let request) = AppServerRequestPlan.plan(
                     method: method, params: params, proposal: { folds.proposal(thread: thread, item: $0) })
             else { return }
+            // A file change whose proposal came before the thread was followed cannot be shown: nobody
+            // approves what they were not shown, so it stays the terminal's.
+            if case .fileChange(let changes, let diff) = request.action, changes.isEmpty, diff == nil { return }
             let approval = DeskApproval(threadID: thread, repoPath: repo, request: request, withdrawn: OneShot())
             open.add(approval, id: id)
             ask.yield((id, approval))
@@ -254,6 +275,7 @@ public final class DeskWatcher: Sendable {
                 followed.forget(thread)
                 folds.forget(thread: thread)
                 open.withdrawAll(thread: thread)
+                await onEvent(.threadClosed(threadID: thread))
             } else if method == "serverRequest/resolved", let thread = params["threadId"].string {
                 // Answered, by the terminal or by us: Codex waits for no other answer.
                 open.withdraw(thread: thread, id: params["requestId"], .answeredAtTheDesk)
@@ -261,7 +283,7 @@ public final class DeskWatcher: Sendable {
                 if method == "turn/completed" { open.withdrawAll(thread: thread) }
                 if method == "turn/completed", folds.isPartial(thread: thread) {
                     folds.drop(thread: thread)
-                    want.yield(.readBack(thread: thread, repo: repo))
+                    want.yield(.readBack(thread: thread, repo: repo, turn: params["turn"]["id"].string))
                     return
                 }
                 if let change = folds.fold(method: method, params: params, thread: thread, repoPath: repo) { await onEvent(change) }

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// Each followed thread's repository: set by the task that follows threads, read by the reader.
+/// Each followed thread's repository: set by the task that follows threads (and forgotten when it could
+/// not follow one), read by the reader, which forgets the threads the daemon closes.
 final class FollowedThreads: Sendable {
     private let repositories = Mutex<[String: String]>([:])
 

@@ -72,13 +72,16 @@ final class TurnFolds: Sendable {
     }
 
     /// A turn read back from the daemon (`thread/turns/list` with its items) when its thread is followed:
-    /// told as ended when it ended since `since` (Codex counts in whole seconds), unless told already or
-    /// being folded now.
+    /// told as ended when it ended since `since` (Codex counts in whole seconds), unless told already. A
+    /// turn folded meanwhile (a newer one) is kept as it is.
     func readBack(_ turn: JSONValue, endedSince since: Date, thread: String, repoPath: String) -> DeskWatcher.Event? {
         state.withLock { state in
             guard let id = turn["id"].string, turn["status"].string != "inProgress", state.lastEnded[thread] != id,
-                state.folds[thread] == nil, Double(turn["completedAt"].int ?? 0) >= since.timeIntervalSince1970.rounded(.down) - 1
+                Double(turn["completedAt"].int ?? 0) >= since.timeIntervalSince1970.rounded(.down) - 1
             else { return nil }
+            // A newer turn may be under way: it is folded on beside this one.
+            let current = state.folds.removeValue(forKey: thread)
+            defer { state.folds[thread] = current }
             // Its own start, as Codex recorded it (whole seconds).
             state.folds[thread] = Fold(
                 thread: thread, startedAt: turn["startedAt"].int.map { Date(timeIntervalSince1970: Double($0)) } ?? Date())

@@ -7,6 +7,8 @@ import Foundation
 public actor ApprovalBroker {
     private struct Entry {
         var pending: PendingApproval
+        /// A desk request's withdrawal, which may have fired before the broker heard of it.
+        var withdrawn: OneShot<DeskWithdrawal>?
         /// The decision and who made it, once made: the first `resolve` sets it, at once.
         var decision: Decision?
         /// Set with the decision once it is published and audited: the asking run waits on it.
@@ -97,7 +99,7 @@ public actor ApprovalBroker {
         let pending = PendingApproval(
             id: id, task: task, request: approval.request, askedAt: now, expiresAt: .distantFuture,
             origin: .desk(threadID: approval.threadID, chats: chats))
-        entries[id] = Entry(pending: pending)
+        entries[id] = Entry(pending: pending, withdrawn: withdrawn)
         publish(.approvalRequested(pending))
         await record(pending, command: "approval-request", outcome: .waiting, requester: .desk, userID: nil, at: now)
         guard let decided = entries[id]?.decided else { return nil }
@@ -135,6 +137,11 @@ public actor ApprovalBroker {
         -> ApprovalAnswerResult
     {
         guard let entry = entries[id], entry.isOpen else { return .expired }
+        if let why = entry.withdrawn?.value {
+            // Decided at the terminal a moment ago: this answer would not reach Codex.
+            await withdraw(id, why)
+            return .expired
+        }
         await resolve(id, decision, by: .user(requester, userID: userID))
         return .accepted(entry.pending)
     }

@@ -67,7 +67,7 @@ public enum BotReplies {
     public static func notices(deskOn: Bool, changed: Bool) -> String {
         let state =
             deskOn
-            ? "Desk notices are on: when a turn started at the terminal ends in this chat's project, its result comes here, and its approval requests do too when nobody answers them at the terminal within a few seconds."
+            ? "Desk notices are on: when a turn started at the terminal ends in this chat's project, its result comes here, and its approval requests do too when nobody answers them at the terminal first."
             : "Desk notices are off: turns started at the terminal are not reported here."
         return (changed ? "Saved. " : "") + state + (deskOn ? " Turn off with /notify desk off." : " Turn on with /notify desk on.")
     }

@@ -43,6 +43,20 @@ public struct CodexBridge: Sendable {
         secrets.redact(request)
     }
 
+    /// A desk turn as clients may show it: no known secret in what it did.
+    public func shown(_ turn: DeskTurn) -> DeskTurn {
+        var turn = turn
+        turn.record = secrets.redact(turn.record)
+        return turn
+    }
+
+    /// A desk turn's progress as clients may show it.
+    public func shown(_ progress: DeskTurnProgress) -> DeskTurnProgress {
+        var progress = progress
+        progress.doing = progress.doing.map(secrets.redact)
+        return progress
+    }
+
     /// Reads what a finished run wrote to its session, so the next message's lookup finds nothing to read.
     public func refreshSessions(of project: Project) async {
         do {

@@ -113,13 +113,20 @@ public actor TaskService {
     /// A turn that ran at the desk ended: its clients tell `chats`.
     public nonisolated func reportDeskTurn(_ turn: DeskTurn, project: Project, to chats: [Int64]) {
         desk.ended(threadID: turn.threadID)
-        events.publish(.deskTurnEnded(turn.report(project: project), chats: chats))
+        events.publish(.deskTurnEnded(bridge.shown(turn).report(project: project), chats: chats))
+    }
+
+    /// A desk turn started or moved on: /status and the dashboard show it.
+    public nonisolated func noteDeskTurn(_ progress: DeskTurnProgress, project: Project) {
+        desk.update(bridge.shown(progress), project: project)
     }
 
     /// A desk turn's approval request: the clients are asked once the grace has passed unanswered at the
     /// terminal (`chats` get it in Telegram). The decision to send Codex, or nil once it was withdrawn.
     public nonisolated func askFromDesk(_ approval: DeskApproval, project: Project, chats: [Int64]) async -> ApprovalDecision? {
-        await approvals.askFromDesk(approval, project: project, chats: chats, grace: settings.deskApprovalGrace)
+        var approval = approval
+        approval.request = bridge.shown(approval.request)
+        return await approvals.askFromDesk(approval, project: project, chats: chats, grace: settings.deskApprovalGrace)
     }
 
     /// Asks for a shutdown from a context that cannot wait (a graceful-shutdown handler).
