@@ -4,8 +4,10 @@ import Synchronization
 
 /// Without Codex's daemon (Codex before 0.151, or `codex --no-daemon`), the end of a desk turn is read from
 /// the session files Codex writes: each look reads only what was appended to the files of configured
-/// repositories since the look before, and reports each turn that ended there (`task_complete`,
-/// `turn_aborted`) with its last answer. Approvals cannot be seen this way (they need the daemon).
+/// repositories since the look before, and reports each turn that ran to its end there (`task_complete`)
+/// with its last answer. A turn stopped before its end (`turn_aborted`) is not told: the person stopped
+/// it, or it was a Codex process left behind by a companion that died and was stopped by the next one,
+/// which tells of that task itself. Approvals cannot be seen this way (they need the daemon).
 ///
 /// A look costs one listing of the two newest day folders (where Codex creates and, for `exec resume`
 /// of a recent session, appends) plus one `stat` per file followed; nothing grows with the history. The
@@ -105,7 +107,7 @@ public final class DeskFileWatcher: Sendable {
                 followed.prompt = prompt
                 followed.startedAt = Date()
             } else if let end = RolloutLine.turnEnd(line), let repo = followed.repoPath {
-                ended.append(turn(end, of: followed, in: repo))
+                if case .completed(let answer) = end { ended.append(turn(answering: answer, of: followed, in: repo)) }
                 followed.prompt = nil
                 followed.startedAt = nil
             }
@@ -114,16 +116,11 @@ public final class DeskFileWatcher: Sendable {
         return ended
     }
 
-    private func turn(_ end: RolloutLine.TurnEnd, of followed: Followed, in repo: String) -> DeskTurn {
+    private func turn(answering answer: String?, of followed: Followed, in repo: String) -> DeskTurn {
         var record = TurnRecord()
         record.apply(.threadStarted(threadID: followed.threadID))
-        switch end {
-        case .completed(let answer):
-            if let answer { record.apply(.itemCompleted(CodexItem(id: "desk-answer", kind: .agentMessage(text: answer)))) }
-            record.completed = true
-        case .aborted:
-            break
-        }
+        if let answer { record.apply(.itemCompleted(CodexItem(id: "desk-answer", kind: .agentMessage(text: answer)))) }
+        record.completed = true
         let now = Date()
         return DeskTurn(threadID: followed.threadID, repoPath: repo, record: record, startedAt: followed.startedAt ?? now, endedAt: now)
     }
