@@ -15,6 +15,14 @@ import Testing
         DeskApproval(threadID: "thread-desk", repoPath: "/code/alpha", request: ask, withdrawn: OneShot())
     }
 
+    /// Lets the grace pass with nobody answering at the terminal; the request the phone is then asked.
+    func passTheGrace(_ rig: Rig) async throws -> PendingApproval {
+        await rig.clock.waitForSleepers(1)
+        rig.clock.advance(by: .seconds(20))
+        await Eventually.until { await !rig.service.pendingApprovals().isEmpty }
+        return try #require(await rig.service.pendingApprovals().first)
+    }
+
     func resolutions(_ rig: Rig) -> [ApprovalOutcome] {
         rig.log.all.compactMap { if case .approvalResolved(_, let outcome) = $0 { outcome } else { nil } }
     }
@@ -78,10 +86,7 @@ import Testing
         let rig = Rig()
         let approval = deskRequest()
         async let decision = rig.service.askFromDesk(approval, project: alpha, chats: [7])
-        await rig.clock.waitForSleepers(1)
-        rig.clock.advance(by: .seconds(20))
-        await Eventually.until { await !rig.service.pendingApprovals().isEmpty }
-        let pending = try #require(await rig.service.pendingApprovals().first)
+        let pending = try await passTheGrace(rig)
         approval.withdrawn.fulfil(.answeredAtTheDesk)
         #expect(await decision == nil)
         await Eventually.until { !resolutions(rig).isEmpty }
@@ -98,10 +103,7 @@ import Testing
         let rig = Rig()
         let approval = deskRequest()
         async let decision = rig.service.askFromDesk(approval, project: alpha, chats: [7])
-        await rig.clock.waitForSleepers(1)
-        rig.clock.advance(by: .seconds(20))
-        await Eventually.until { await !rig.service.pendingApprovals().isEmpty }
-        let pending = try #require(await rig.service.pendingApprovals().first)
+        let pending = try await passTheGrace(rig)
         approval.withdrawn.fulfil(.answeredAtTheDesk)
         #expect(await rig.service.answerApproval(pending.id, .accept, by: .telegram(chatID: 7), userID: 42) == .expired)
         #expect(await decision == nil)
@@ -110,13 +112,26 @@ import Testing
         await rig.stop()
     }
 
+    /// The watcher stops asking (its connection to the daemon ended): the phone's message is concluded,
+    /// not left with its buttons.
+    @Test func aCallerCancelledAfterThePhoneWasAskedLeavesTheRequestExpired() async throws {
+        let rig = Rig()
+        let approval = deskRequest()
+        let asking = Task { await rig.service.askFromDesk(approval, project: alpha, chats: [7]) }
+        _ = try await passTheGrace(rig)
+        asking.cancel()
+        #expect(await asking.value == nil)
+        await Eventually.until { !resolutions(rig).isEmpty }
+        #expect(resolutions(rig) == [.expired(at: rig.clock.now())])
+        #expect(await rig.service.pendingApprovals().isEmpty)
+        await rig.stop()
+    }
+
     @Test func theTurnEndingWithdrawsTheRequest() async throws {
         let rig = Rig()
         let approval = deskRequest()
         async let decision = rig.service.askFromDesk(approval, project: alpha, chats: [7])
-        await rig.clock.waitForSleepers(1)
-        rig.clock.advance(by: .seconds(20))
-        await Eventually.until { await !rig.service.pendingApprovals().isEmpty }
+        _ = try await passTheGrace(rig)
         approval.withdrawn.fulfil(.turnEnded)
         #expect(await decision == nil)
         await Eventually.until { !resolutions(rig).isEmpty }

@@ -51,37 +51,21 @@ public actor ApprovalBroker {
     /// stopping (cancel). A cancelled caller (its turn ended) leaves the request expired.
     public func ask(_ request: ApprovalRequest, for task: QueuedTask, control: RunControl) async -> ApprovalDecision {
         let now = clock.now()
-        let id = ApprovalID(epoch: epoch, taskID: task.id, sequence: nextSequence)
-        nextSequence += 1
         let pending = PendingApproval(
-            id: id, task: task, request: request, askedAt: now, expiresAt: now.addingTimeInterval(timeout.seconds))
-        entries[id] = Entry(pending: pending)
-        publish(.approvalRequested(pending))
-        await record(pending, command: "approval-request", outcome: .waiting, requester: task.request.requester, userID: nil, at: now)
-        let clock = self.clock
-        guard let decided = entries[id]?.decided else { return .cancel }
-        // The caller's cancellation (its turn ended) ends the wait with nil: the request expires.
-        let decision = await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                do {
-                    try await clock.sleep(until: pending.expiresAt)
-                    await self.resolve(id, .decline, by: .timeout)
-                } catch {}
-            }
-            group.addTask {
-                if await control.waitForStop() != nil { await self.resolve(id, .cancel, by: .taskStopped) }
-            }
-            let decision = await decided.wait()
-            group.cancelAll()
-            return decision
-        }
-        guard let decision else {
-            // In a task of its own: this one is cancelled, which would cut the audit of the expiry short.
-            await Task { await self.expire(id) }.value
-            return .cancel
-        }
-        entries[id] = nil
-        return decision.decision
+            id: nextID(taskID: task.id), task: task, request: request, askedAt: now, expiresAt: now.addingTimeInterval(timeout.seconds))
+        let (id, clock) = (pending.id, self.clock)
+        let decision = await decide(
+            pending,
+            watching: [
+                {
+                    do {
+                        try await clock.sleep(until: pending.expiresAt)
+                        await self.resolve(id, .decline, by: .timeout)
+                    } catch {}
+                },
+                { if await control.waitForStop() != nil { await self.resolve(id, .cancel, by: .taskStopped) } },
+            ])
+        return decision?.decision ?? .cancel
     }
 
     /// Asks the clients about a desk turn's request (`approval`) once `grace` has passed without an
@@ -92,31 +76,49 @@ public actor ApprovalBroker {
     public func askFromDesk(_ approval: DeskApproval, project: Project, chats: [Int64], grace: Duration) async -> ApprovalDecision? {
         let withdrawn = approval.withdrawn
         guard await Self.graceEnds(grace, clock: clock, unless: withdrawn) else { return nil }
-        let now = clock.now()
-        let id = ApprovalID(epoch: epoch, taskID: 0, sequence: nextSequence)
-        nextSequence += 1
         let task = QueuedTask(id: 0, request: TaskRequest(project: project, prompt: "", mode: .continue, requester: .desk))
         let pending = PendingApproval(
-            id: id, task: task, request: approval.request, askedAt: now, expiresAt: .distantFuture,
+            id: nextID(taskID: 0), task: task, request: approval.request, askedAt: clock.now(), expiresAt: .distantFuture,
             origin: .desk(threadID: approval.threadID, chats: chats))
+        let id = pending.id
+        let decision = await decide(
+            pending, withdrawn: withdrawn, watching: [{ if let why = await withdrawn.wait() { await self.withdraw(id, why) } }])
+        guard let decision, case .user = decision.decider else { return nil }
+        return decision.decision
+    }
+
+    /// This process's next request id, for a task (0: a desk turn).
+    private func nextID(taskID: Int64) -> ApprovalID {
+        defer { nextSequence += 1 }
+        return ApprovalID(epoch: epoch, taskID: taskID, sequence: nextSequence)
+    }
+
+    /// Publishes and audits a new request, then waits for its decision while `watching` runs (each may
+    /// resolve it: a timer, the task stopping, the terminal answering). Nil when the caller was cancelled
+    /// first (its turn ended, the desk's connection went): the request then expires.
+    private func decide(
+        _ pending: PendingApproval, withdrawn: OneShot<DeskWithdrawal>? = nil, watching: [@Sendable () async -> Void]
+    ) async -> Decision? {
+        let id = pending.id
         entries[id] = Entry(pending: pending, withdrawn: withdrawn)
         publish(.approvalRequested(pending))
-        await record(pending, command: "approval-request", outcome: .waiting, requester: .desk, userID: nil, at: now)
+        await record(
+            pending, command: "approval-request", outcome: .waiting, requester: pending.task.request.requester, userID: nil,
+            at: pending.askedAt)
         guard let decided = entries[id]?.decided else { return nil }
         let decision = await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                if let why = await withdrawn.wait() { await self.withdraw(id, why) }
-            }
+            for watch in watching { group.addTask(operation: watch) }
             let decision = await decided.wait()
             group.cancelAll()
             return decision
         }
-        entries[id] = nil
-        guard let decision, case .user = decision.decider else {
-            if decision == nil { await Task { await self.expire(id) }.value }
+        guard let decision else {
+            // In a task of its own: this one is cancelled, which would cut the audit of the expiry short.
+            await Task { await self.expire(id) }.value
             return nil
         }
-        return decision.decision
+        entries[id] = nil
+        return decision
     }
 
     /// Waits out `grace`; false when `withdrawn` fires first (or the caller is cancelled).
